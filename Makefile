@@ -1,0 +1,40 @@
+# Set-up is part of every target, and every step is idempotent.
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app workflow
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test bench lint setup assets db demo
+
+run: setup db demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup
+	bash .ci/services
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+setup: $(VENV)/.installed assets
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+assets: workflow/static/dist/app.css
+
+workflow/static/dist/app.css: package.json package-lock.json $(wildcard workflow/assets/*)
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run build --silent
+	touch $@
+
+db: setup
+	mkdir -p instance
+	$(FLASK) db upgrade
+
+demo: db
+	@echo "Demo sign-ins (role, email, password):"
+	@$(FLASK) demo

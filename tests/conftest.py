@@ -1,0 +1,138 @@
+"""Fixtures: an app per test on each database backend, a client, and signed-in users.
+
+The schema is built once per backend with the migrations (never create_all), and every
+test starts from empty tables.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+os.environ["WORKFLOW_CONFIG"] = "testing"
+
+from argon2 import PasswordHasher  # noqa: E402
+
+from workflow import create_app, passwords  # noqa: E402
+from workflow.extensions import db  # noqa: E402
+from tests.factories import build_world  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+ON_CI = os.environ.get("CI") == "true"
+
+# Argon2 stays Argon2 in tests, with cheap parameters so hundreds of sign-ins stay quick.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def backends() -> list[str]:
+    names = ["sqlite"]
+    if os.environ.get("TEST_DATABASE_URL"):
+        names.append("postgresql")
+    elif ON_CI:
+        raise pytest.UsageError("CI=true but TEST_DATABASE_URL is not set: PostgreSQL is required.")
+    return names
+
+
+def pytest_collection_modifyitems(config, items):
+    if ON_CI and not os.environ.get("TEST_DATABASE_URL"):
+        raise pytest.UsageError("CI=true but TEST_DATABASE_URL is not set.")
+
+
+@pytest.fixture(scope="session", params=backends())
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    else:
+        url = os.environ["TEST_DATABASE_URL"]
+        _reset_postgres(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    return app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def _reset_postgres(url: str) -> None:
+    from config import database_url as normalise
+
+    engine = sa.create_engine(normalise(url))
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+    except sa.exc.OperationalError as error:
+        pytest.fail(f"PostgreSQL at {url} is not reachable: {error}")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "UPLOAD_FOLDER": str(tmp_path / "evidence"),
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+def empty_tables() -> None:
+    tables = [t for t in db.metadata.sorted_tables]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app):
+    world = build_world()
+    db.session.commit()
+    return world
+
+
+@pytest.fixture
+def login(client, world):
+    """login("manager") signs the test client in as that person of the world."""
+
+    def sign_in(who: str):
+        client.post("/sign-out")
+        user = world.users[who]
+        response = client.post(
+            "/sign-in", data={"email": user.email, "password": world.password}
+        )
+        assert response.status_code == 302, f"{who} could not sign in"
+        return client
+
+    return sign_in
+
+
+def text_of(response) -> str:
+    """The page's visible text with tags removed and whitespace collapsed, for assertions."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

@@ -1,0 +1,109 @@
+"""A small world of two authorities to test against, built through the app's own rules."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from workflow import accounts, planning
+from workflow.extensions import db
+from workflow.models import Action, Authority, Inspection, InspectionKind, Recommendation, Role
+from workflow.models import ServiceArea, User
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class World:
+    authority: Authority
+    other_authority: Authority
+    area: ServiceArea
+    other_area: ServiceArea
+    inspection: Inspection
+    recommendation: Recommendation
+    action: Action
+    other_inspection: Inspection
+    other_recommendation: Recommendation
+    other_action: Action
+    users: dict[str, User] = field(default_factory=dict)
+    password: str = PASSWORD
+
+
+def make_user(authority, role: Role, name: str, area: ServiceArea | None = None) -> User:
+    email = f"{name.lower().replace(' ', '.')}@{authority.email_domain}"
+    return accounts.create_user(
+        None, authority, email=email, name=name, role=role, password=PASSWORD, service_area=area
+    )
+
+
+def make_inspection(admin: User, **overrides) -> Inspection:
+    values = dict(
+        kind=InspectionKind.ILACS_STANDARD,
+        start_date=date(2022, 3, 28),
+        end_date=date(2022, 4, 1),
+        published_on=date(2022, 5, 18),
+        received_on=None,
+        received_on_reason=None,
+        lead_inspector="Andy Waugh",
+        plan_owner_id=None,
+    )
+    values.update(overrides)
+    judgements = [("Overall effectiveness", "Good")]
+    return planning.create_inspection(admin, judgements, **values)
+
+
+def make_action(admin: User, recommendation, owner: User, area: ServiceArea, **overrides):
+    values = dict(
+        reference=f"{recommendation.number}.{len(recommendation.actions) + 1}",
+        description="Track children missing from education weekly.",
+        owner_id=owner.id,
+        delegate_id=None,
+        service_area_id=area.id,
+        start_date=date(2022, 6, 1),
+        due_date=date(2030, 6, 30),
+        measure_of_success="Every child missing education is reviewed weekly.",
+    )
+    values.update(overrides)
+    action = planning.create_action(admin, recommendation, **values)
+    db.session.refresh(recommendation)
+    return action
+
+
+def build_world() -> World:
+    authority = accounts.create_authority("Northbrook Council", email_domain="northbrook.example")
+    other = accounts.create_authority("Southmoor Council", email_domain="southmoor.example")
+    area = accounts.create_service_area(authority, "Children in care")
+    second_area = accounts.create_service_area(authority, "Education inclusion")
+    other_area = accounts.create_service_area(other, "Early help")
+    users = {
+        "admin": make_user(authority, Role.ADMINISTRATOR, "Ada Admin"),
+        "director": make_user(authority, Role.DIRECTOR, "Dina Director"),
+        "head": make_user(authority, Role.HEAD_OF_SERVICE, "Hugo Head", area),
+        "other_head": make_user(authority, Role.HEAD_OF_SERVICE, "Hana Head", second_area),
+        "manager": make_user(authority, Role.SERVICE_MANAGER, "Mo Manager", area),
+        "other_manager": make_user(authority, Role.SERVICE_MANAGER, "Mia Manager", second_area),
+        "viewer": make_user(authority, Role.VIEWER, "Vic Viewer"),
+        "stranger": make_user(other, Role.ADMINISTRATOR, "Sol Stranger"),
+    }
+    admin, stranger = users["admin"], users["stranger"]
+    inspection = make_inspection(admin)
+    recommendation = planning.create_recommendation(
+        admin, inspection, number=1, text="Track children missing education.", senior_lead=None
+    )
+    action = make_action(admin, recommendation, users["manager"], area)
+    other_inspection = make_inspection(stranger, kind=InspectionKind.FOCUSED_VISIT)
+    other_recommendation = planning.create_recommendation(
+        stranger, other_inspection, number=1, text="Improve early help.", senior_lead=None
+    )
+    other_action = make_action(stranger, other_recommendation, stranger, other_area)
+    return World(
+        authority=authority,
+        other_authority=other,
+        area=area,
+        other_area=other_area,
+        inspection=inspection,
+        recommendation=recommendation,
+        action=action,
+        other_inspection=other_inspection,
+        other_recommendation=other_recommendation,
+        other_action=other_action,
+        users=users,
+    )

@@ -1,0 +1,62 @@
+"""Ofsted action plans: from inspection recommendations to a signed-off action plan."""
+
+import os
+
+from flask import Flask
+
+from config import CONFIGS, INSTANCE_DIR, development_secret_key
+from workflow.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder="../templates",
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_cli(app)
+    return app
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    name = os.environ.get("WORKFLOW_CONFIG", "development")
+    app.config.from_object(CONFIGS[name])
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        if not app.config.get("GENERATE_SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in the environment in production.")
+        app.config["SECRET_KEY"] = development_secret_key()
+
+
+def register_extensions(app: Flask) -> None:
+    from workflow import models  # noqa: F401  (models must be imported for migrations)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from workflow.views import all_blueprints
+
+    for blueprint in all_blueprints():
+        app.register_blueprint(blueprint)
+
+
+def register_hooks(app: Flask) -> None:
+    from workflow.views import hooks
+
+    hooks.register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from workflow.cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,14 @@
+"""Domain exceptions raised by the rules, each carrying a message for the user."""
+
+
+class RuleError(Exception):
+    """A business rule refused the change; the message says why, in plain words."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class StaleError(RuleError):
+    """The record changed after the user opened the form (optimistic locking)."""

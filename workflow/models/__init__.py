@@ -1,0 +1,37 @@
+"""The data model, one module per aggregate."""
+
+from workflow.models.action import Action, ActionStatus, Rag
+from workflow.models.audit import AuditEvent, AuditHead
+from workflow.models.authority import DEFAULT_RAG_DEFINITIONS, Authority, ServiceArea
+from workflow.models.base import Base, utcnow
+from workflow.models.evidence import Evidence, EvidenceKind
+from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
+from workflow.models.measure import Measure, MeasureValue
+from workflow.models.update import ProgressUpdate, UpdateState
+from workflow.models.user import Role, SignInAttempt, User
+
+__all__ = [
+    "Action",
+    "ActionStatus",
+    "AuditEvent",
+    "AuditHead",
+    "Authority",
+    "Base",
+    "DEFAULT_RAG_DEFINITIONS",
+    "Evidence",
+    "EvidenceKind",
+    "Inspection",
+    "InspectionKind",
+    "Judgement",
+    "Measure",
+    "MeasureValue",
+    "ProgressUpdate",
+    "Rag",
+    "Recommendation",
+    "Role",
+    "ServiceArea",
+    "SignInAttempt",
+    "UpdateState",
+    "User",
+    "utcnow",
+]

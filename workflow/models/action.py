@@ -1,0 +1,75 @@
+"""Actions: the owned, dated pieces of work that answer a recommendation."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflow.models.authority import ServiceArea
+from workflow.models.base import Base, LabelledEnum, enum_column, utcnow
+from workflow.models.inspection import Recommendation
+from workflow.models.user import User
+
+
+class ActionStatus(LabelledEnum):
+    NOT_STARTED = ("not_started", "Not started", "grey")
+    IN_PROGRESS = ("in_progress", "In progress", "light-blue")
+    COMPLETE = ("complete", "Complete", "green")
+
+
+class Rag(LabelledEnum):
+    RED = ("red", "Red", "red")
+    AMBER = ("amber", "Amber", "yellow")
+    GREEN = ("green", "Green", "green")
+    BLUE = ("blue", "Blue", "blue")
+
+
+class Action(Base):
+    __tablename__ = "action"
+    __table_args__ = (
+        sa.UniqueConstraint("recommendation_id", "reference"),
+        sa.CheckConstraint("due_date >= start_date", name="due_after_start"),
+        # Blue means delivered, and only delivered actions are blue.
+        sa.CheckConstraint("(status = 'complete') = (rag = 'blue')", name="blue_iff_complete"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("recommendation.id"), index=True
+    )
+    reference: Mapped[str] = mapped_column(sa.String(20))
+    description: Mapped[str] = mapped_column(sa.Text)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    delegate_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id"), index=True
+    )
+    service_area_id: Mapped[int] = mapped_column(sa.ForeignKey("service_area.id"), index=True)
+    start_date: Mapped[date]
+    original_due_date: Mapped[date]
+    due_date: Mapped[date] = mapped_column(index=True)
+    status: Mapped[ActionStatus] = mapped_column(
+        enum_column(ActionStatus), default=ActionStatus.NOT_STARTED, index=True
+    )
+    rag: Mapped[Rag] = mapped_column(enum_column(Rag), default=Rag.GREEN, index=True)
+    impact_evidenced: Mapped[bool] = mapped_column(default=False)
+    measure_of_success: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="actions")
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    delegate: Mapped[User | None] = relationship(foreign_keys=[delegate_id])
+    service_area: Mapped[ServiceArea] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status is not ActionStatus.COMPLETE and self.due_date < today
+
+    @property
+    def due_date_revised(self) -> bool:
+        return self.due_date != self.original_due_date
+
+    def __repr__(self) -> str:
+        return f"<Action {self.reference}>"

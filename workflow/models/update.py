@@ -1,0 +1,78 @@
+"""Progress updates: an owner's report on an action, and its path through sign-off."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflow.models.action import Action, ActionStatus, Rag
+from workflow.models.base import Base, LabelledEnum, enum_column, utcnow
+from workflow.models.user import User
+
+
+class UpdateState(LabelledEnum):
+    DRAFT = ("draft", "Draft", "grey")
+    SUBMITTED = ("submitted", "Awaiting approval", "yellow")
+    RETURNED = ("returned", "Returned", "red")
+    APPROVED = ("approved", "Approved", "green")
+
+
+class ProgressUpdate(Base):
+    __tablename__ = "progress_update"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "state != 'approved' OR (reviewer_id IS NOT NULL AND reviewed_at IS NOT NULL)",
+            name="approved_has_reviewer",
+        ),
+        sa.CheckConstraint(
+            "state != 'returned' OR (review_comment IS NOT NULL AND reviewer_id IS NOT NULL)",
+            name="returned_has_comment",
+        ),
+        sa.CheckConstraint(
+            "proposed_due_date IS NULL OR due_date_reason IS NOT NULL",
+            name="due_date_change_has_reason",
+        ),
+        sa.CheckConstraint("proposed_rag != 'blue'", name="blue_is_derived"),
+        sa.Index("ix_progress_update_state_submitted_at", "state", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("action.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    state: Mapped[UpdateState] = mapped_column(enum_column(UpdateState), default=UpdateState.DRAFT)
+    narrative: Mapped[str] = mapped_column(sa.Text)
+    proposed_status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus))
+    proposed_rag: Mapped[Rag] = mapped_column(enum_column(Rag))
+    rag_reason: Mapped[str | None] = mapped_column(sa.Text)
+    impact_evidenced: Mapped[bool] = mapped_column(default=False)
+    proposed_due_date: Mapped[date | None]
+    due_date_reason: Mapped[str | None] = mapped_column(sa.Text)
+    submitted_at: Mapped[datetime | None]
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_comment: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    action: Mapped[Action] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    evidence: Mapped[list["Evidence"]] = relationship(  # noqa: F821
+        back_populates="update", order_by="Evidence.id"
+    )
+    measure_values: Mapped[list["MeasureValue"]] = relationship(  # noqa: F821
+        back_populates="update", order_by="MeasureValue.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def effective_rag(self) -> Rag:
+        """Complete is always blue; otherwise the RAG the author proposed."""
+        if self.proposed_status is ActionStatus.COMPLETE:
+            return Rag.BLUE
+        return self.proposed_rag
+
+    def __repr__(self) -> str:
+        return f"<ProgressUpdate {self.id} {self.state.value}>"

@@ -1,0 +1,108 @@
+"""Tenancy: every load of council-owned data filters by the user's authority.
+
+A row of another authority answers exactly like a missing one (404), so ids reveal nothing.
+"""
+
+from typing import TypeVar
+
+import sqlalchemy as sa
+from flask import abort
+
+from workflow.extensions import db
+from workflow.models import (
+    Action,
+    Evidence,
+    Inspection,
+    ProgressUpdate,
+    Recommendation,
+    ServiceArea,
+    User,
+)
+
+T = TypeVar("T")
+
+
+def _first_or_404(query: sa.Select) -> T:
+    found = db.session.scalar(query)
+    if found is None:
+        abort(404)
+    return found
+
+
+def inspections_of(user: User) -> sa.Select:
+    return sa.select(Inspection).where(Inspection.authority_id == user.authority_id)
+
+
+def recommendations_of(user: User) -> sa.Select:
+    return (
+        sa.select(Recommendation)
+        .join(Recommendation.inspection)
+        .where(Inspection.authority_id == user.authority_id)
+    )
+
+
+def actions_of(user: User) -> sa.Select:
+    return (
+        sa.select(Action)
+        .join(Action.recommendation)
+        .join(Recommendation.inspection)
+        .where(Inspection.authority_id == user.authority_id)
+    )
+
+
+def updates_of(user: User) -> sa.Select:
+    return (
+        sa.select(ProgressUpdate)
+        .join(ProgressUpdate.action)
+        .join(Action.recommendation)
+        .join(Recommendation.inspection)
+        .where(Inspection.authority_id == user.authority_id)
+    )
+
+
+def inspection_or_404(inspection_id: int, user: User) -> Inspection:
+    return _first_or_404(inspections_of(user).where(Inspection.id == inspection_id))
+
+
+def recommendation_or_404(recommendation_id: int, user: User) -> Recommendation:
+    return _first_or_404(recommendations_of(user).where(Recommendation.id == recommendation_id))
+
+
+def action_or_404(action_id: int, user: User) -> Action:
+    return _first_or_404(actions_of(user).where(Action.id == action_id))
+
+
+def update_or_404(update_id: int, user: User) -> ProgressUpdate:
+    return _first_or_404(updates_of(user).where(ProgressUpdate.id == update_id))
+
+
+def evidence_or_404(evidence_id: int, user: User) -> Evidence:
+    query = (
+        sa.select(Evidence)
+        .join(Evidence.action)
+        .join(Action.recommendation)
+        .join(Recommendation.inspection)
+        .where(Inspection.authority_id == user.authority_id, Evidence.id == evidence_id)
+    )
+    return _first_or_404(query)
+
+
+def user_or_404(user_id: int, viewer: User) -> User:
+    query = sa.select(User).where(User.id == user_id, User.authority_id == viewer.authority_id)
+    return _first_or_404(query)
+
+
+def colleagues(user: User, active_only: bool = True) -> list[User]:
+    query = sa.select(User).where(User.authority_id == user.authority_id).order_by(User.name)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def service_areas(user: User) -> list[ServiceArea]:
+    query = (
+        sa.select(ServiceArea)
+        .where(ServiceArea.authority_id == user.authority_id)
+        .order_by(ServiceArea.name)
+    )
+    return list(db.session.scalars(query))

@@ -1,0 +1,120 @@
+"""Request hooks: who is signed in, security headers, error pages and shared template values."""
+
+from flask import Flask, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+
+from workflow.extensions import db, login_manager
+from workflow.models import Rag, User
+from workflow.views.navigation import nav_items
+
+PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.accessibility", "static"}
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+ERROR_PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 413: "413", 429: "429", 500: "500"}
+
+
+def register(app: Flask) -> None:
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+    app.before_request(require_sign_in)
+    app.after_request(set_security_headers)
+    app.context_processor(template_values)
+    app.add_template_filter(long_date)
+    app.add_template_filter(short_date)
+    app.add_template_global(page_url)
+    app.add_template_global(list(Rag), "rag_order")
+    for code, name in ERROR_PAGES.items():
+        app.register_error_handler(code, _error_page(code, name))
+    app.register_error_handler(CSRFError, csrf_failed)
+    app.register_error_handler(StaleDataError, stale_data)
+
+
+def load_user(user_id: str) -> User | None:
+    """The user a session names, unless the session was ended (its epoch is out of date)."""
+    ident, _, epoch = user_id.partition(".")
+    if not ident.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
+    return user
+
+
+def require_sign_in():
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+    return None
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def template_values() -> dict:
+    if not current_user.is_authenticated:
+        return {"nav_items": [], "authority_name": None}
+    return {"nav_items": nav_items(current_user), "authority_name": current_user.authority.name}
+
+
+def long_date(value) -> str:
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+def short_date(value) -> str:
+    return f"{value:%-d %b %Y}" if value else ""
+
+
+def page_url(number: int) -> str:
+    """The current page's address with another page number, keeping the other filters."""
+    args = {**request.view_args, **request.args.to_dict(), "page": number}
+    return url_for(request.endpoint, **args)
+
+
+def _error_page(code: int, name: str):
+    def handler(error):
+        db.session.rollback()
+        return render_template(f"errors/{name}.html", error=error), code
+
+    return handler
+
+
+def csrf_failed(error):
+    db.session.rollback()
+    message = "The form had expired. Go back, reload the page and try again."
+    return render_template("errors/400.html", message=message), 400
+
+
+def stale_data(error):
+    db.session.rollback()
+    message = "Someone else changed this record at the same moment. Reload it and try again."
+    return render_template("errors/400.html", message=message), 409

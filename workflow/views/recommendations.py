@@ -1,0 +1,71 @@
+"""Recommendations: one recommendation's page with its actions, and its forms."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from workflow import permissions, planning
+from workflow.errors import RuleError
+from workflow.extensions import db
+from workflow.forms.planning import RecommendationForm
+from workflow.scoping import inspection_or_404, recommendation_or_404
+from workflow.views import refuse, require
+
+bp = Blueprint("recommendations", __name__)
+
+
+@bp.get("/recommendations/<int:recommendation_id>")
+def show(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id, current_user)
+    return render_template(
+        "recommendations/show.html",
+        recommendation=recommendation,
+        can_edit=permissions.can_manage_inspections(current_user),
+        can_add_action=permissions.can_create_action(current_user),
+    )
+
+
+@bp.route("/inspections/<int:inspection_id>/recommendations/new", methods=["GET", "POST"])
+def new(inspection_id: int):
+    inspection = inspection_or_404(inspection_id, current_user)
+    require(permissions.can_manage_inspections(current_user))
+    form = RecommendationForm()
+    if request.method == "GET":
+        form.number.data = len(inspection.recommendations) + 1
+    if form.validate_on_submit():
+        try:
+            recommendation = planning.create_recommendation(
+                current_user, inspection, **form.values()
+            )
+        except RuleError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(f"Recommendation {recommendation.number} added.", "success")
+            return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+    return render_template(
+        "recommendations/form.html", form=form, inspection=inspection, recommendation=None
+    )
+
+
+@bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
+def edit(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id, current_user)
+    require(permissions.can_manage_inspections(current_user))
+    form = RecommendationForm(obj=recommendation)
+    if form.validate_on_submit():
+        try:
+            planning.edit_recommendation(
+                current_user, recommendation, form.posted_version(), **form.values()
+            )
+        except RuleError as error:
+            refuse(form, error, recommendation)
+        else:
+            db.session.commit()
+            flash("Recommendation updated.", "success")
+            return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+    return render_template(
+        "recommendations/form.html",
+        form=form,
+        inspection=recommendation.inspection,
+        recommendation=recommendation,
+    )
