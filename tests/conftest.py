@@ -6,10 +6,13 @@ test starts from empty tables.
 
 import os
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 os.environ["WORKFLOW_CONFIG"] = "testing"
 
@@ -71,6 +74,22 @@ def _reset_postgres(url: str) -> None:
         engine.dispose()
 
 
+class Client(FlaskClient):
+    """Runs each request in its own app context, as in production, beside the test's own.
+
+    The test's session is committed first, so the request sees the test's data and the
+    test sees fresh rows afterwards (committing expires what the session holds).
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(
@@ -80,6 +99,7 @@ def app(database_url, tmp_path):
             "WTF_CSRF_ENABLED": False,
         }
     )
+    app.test_client_class = Client
     with app.app_context():
         yield app
         db.session.remove()
@@ -135,4 +155,4 @@ def text_of(response) -> str:
     """The page's visible text with tags removed and whitespace collapsed, for assertions."""
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip())

@@ -2,6 +2,7 @@
 
 import os
 
+import sqlalchemy as sa
 from flask import Flask
 
 from config import CONFIGS, INSTANCE_DIR, development_secret_key
@@ -40,6 +41,17 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _tune_sqlite)
+
+
+def _tune_sqlite(connection, record) -> None:
+    # WAL lets readers carry on while a request writes; waits rather than fails on a lock.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -127,13 +127,15 @@ def verify_chain() -> ChainReport:
     checked = 0
     previous: dict[int, tuple[int, str]] = {}
     query = sa.select(AuditEvent).order_by(AuditEvent.authority_id, AuditEvent.sequence)
-    for event in db.session.scalars(query.execution_options(yield_per=500)):
-        sequence, prev_hash = previous.get(event.authority_id, (0, GENESIS))
-        problem = _link_problem(event, sequence, prev_hash)
-        if problem:
-            return ChainReport(checked, event, problem)
-        previous[event.authority_id] = (event.sequence, event.hash)
-        checked += 1
+    # Streamed, so a long trail never sits in memory whole; closed even on an early return.
+    with db.session.execute(query.execution_options(yield_per=500)) as result:
+        for event in result.scalars():
+            sequence, prev_hash = previous.get(event.authority_id, (0, GENESIS))
+            problem = _link_problem(event, sequence, prev_hash)
+            if problem:
+                return ChainReport(checked, event, problem)
+            previous[event.authority_id] = (event.sequence, event.hash)
+            checked += 1
     return ChainReport(checked)
 
 

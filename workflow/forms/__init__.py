@@ -1,6 +1,13 @@
 """WTForms forms, one module per feature. Forms validate input; they never write."""
 
+from wtforms import SelectChoice
+
 from workflow.errors import RuleError
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select or radios from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def show_rule_error(form, error: RuleError) -> None:

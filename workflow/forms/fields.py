@@ -80,8 +80,9 @@ def _clean_part(value) -> str:
 
 
 def _sentence_start(text: str) -> str:
-    """'Start date' -> 'start date' (but leave 'DfE review date' alone)."""
-    if len(text) > 1 and text[1].isupper():
+    """'Start date' -> 'start date', but 'DfE review date' and 'LADO date' stay."""
+    first_word = text.split(" ", 1)[0]
+    if any(character.isupper() for character in first_word[1:]):
         return text
     return text[:1].lower() + text[1:]
 

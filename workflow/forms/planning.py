@@ -12,8 +12,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from workflow.forms import options
 from workflow.forms.fields import GovDateField, strip_filter
 from workflow.models import InspectionKind
 
@@ -46,17 +54,21 @@ class VersionedForm(FlaskForm):
 
 class JudgementRow(Form):
     area = StringField("Judgement area", filters=[strip_filter], validators=[Length(max=300)])
-    grade = SelectField("Grade", choices=[("", "Select a grade")] + [(g, g) for g in GRADES])
+    grade = SelectField(
+        "Grade",
+        choices=options([("", "Select a grade")] + [(g, g) for g in GRADES]),
+        validate_choice=False,  # an unused row posts no grade; checked below instead
+    )
 
     def validate_grade(self, field):
-        if self.area.data and not field.data:
-            raise ValueError(f"Select a grade for “{self.area.data[:80]}”")
+        if self.area.data and field.data not in GRADES:
+            raise ValidationError(f"Select a grade for “{self.area.data[:80]}”")
 
 
 class InspectionForm(VersionedForm):
     kind = RadioField(
         "Kind of inspection",
-        choices=InspectionKind.choices(),
+        choices=options(InspectionKind.choices()),
         validators=[InputRequired("Select the kind of inspection")],
     )
     start_date = GovDateField("First day of the inspection", validators=[InputRequired()])
@@ -78,9 +90,9 @@ class InspectionForm(VersionedForm):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.plan_owner_id.choices = [(None, "No plan owner yet")] + [
-            (p.id, p.name) for p in people
-        ]
+        self.plan_owner_id.choices = options(
+            [("", "No plan owner yet")] + [(p.id, p.name) for p in people]
+        )
 
     def judgement_rows(self) -> list[tuple[str, str]]:
         return [(row.area.data, row.grade.data) for row in self.judgements if row.area.data]
@@ -156,19 +168,20 @@ class ActionForm(VersionedForm):
 
     def __init__(self, *args, people=(), areas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = [(None, "Select an owner")] + [(p.id, p.name) for p in people]
-        self.delegate_id.choices = [(None, "No delegate")] + [(p.id, p.name) for p in people]
-        self.service_area_id.choices = [(None, "Select a service area")] + [
-            (a.id, a.name) for a in areas
-        ]
+        people = [(p.id, p.name) for p in people]
+        self.owner_id.choices = options([("", "Select an owner")] + people)
+        self.delegate_id.choices = options([("", "No delegate")] + people)
+        self.service_area_id.choices = options(
+            [("", "Select a service area")] + [(a.id, a.name) for a in areas]
+        )
 
     def validate_owner_id(self, field):
         if field.data is None:
-            raise ValueError("Select an owner")
+            raise ValidationError("Select an owner")
 
     def validate_service_area_id(self, field):
         if field.data is None:
-            raise ValueError("Select a service area")
+            raise ValidationError("Select a service area")
 
     def values(self) -> dict:
         fields = [

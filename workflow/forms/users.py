@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from workflow.forms import options
 from workflow.forms.fields import strip_filter
 from workflow.forms.planning import VersionedForm, optional_int
 from workflow.models import Role
@@ -24,15 +25,15 @@ class UserForm(VersionedForm):
             Email("Enter an email address in the correct format, like name@example.org"),
         ],
     )
-    role = RadioField("Role", choices=Role.choices(), validators=[InputRequired("Select a role")])
+    role = RadioField("Role", choices=options(Role.choices()), validators=[InputRequired("Select a role")])
     service_area_id = SelectField("Service area", coerce=optional_int)
     active = BooleanField("Account is active", default=True)
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.service_area_id.choices = [(None, "No service area")] + [
-            (a.id, a.name) for a in areas
-        ]
+        self.service_area_id.choices = options(
+            [("", "No service area")] + [(a.id, a.name) for a in areas]
+        )
 
 
 class NewUserForm(UserForm):

@@ -33,6 +33,7 @@ class ProgressUpdate(Base):
             name="due_date_change_has_reason",
         ),
         sa.CheckConstraint("proposed_rag != 'blue'", name="blue_is_derived"),
+        sa.CheckConstraint("reviewer_id IS NULL OR reviewer_id != author_id", name="no_self_review"),
         sa.Index("ix_progress_update_state_submitted_at", "state", "submitted_at"),
     )
 
@@ -51,6 +52,8 @@ class ProgressUpdate(Base):
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     reviewed_at: Mapped[datetime | None]
     review_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # A token from the form that created the update: a double-clicked submit creates one.
+    submission_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

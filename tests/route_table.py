@@ -1,0 +1,90 @@
+"""The one table of expected answers for every route and every kind of visitor.
+
+Visitors: anonymous, each role of the authority under test, a head of service and a manager
+of another service area, and an administrator of another authority ("stranger"), whose
+view of our records must be 404, exactly like a missing record.
+"""
+
+VISITORS = [
+    "anon",
+    "admin",
+    "director",
+    "head",
+    "other_head",
+    "manager",
+    "other_manager",
+    "viewer",
+    "stranger",
+]
+SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
+
+
+def expect(default: int, anon: int = SIGN_IN, **overrides: int) -> dict[str, int]:
+    table = {visitor: default for visitor in VISITORS}
+    table["anon"] = anon
+    table.update(overrides)
+    return table
+
+
+def admin_only(stranger: int = 404) -> dict[str, int]:
+    return expect(403, admin=200, stranger=stranger)
+
+
+# (method, path, endpoint, {visitor: status}). Paths name the world's records in braces.
+ROUTES = [
+    ("GET", "/sign-in", "auth.sign_in", expect(302, anon=200)),
+    ("POST", "/sign-in", "auth.sign_in", expect(302, anon=200)),
+    ("POST", "/sign-out", "auth.sign_out", expect(302)),
+    ("GET", "/account", "auth.account", expect(200)),
+    ("POST", "/account", "auth.account", expect(200)),
+    ("GET", "/accessibility", "pages.accessibility", expect(200, anon=200)),
+    ("GET", "/", "home.index", expect(302)),
+    ("GET", "/inspections", "inspections.index", expect(200)),
+    ("GET", "/inspections/new", "inspections.new", admin_only(stranger=200)),
+    ("POST", "/inspections/new", "inspections.new", admin_only(stranger=200)),
+    ("GET", "/inspections/{inspection}", "inspections.show", expect(200, stranger=404)),
+    ("GET", "/inspections/999999", "inspections.show", expect(404)),
+    ("GET", "/inspections/{inspection}/edit", "inspections.edit", admin_only()),
+    ("POST", "/inspections/{inspection}/edit", "inspections.edit", admin_only()),
+    (
+        "GET",
+        "/inspections/{inspection}/recommendations/new",
+        "recommendations.new",
+        admin_only(),
+    ),
+    (
+        "POST",
+        "/inspections/{inspection}/recommendations/new",
+        "recommendations.new",
+        admin_only(),
+    ),
+    (
+        "GET",
+        "/recommendations/{recommendation}",
+        "recommendations.show",
+        expect(200, stranger=404),
+    ),
+    ("GET", "/recommendations/{recommendation}/edit", "recommendations.edit", admin_only()),
+    ("POST", "/recommendations/{recommendation}/edit", "recommendations.edit", admin_only()),
+    (
+        "GET",
+        "/recommendations/{recommendation}/actions/new",
+        "actions.new",
+        expect(403, admin=200, head=200, other_head=200, stranger=404),
+    ),
+    (
+        "POST",
+        "/recommendations/{recommendation}/actions/new",
+        "actions.new",
+        expect(403, admin=200, head=200, other_head=200, stranger=404),
+    ),
+    ("GET", "/actions/{action}", "actions.show", expect(200, stranger=404)),
+    ("GET", "/actions/999999", "actions.show", expect(404)),
+    ("GET", "/actions/{action}/edit", "actions.edit", expect(403, admin=200, head=200, stranger=404)),
+    ("POST", "/actions/{action}/edit", "actions.edit", expect(403, admin=200, head=200, stranger=404)),
+    ("GET", "/users", "users.index", admin_only(stranger=200)),
+    ("GET", "/users/new", "users.new", admin_only(stranger=200)),
+    ("POST", "/users/new", "users.new", admin_only(stranger=200)),
+    ("GET", "/users/{manager}/edit", "users.edit", admin_only()),
+    ("POST", "/users/{manager}/edit", "users.edit", admin_only()),
+]

@@ -1,0 +1,72 @@
+"""Measures of success: whether a reported value is on course for its target."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from workflow.extensions import db
+from workflow.models import Measure, MeasureValue, ProgressUpdate, UpdateState
+
+
+def expected_value(measure: Measure, on: date) -> Decimal:
+    """Where the measure should be on a date, on a straight line from baseline to target."""
+    span = (measure.target_date - measure.baseline_date).days
+    if span <= 0 or on >= measure.target_date:
+        return measure.target_value
+    if on <= measure.baseline_date:
+        return measure.baseline_value
+    share = Decimal((on - measure.baseline_date).days) / Decimal(span)
+    return measure.baseline_value + (measure.target_value - measure.baseline_value) * share
+
+
+def on_course(measure: Measure, value: Decimal, on: date) -> bool:
+    expected = expected_value(measure, on)
+    return value >= expected if measure.higher_is_better else value <= expected
+
+
+def target_met(measure: Measure, value: Decimal) -> bool:
+    target = measure.target_value
+    return value >= target if measure.higher_is_better else value <= target
+
+
+@dataclass
+class MeasureSeries:
+    measure: Measure
+    points: list[tuple[date, Decimal]]
+
+    @property
+    def latest(self) -> tuple[date, Decimal] | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def status(self) -> str:
+        if not self.latest:
+            return "No values reported yet"
+        as_of, value = self.latest
+        if target_met(self.measure, value):
+            return "Target met"
+        return "On course" if on_course(self.measure, value, as_of) else "Off course"
+
+
+def approved_series(action_id: int) -> list[MeasureSeries]:
+    """Each measure of an action with its baseline and its approved values, oldest first."""
+    measures = db.session.scalars(
+        sa.select(Measure).where(Measure.action_id == action_id).order_by(Measure.id)
+    ).all()
+    values = db.session.execute(
+        sa.select(MeasureValue.measure_id, MeasureValue.as_of, MeasureValue.value)
+        .join(MeasureValue.update)
+        .where(
+            MeasureValue.measure_id.in_([m.id for m in measures]),
+            ProgressUpdate.state == UpdateState.APPROVED,
+        )
+        .order_by(MeasureValue.as_of)
+    ).all()
+    series = []
+    for measure in measures:
+        points = [(measure.baseline_date, measure.baseline_value)]
+        points += [(as_of, value) for mid, as_of, value in values if mid == measure.id]
+        series.append(MeasureSeries(measure, points))
+    return series
