@@ -18,9 +18,9 @@ os.environ["WORKFLOW_CONFIG"] = "testing"
 
 from argon2 import PasswordHasher  # noqa: E402
 
+from tests.factories import build_world  # noqa: E402
 from workflow import create_app, passwords  # noqa: E402
 from workflow.extensions import db  # noqa: E402
-from tests.factories import build_world  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -142,9 +142,7 @@ def login(client, world):
     def sign_in(who: str):
         client.post("/sign-out")
         user = world.users[who]
-        response = client.post(
-            "/sign-in", data={"email": user.email, "password": world.password}
-        )
+        response = client.post("/sign-in", data={"email": user.email, "password": world.password})
         assert response.status_code == 302, f"{who} could not sign in"
         return client
 

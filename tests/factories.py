@@ -5,8 +5,16 @@ from datetime import date
 
 from workflow import accounts, planning
 from workflow.extensions import db
-from workflow.models import Action, Authority, Inspection, InspectionKind, Recommendation, Role
-from workflow.models import ServiceArea, User
+from workflow.models import (
+    Action,
+    Authority,
+    Inspection,
+    InspectionKind,
+    Recommendation,
+    Role,
+    ServiceArea,
+    User,
+)
 
 PASSWORD = "correct-horse-battery"
 

@@ -53,8 +53,12 @@ def test_ten_failures_lock_the_account_even_for_the_right_password(client, world
 def test_ten_failures_from_one_address_lock_that_address(client, world):
     for n in range(10):
         sign_in(client, f"nobody{n}@example.org", "wrong-password-here", address="10.9.9.9")
-    assert sign_in(client, world.users["viewer"].email, world.password, "10.9.9.9").status_code == 429
-    assert sign_in(client, world.users["viewer"].email, world.password, "10.9.9.8").status_code == 302
+    assert (
+        sign_in(client, world.users["viewer"].email, world.password, "10.9.9.9").status_code == 429
+    )
+    assert (
+        sign_in(client, world.users["viewer"].email, world.password, "10.9.9.8").status_code == 302
+    )
 
 
 def test_failures_older_than_the_window_do_not_count(client, world, app):
@@ -102,7 +106,12 @@ def test_disabling_an_account_ends_its_sessions(app, world, login):
     viewer = world.users["viewer"]
     admin.post(
         f"/users/{viewer.id}/edit",
-        data={"name": viewer.name, "email": viewer.email, "role": "viewer", "version": viewer.version},
+        data={
+            "name": viewer.name,
+            "email": viewer.email,
+            "role": "viewer",
+            "version": viewer.version,
+        },
     )
     assert db.session.get(User, viewer.id).active is False
     assert victim.get("/inspections").status_code == 302
@@ -125,7 +134,9 @@ def test_password_policy_refuses_weak_passwords(password, problem):
     assert problem in password_problem(password, "mo.manager@northbrook.example")
 
 
-@pytest.mark.parametrize("password", ["correct horse battery", "kettle-otter-lamp", "ÇaVaBienMerci"])
+@pytest.mark.parametrize(
+    "password", ["correct horse battery", "kettle-otter-lamp", "ÇaVaBienMerci"]
+)
 def test_password_policy_accepts_long_uncommon_passwords(password):
     assert password_problem(password, "mo.manager@northbrook.example") is None
 
@@ -133,12 +144,18 @@ def test_password_policy_accepts_long_uncommon_passwords(password):
 def test_policy_applies_when_users_are_created(world):
     with pytest.raises(RuleError, match="12 characters"):
         accounts.create_user(
-            None, world.authority, email="new@northbrook.example", name="New", role=world.users["viewer"].role,
+            None,
+            world.authority,
+            email="new@northbrook.example",
+            name="New",
+            role=world.users["viewer"].role,
             password="short",
         )
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
 def test_next_never_leaves_the_site(client, world, target):
     response = client.post(
         f"/sign-in?next={target}",

@@ -17,13 +17,17 @@ def test_demo_loads_once_and_prints_sign_ins(runner):
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     assert second.output == first.output
-    assert [db.session.scalar(sa.select(sa.func.count(m.id))) for m in (User, Action, Inspection)] == counts
+    assert [
+        db.session.scalar(sa.select(sa.func.count(m.id))) for m in (User, Action, Inspection)
+    ] == counts
 
 
 def test_demo_is_wolverhampton_2022(runner):
     runner.invoke(args=["demo"])
     inspection = db.session.scalars(
-        sa.select(Inspection).join(Inspection.authority).where(Authority.name.like("%Wolverhampton%"))
+        sa.select(Inspection)
+        .join(Inspection.authority)
+        .where(Authority.name.like("%Wolverhampton%"))
     ).one()
     assert [j.grade for j in inspection.judgements] == ["Outstanding", "Good", "Good", "Good"]
     assert len(inspection.recommendations) == 5
@@ -48,7 +52,9 @@ def test_second_authority_sees_none_of_wolverhampton(runner, client):
     _, email, password = line.split(" ")
     client.post("/sign-in", data={"email": email, "password": password})
     wolverhampton = db.session.scalars(
-        sa.select(Recommendation).join(Recommendation.inspection).join(Inspection.authority)
+        sa.select(Recommendation)
+        .join(Recommendation.inspection)
+        .join(Inspection.authority)
         .where(Authority.name.like("%Wolverhampton%"))
     ).first()
     assert client.get(f"/recommendations/{wolverhampton.id}").status_code == 404
@@ -60,27 +66,61 @@ def test_create_authority_and_user(runner, client):
     again = runner.invoke(args=["create-authority", "Eastwick Council"])
     assert again.exit_code != 0 and "already exists" in again.output
     result = runner.invoke(
-        args=["create-user", "--authority", "Eastwick Council", "--role", "head_of_service",
-              "--email", "Pat@Eastwick.example", "--name", "Pat Lee", "--service-area", "Early help"],
+        args=[
+            "create-user",
+            "--authority",
+            "Eastwick Council",
+            "--role",
+            "head_of_service",
+            "--email",
+            "Pat@Eastwick.example",
+            "--name",
+            "Pat Lee",
+            "--service-area",
+            "Early help",
+        ],
         env={"NEW_USER_PASSWORD": "willow-anchor-pebble"},
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.email == "pat@eastwick.example"))
     assert (user.role, user.service_area.name) == (Role.HEAD_OF_SERVICE, "Early help")
-    assert client.post("/sign-in", data={"email": "pat@eastwick.example", "password": "willow-anchor-pebble"}).status_code == 302
+    assert (
+        client.post(
+            "/sign-in", data={"email": "pat@eastwick.example", "password": "willow-anchor-pebble"}
+        ).status_code
+        == 302
+    )
 
 
 def test_create_user_refuses_a_weak_password_and_unknown_authority(runner):
     runner.invoke(args=["create-authority", "Eastwick Council"])
     weak = runner.invoke(
-        args=["create-user", "--authority", "Eastwick Council", "--role", "viewer",
-              "--email", "a@eastwick.example", "--name", "A"],
+        args=[
+            "create-user",
+            "--authority",
+            "Eastwick Council",
+            "--role",
+            "viewer",
+            "--email",
+            "a@eastwick.example",
+            "--name",
+            "A",
+        ],
         env={"NEW_USER_PASSWORD": "password"},
     )
     assert weak.exit_code != 0 and "12 characters" in weak.output
     unknown = runner.invoke(
-        args=["create-user", "--authority", "Nowhere", "--role", "viewer",
-              "--email", "b@x.example", "--name", "B"],
+        args=[
+            "create-user",
+            "--authority",
+            "Nowhere",
+            "--role",
+            "viewer",
+            "--email",
+            "b@x.example",
+            "--name",
+            "B",
+        ],
         env={"NEW_USER_PASSWORD": "willow-anchor-pebble"},
     )
     assert unknown.exit_code != 0 and "No authority called Nowhere" in unknown.output
@@ -89,9 +129,14 @@ def test_create_user_refuses_a_weak_password_and_unknown_authority(runner):
 def test_audit_verify_reports_an_edited_row(runner, world):
     assert "intact" in runner.invoke(args=["audit", "verify"]).output
     event_id = db.session.scalars(
-        sa.select(sa.text("id")).select_from(sa.table("audit_event")).order_by(sa.text("id")).offset(3)
+        sa.select(sa.text("id"))
+        .select_from(sa.table("audit_event"))
+        .order_by(sa.text("id"))
+        .offset(3)
     ).first()
-    db.session.execute(sa.text("UPDATE audit_event SET summary = 'tampered' WHERE id = :id"), {"id": event_id})
+    db.session.execute(
+        sa.text("UPDATE audit_event SET summary = 'tampered' WHERE id = :id"), {"id": event_id}
+    )
     db.session.commit()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1

@@ -3,15 +3,15 @@
 import re
 
 import pytest
-from werkzeug.datastructures import MultiDict
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 
 from workflow.extensions import db
 
 HOSTILE = [
     "x" * 10_000,
     "<script>alert('x')</script>",
-    "\"><img src=x onerror=alert(1)>",
+    '"><img src=x onerror=alert(1)>',
     "a\x00b",
     "\u202egnp.exe",
     "-1",

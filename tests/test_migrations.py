@@ -1,9 +1,9 @@
 """The migrations build exactly the models' schema, on each backend, and come down cleanly."""
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-import sqlalchemy as sa
 
 from workflow.extensions import db
 

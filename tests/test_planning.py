@@ -12,12 +12,20 @@ from workflow.models import Action, AuditEvent, Inspection, Recommendation
 def inspection_form(**overrides):
     data = {
         "kind": "ilacs_standard",
-        "start_date-day": "28", "start_date-month": "3", "start_date-year": "2022",
-        "end_date-day": "1", "end_date-month": "4", "end_date-year": "2022",
-        "published_on-day": "18", "published_on-month": "5", "published_on-year": "2022",
+        "start_date-day": "28",
+        "start_date-month": "3",
+        "start_date-year": "2022",
+        "end_date-day": "1",
+        "end_date-month": "4",
+        "end_date-year": "2022",
+        "published_on-day": "18",
+        "published_on-month": "5",
+        "published_on-year": "2022",
         "lead_inspector": "Andy Waugh",
-        "judgements-0-area": "Overall effectiveness", "judgements-0-grade": "Good",
-        "judgements-1-area": "The impact of leaders", "judgements-1-grade": "Outstanding",
+        "judgements-0-area": "Overall effectiveness",
+        "judgements-0-grade": "Good",
+        "judgements-1-area": "The impact of leaders",
+        "judgements-1-grade": "Outstanding",
     }
     data.update(overrides)
     return data
@@ -29,8 +37,12 @@ def action_form(world, **overrides):
         "description": "Weekly tracking meeting",
         "owner_id": str(world.users["manager"].id),
         "service_area_id": str(world.area.id),
-        "start_date-day": "1", "start_date-month": "6", "start_date-year": "2022",
-        "due_date-day": "30", "due_date-month": "9", "due_date-year": "2022",
+        "start_date-day": "1",
+        "start_date-month": "6",
+        "start_date-year": "2022",
+        "due_date-day": "30",
+        "due_date-month": "9",
+        "due_date-year": "2022",
         "measure_of_success": "All children reviewed weekly",
     }
     data.update(overrides)
@@ -65,7 +77,9 @@ def test_admin_adds_an_inspection_with_its_judgements(world, login):
 def test_invalid_inspection_keeps_what_was_typed(world, login):
     client = login("admin")
     before = db.session.scalar(sa.select(sa.func.count(Inspection.id)))
-    data = inspection_form(**{"end_date-day": "30", "end_date-month": "2", "lead_inspector": "Ms <b>Example</b>"})
+    data = inspection_form(
+        **{"end_date-day": "30", "end_date-month": "2", "lead_inspector": "Ms <b>Example</b>"}
+    )
     response = client.post("/inspections/new", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -107,7 +121,9 @@ def test_head_adds_an_action_in_their_own_area_only(world, login):
     action = db.session.scalar(sa.select(Action).where(Action.reference == "1.2"))
     assert action.original_due_date == action.due_date == date(2022, 9, 30)
     other_area = world.users["other_head"].service_area_id
-    response = client.post(url, data=action_form(world, reference="1.3", service_area_id=str(other_area)))
+    response = client.post(
+        url, data=action_form(world, reference="1.3", service_area_id=str(other_area))
+    )
     assert response.status_code == 403
 
 
@@ -135,7 +151,9 @@ def test_changing_a_due_date_needs_a_reason_and_keeps_the_original(world, login)
     assert action.due_date == date(2030, 12, 31)
     assert action.original_due_date == date(2030, 6, 30)
     event = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.object_type == "action").order_by(AuditEvent.id.desc())
+        sa.select(AuditEvent)
+        .where(AuditEvent.object_type == "action")
+        .order_by(AuditEvent.id.desc())
     ).first()
     assert event.changes["due_date"] == ["2030-06-30", "2030-12-31"]
     assert event.changes["due_date_reason"] == "Waiting for the new case-management release"
@@ -145,8 +163,12 @@ def test_stale_action_form_is_refused_and_keeps_the_input(world, login):
     client = login("admin")
     action = world.action
     stale_version = str(action.version)
-    first = action_form(world, reference=action.reference, version=stale_version,
-                        **{"due_date-day": "30", "due_date-month": "6", "due_date-year": "2030"})
+    first = action_form(
+        world,
+        reference=action.reference,
+        version=stale_version,
+        **{"due_date-day": "30", "due_date-month": "6", "due_date-year": "2030"},
+    )
     first["description"] = "First editor's words"
     assert client.post(f"/actions/{action.id}/edit", data=first).status_code == 302
     second = dict(first, description="Second editor's words")
@@ -180,4 +202,8 @@ def test_every_change_is_in_the_audit_trail(world, login):
         data={"number": "2", "text": "Return home interviews."},
     )
     event = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-    assert (event.verb, event.actor_name, event.object_type) == ("created", "Ada Admin", "recommendation")
+    assert (event.verb, event.actor_name, event.object_type) == (
+        "created",
+        "Ada Admin",
+        "recommendation",
+    )

@@ -12,9 +12,9 @@ def test_every_route_is_in_the_table(app):
     for rule in app.url_map.iter_rules():
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             if rule.endpoint != "static":
-                assert any(
-                    m == method and e == rule.endpoint for m, _, e, _ in ROUTES
-                ), f"{method} {rule.rule} is missing from the route table"
+                assert any(m == method and e == rule.endpoint for m, _, e, _ in ROUTES), (
+                    f"{method} {rule.rule} is missing from the route table"
+                )
 
 
 @pytest.mark.parametrize("visitor", VISITORS)

@@ -138,4 +138,3 @@ def _check_service_area(role: Role, area: ServiceArea | None, authority: Authori
 def _flushed(obj):
     db.session.flush()
     return obj
-

@@ -37,7 +37,7 @@ def jsonable(value: Any) -> Any:
 
 
 def diff(obj: Any, before: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-    """The fields of obj that differ from a snapshot taken before a change, as {field: [old, new]}."""
+    """The fields that differ from a snapshot taken before a change: {field: [old, new]}."""
     changes = {}
     for field in fields:
         old, new = jsonable(before.get(field)), jsonable(getattr(obj, field))

@@ -60,8 +60,13 @@ def create_user_command(authority_name, role, email, name, service_area):
     password = _new_password()
     try:
         user = accounts.create_user(
-            None, authority, email=email, name=name, role=Role(role),
-            password=password, service_area=area,
+            None,
+            authority,
+            email=email,
+            name=name,
+            role=Role(role),
+            password=password,
+            service_area=area,
         )
     except RuleError as error:
         raise click.ClickException(error.message) from None

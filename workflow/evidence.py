@@ -88,7 +88,10 @@ def _copy_limited(stream: BinaryIO, handle: int, max_bytes: int) -> tuple[str, i
         while chunk := stream.read(CHUNK):
             size += len(chunk)
             if size > max_bytes:
-                raise RuleError(f"The selected file must be smaller than {max_bytes // (1024 * 1024)} MB", "file")
+                raise RuleError(
+                    f"The selected file must be smaller than {max_bytes // (1024 * 1024)} MB",
+                    "file",
+                )
             digest.update(chunk)
             out.write(chunk)
         out.flush()
@@ -108,7 +111,10 @@ def _check_content(path: Path, extension: str) -> None:
     if kind == "zip":
         kind = _office_kind(path)
     if kind != expected and not (kind == "text" and expected in ("csv", "txt")):
-        raise RuleError(f"The selected file is not a real .{extension} file: its content does not match its name", "file")
+        raise RuleError(
+            f"The selected file is not a real .{extension} file: its content does not match",
+            "file",
+        )
     if kind not in ("docx", "xlsx", "pptx") and b"PK\x05\x06" in tail:
         raise RuleError("The selected file has another file hidden inside it", "file")
     if kind in ("pdf", "png", "jpg") and re.search(rb"<(script|html|svg)", head, re.I):
@@ -147,8 +153,14 @@ def _office_kind(path: Path) -> str:
             entries = archive.infolist()
             unpacked = sum(entry.file_size for entry in entries)
             packed = sum(entry.compress_size for entry in entries) or 1
-            if len(entries) > MAX_ZIP_ENTRIES or unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
-                raise RuleError("The selected file unpacks to something far too large (a zip bomb)", "file")
+            if (
+                len(entries) > MAX_ZIP_ENTRIES
+                or unpacked > MAX_UNPACKED_BYTES
+                or unpacked / packed > MAX_COMPRESSION_RATIO
+            ):
+                raise RuleError(
+                    "The selected file unpacks to something far too large (a zip bomb)", "file"
+                )
             names = {entry.filename for entry in entries}
     except zipfile.BadZipFile:
         return "unknown"

@@ -4,8 +4,15 @@ Tenancy is settled before these are asked (see scoping.py): every object passed 
 belongs to the user's authority.
 """
 
-from workflow.models import Action, ActionStatus, ProgressUpdate, Recommendation, Role, User
-from workflow.models import UpdateState
+from workflow.models import (
+    Action,
+    ActionStatus,
+    ProgressUpdate,
+    Recommendation,
+    Role,
+    UpdateState,
+    User,
+)
 
 
 def can_manage_inspections(user: User) -> bool:

@@ -1,6 +1,5 @@
 """Rules for setting up a plan: inspections, their judgements, recommendations and actions."""
 
-
 import sqlalchemy as sa
 
 from workflow.audit import diff, record_event, snapshot
@@ -62,10 +61,10 @@ def edit_inspection(
     check_version(inspection, version)
     before = snapshot(inspection, INSPECTION_FIELDS)
     old_judgements = [[j.area, j.grade] for j in inspection.judgements]
-    if values.get("received_on") != inspection.received_on and not values.get(
-        "received_on_reason"
-    ):
-        raise RuleError("Enter why the report was received on a different date", "received_on_reason")
+    if values.get("received_on") != inspection.received_on and not values.get("received_on_reason"):
+        raise RuleError(
+            "Enter why the report was received on a different date", "received_on_reason"
+        )
     for field, value in values.items():
         setattr(inspection, field, value)
     _check_dates(inspection)
@@ -85,9 +84,13 @@ def _judgements(rows: list[tuple[str, str]]) -> list[Judgement]:
 
 def _check_dates(inspection: Inspection) -> None:
     if inspection.end_date < inspection.start_date:
-        raise RuleError("The last day of the inspection must be on or after the first day", "end_date")
+        raise RuleError(
+            "The last day of the inspection must be on or after the first day", "end_date"
+        )
     if inspection.published_on and inspection.published_on < inspection.end_date:
-        raise RuleError("The report cannot be published before the inspection ended", "published_on")
+        raise RuleError(
+            "The report cannot be published before the inspection ended", "published_on"
+        )
 
 
 def create_recommendation(actor: User, inspection: Inspection, **values) -> Recommendation:
@@ -185,5 +188,3 @@ def _check_action_values(
         duplicate = duplicate.where(Action.id != action.id)
     if db.session.scalar(duplicate):
         raise RuleError(f"Action {values['reference']} already exists", "reference")
-
-

@@ -113,13 +113,13 @@ def _check_proposal(action: Action, proposal: Proposal, today: date) -> None:
     if proposal.rag is Rag.BLUE:
         raise RuleError("Blue is given only to complete actions: select complete instead", "rag")
     suggested = suggested_rag(action, proposal, today)
-    if proposal.status is not ActionStatus.COMPLETE and proposal.rag is not suggested:
-        if not proposal.rag_reason:
-            raise RuleError(
-                f"Enter why you rate this {proposal.rag.label.lower()} when the RAG rules "
-                f"suggest {suggested.label.lower()}",
-                "rag_reason",
-            )
+    differs = proposal.status is not ActionStatus.COMPLETE and proposal.rag is not suggested
+    if differs and not proposal.rag_reason:
+        raise RuleError(
+            f"Enter why you rate this {proposal.rag.label.lower()} when the RAG rules "
+            f"suggest {suggested.label.lower()}",
+            "rag_reason",
+        )
 
 
 def _apply_proposal(update: ProgressUpdate, proposal: Proposal) -> None:
@@ -136,13 +136,21 @@ def _apply_proposal(update: ProgressUpdate, proposal: Proposal) -> None:
         if measure_id in existing:
             existing[measure_id].value, existing[measure_id].as_of = value, as_of
         else:
-            update.measure_values.append(MeasureValue(measure_id=measure_id, value=value, as_of=as_of))
+            update.measure_values.append(
+                MeasureValue(measure_id=measure_id, value=value, as_of=as_of)
+            )
 
 
-def add_file_evidence(author: User, update: ProgressUpdate, stored: StoredFile, title: str) -> Evidence:
+def add_file_evidence(
+    author: User, update: ProgressUpdate, stored: StoredFile, title: str
+) -> Evidence:
     evidence = Evidence(
-        kind=EvidenceKind.FILE, title=title or stored.name, sha256=stored.sha256,
-        original_name=stored.name, content_type=stored.content_type, size=stored.size,
+        kind=EvidenceKind.FILE,
+        title=title or stored.name,
+        sha256=stored.sha256,
+        original_name=stored.name,
+        content_type=stored.content_type,
+        size=stored.size,
     )
     return _add_evidence(author, update, evidence)
 
@@ -169,7 +177,13 @@ def _add_evidence(author: User, update: ProgressUpdate, evidence: Evidence) -> E
     for item in db.session.scalars(older):
         item.superseded_by_id = evidence.id
     summary = f"Evidence added: {evidence.title}"
-    _record(author, update, "evidence_added", summary, {"evidence": evidence.title, "kind": evidence.kind})
+    _record(
+        author,
+        update,
+        "evidence_added",
+        summary,
+        {"evidence": evidence.title, "kind": evidence.kind},
+    )
     return evidence
 
 
@@ -179,7 +193,13 @@ def submit_update(author: User, update: ProgressUpdate, version: int | None) -> 
     update.state, update.submitted_at = UpdateState.SUBMITTED, utcnow()
     update.reviewer_id = update.reviewed_at = update.review_comment = None
     _flush()
-    _record(author, update, "submitted", "Update submitted for approval", {"state": ["draft", "submitted"]})
+    _record(
+        author,
+        update,
+        "submitted",
+        "Update submitted for approval",
+        {"state": ["draft", "submitted"]},
+    )
     return update
 
 
@@ -187,7 +207,13 @@ def withdraw_update(author: User, update: ProgressUpdate, version: int | None) -
     _expect(update, version, (UpdateState.SUBMITTED,))
     update.state, update.submitted_at = UpdateState.DRAFT, None
     _flush()
-    _record(author, update, "withdrawn", "Update withdrawn by its author", {"state": ["submitted", "draft"]})
+    _record(
+        author,
+        update,
+        "withdrawn",
+        "Update withdrawn by its author",
+        {"state": ["submitted", "draft"]},
+    )
     return update
 
 
@@ -224,11 +250,15 @@ def return_update(
     update.state, update.reviewer, update.reviewed_at = UpdateState.RETURNED, reviewer, utcnow()
     update.review_comment = comment
     _flush()
-    _record(reviewer, update, "returned", f"Update returned by {reviewer.name}", {"comment": comment})
+    _record(
+        reviewer, update, "returned", f"Update returned by {reviewer.name}", {"comment": comment}
+    )
     return update
 
 
-def close_recommendation(director: User, recommendation: Recommendation, version: int | None) -> None:
+def close_recommendation(
+    director: User, recommendation: Recommendation, version: int | None
+) -> None:
     _expect_recommendation(recommendation, version)
     if not recommendation.actions or any(
         a.status is not ActionStatus.COMPLETE for a in recommendation.actions
@@ -237,7 +267,9 @@ def close_recommendation(director: User, recommendation: Recommendation, version
     recommendation.closed_at, recommendation.closed_by = utcnow(), director
     _flush()
     summary = f"Recommendation {recommendation.number} closed"
-    record_event(director, recommendation.inspection.authority_id, recommendation, "closed", summary)
+    record_event(
+        director, recommendation.inspection.authority_id, recommendation, "closed", summary
+    )
 
 
 def reopen_recommendation(
@@ -258,7 +290,9 @@ def reopen_recommendation(
 
 def _check_completion_has_evidence(update: ProgressUpdate) -> None:
     if update.proposed_status is ActionStatus.COMPLETE and not update.evidence:
-        raise RuleError("Add at least one piece of evidence to propose that the action is complete", "file")
+        raise RuleError(
+            "Add at least one piece of evidence to propose that the action is complete", "file"
+        )
     if update.impact_evidenced and not update.evidence:
         raise RuleError("Add the evidence that shows the action's impact", "file")
 
@@ -273,12 +307,16 @@ def _expect(update: ProgressUpdate, version: int | None, states: tuple[UpdateSta
         happened = f"returned by {update.reviewer.name} at {update.reviewed_at:%H:%M on %-d %B %Y}"
     else:
         happened = f"changed by {update.author.name} at {update.updated_at:%H:%M on %-d %B %Y}"
-    raise StaleError(f"This update was {happened}, after you opened the page. Nothing has been changed.")
+    raise StaleError(
+        f"This update was {happened}, after you opened the page. Nothing has been changed."
+    )
 
 
 def _expect_recommendation(recommendation: Recommendation, version: int | None) -> None:
     if recommendation.version != version:
-        raise StaleError("This recommendation changed after you opened the page. Reload it and try again.")
+        raise StaleError(
+            "This recommendation changed after you opened the page. Reload it and try again."
+        )
 
 
 def _flush() -> None:
@@ -286,7 +324,7 @@ def _flush() -> None:
         db.session.flush()
     except StaleDataError:
         raise StaleError(
-            "Someone else changed this at the same moment. Nothing has been changed: reload the page."
+            "Someone else changed this at the same moment. Nothing was changed: reload the page."
         ) from None
 
 

@@ -277,6 +277,24 @@ def test_select_keeps_the_choice_and_escapes_labels():
     assert ESCAPED in html and HOSTILE not in html
 
 
+def test_select_option_groups():
+    class F(Form):
+        area = SelectField(
+            "Area",
+            choices=[
+                SelectChoice("", "Select an area"),
+                SelectChoice("1", "Early help", optgroup="Help"),
+                SelectChoice("2", "Care leavers", optgroup="Care"),
+            ],
+        )
+
+    html = call("select.html", "select", "form.area", form=F(MultiDict({"area": "2"})))
+    page = check_accessible(html)
+    assert [g.attrs["label"] for g in page.find("optgroup")] == ["Help", "Care"]
+    assert "selected" in page.one("option", value="2").attrs
+    assert len(page.find("option")) == 3
+
+
 # -- radios ------------------------------------------------------------------------
 
 

@@ -24,6 +24,9 @@ async function clean () {
 async function copy () {
   await mkdir(distDir, { recursive: true })
   await copyFile(govukJs, join(distDir, 'govuk-frontend.min.js'))
+  // The minified file ends with a sourceMappingURL comment: ship the map too,
+  // so browser developer tools do not request a missing file.
+  await copyFile(`${govukJs}.map`, join(distDir, 'govuk-frontend.min.js.map'))
   const names = (await readdir(assetsDir)).filter(
     (name) => name.endsWith('.js') && !name.startsWith('.')
   )

@@ -2,8 +2,8 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    Form,
     FieldList,
+    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -74,9 +74,7 @@ class InspectionForm(VersionedForm):
     start_date = GovDateField("First day of the inspection", validators=[InputRequired()])
     end_date = GovDateField("Last day of the inspection", validators=[InputRequired()])
     published_on = GovDateField("Date the report was published", validators=[Optional()])
-    received_on = GovDateField(
-        "Date the council received the report", validators=[Optional()]
-    )
+    received_on = GovDateField("Date the council received the report", validators=[Optional()])
     received_on_reason = TextAreaField(
         "Why the report was received on a different date",
         filters=[strip_filter],

@@ -1,6 +1,5 @@
 """Forms for user administration."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
@@ -25,7 +24,9 @@ class UserForm(VersionedForm):
             Email("Enter an email address in the correct format, like name@example.org"),
         ],
     )
-    role = RadioField("Role", choices=options(Role.choices()), validators=[InputRequired("Select a role")])
+    role = RadioField(
+        "Role", choices=options(Role.choices()), validators=[InputRequired("Select a role")]
+    )
     service_area_id = SelectField("Service area", coerce=optional_int)
     active = BooleanField("Account is active", default=True)
 

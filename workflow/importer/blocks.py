@@ -163,11 +163,14 @@ def _hanging(first: Line, line: Line) -> bool:
 
 
 def _break_was_intended(previous: str, text: str, width: float) -> bool:
-    """In hard-wrapped text a line ends early only where its paragraph ends."""
-    if not (ends_sentence(previous) or previous.rstrip().endswith(":")):
+    """In hard-wrapped text a line ends early only where its paragraph or heading ends."""
+    words = text.split()
+    fits = len(previous) + 1 + (len(words[0]) if words else 0)
+    if ends_sentence(previous) or previous.rstrip().endswith(":"):
+        return fits < 0.85 * width
+    if text[:1].islower():
         return False
-    first_word = text.split()[0] if text.split() else ""
-    return len(previous) + 1 + len(first_word) < 0.8 * width
+    return fits < 0.7 * width
 
 
 def _make_block(group: list[Line], vocabulary: tuple[set[str], set[str]]) -> Block:
@@ -192,9 +195,8 @@ def _mark_plain_headings(blocks: list[Block]) -> None:
         # A PDF says what is a heading through its type; Word or HTML only sometimes does.
         if block.kind != "para" or first.size is not None or first.heading:
             continue
-        if KNOWN_HEADING_RE.match(block.text) and len(block.text) < 160:
-            block.kind = "heading"
-        elif _short_title(block.text):
+        known = KNOWN_HEADING_RE.match(block.text) and len(block.text) < 160
+        if (known and block.text[-1] not in ".,;") or _short_title(block.text):
             block.kind = "heading"
 
 

@@ -71,9 +71,7 @@ def _refuse_encrypted(data: bytes) -> None:
     except Exception:
         opened = 0
     if not opened:
-        raise ReportParseError(
-            "The PDF is password-protected: upload a copy without a password."
-        )
+        raise ReportParseError("The PDF is password-protected: upload a copy without a password.")
 
 
 def _page_lines(page: pdfplumber.page.Page, number: int) -> list[_Raw]:
@@ -166,7 +164,7 @@ def _assemble(chars: list[dict], size: float) -> str:
             continue
         if previous is not None:
             gap = char["x0"] - previous["x1"]
-            if pending_space or gap > max(1.5, 0.2 * size):
+            if pending_space or gap > max(0.8, 0.09 * size):
                 parts.append(" ")
         parts.append(char["text"])
         previous, pending_space = char, False

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from workflow.importer.blocks import Block
+from workflow.importer.clean import ends_sentence
 
 _SECTION_RE = re.compile(
     r"^(?:(?P<main>what needs to improve(?: in [^?]{1,80})?"
@@ -56,7 +57,7 @@ class Found:
 
 
 def section_type(block: Block) -> str | None:
-    """"main", "priority" or "improve" when the block heads a list of recommendations."""
+    """ "main", "priority" or "improve" when the block heads a list of recommendations."""
     if block.kind not in ("heading", "para") or len(block.text) > 100:
         return None
     match = _SECTION_RE.match(block.text.strip())
@@ -117,7 +118,7 @@ def _read_section(
                 top = block
             if _ends_list(block, top, items, blocks):
                 break
-            if items and _is_sub_item(block, top, items, blocks):
+            if items and _is_sub_item(block, top, items):
                 _fold(items[-1], block.text, index)
             else:
                 items.append(FoundItem(block.text, priority, lscb, [index]))
@@ -145,7 +146,7 @@ def _ends_list(block: Block, top: Block, items: list[FoundItem], blocks: list[Bl
     return last.number is not None and block.number != last.number + 1
 
 
-def _is_sub_item(block: Block, top: Block, items: list[FoundItem], blocks: list[Block]) -> bool:
+def _is_sub_item(block: Block, top: Block, items: list[FoundItem]) -> bool:
     assert block.marker is not None and top.marker is not None
     if block.marker.kind == "letter" and top.marker.kind != "letter":
         return True
@@ -153,14 +154,63 @@ def _is_sub_item(block: Block, top: Block, items: list[FoundItem], blocks: list[
         return True
     if block.indent is not None and top.indent is not None and block.indent > top.indent + 4:
         return True
-    previous = blocks[items[-1].blocks[-1]]
     parent_open = items[-1].text.rstrip().endswith(":") or len(items[-1].blocks) > 1
-    return block.marker.symbol != top.marker.symbol and parent_open and previous is not top
+    return block.marker.symbol != top.marker.symbol and parent_open
 
 
 def _fold(item: FoundItem, text: str, index: int) -> None:
-    if len(item.blocks) > 1 and not item.text.rstrip()[-1:] in ".;,:":
+    if len(item.blocks) > 1 and item.text.rstrip()[-1:] not in ".;,:":
         item.text = item.text.rstrip() + "; " + text
     else:
         item.text = item.text.rstrip() + " " + text
     item.blocks.append(index)
+
+
+_GENERIC_HEADINGS = {"summary", "inspection findings", "main findings", "findings"}
+
+
+@dataclass
+class NumberedParagraph:
+    """A numbered paragraph with its heading, and whether it is about the LSCB."""
+
+    number: int
+    text: str
+    heading: str | None
+    lscb: bool
+
+
+def numbered_paragraphs(blocks: list[Block], used: set[int]) -> list[NumberedParagraph]:
+    """The report's numbered paragraphs in order, recommendations and tables excluded."""
+    lscb = lscb_flags(blocks)
+    found: list[NumberedParagraph] = []
+    heading: str | None = None
+    current: NumberedParagraph | None = None
+    for index, block in enumerate(blocks):
+        if index in used or block.kind == "row":
+            current = None
+            continue
+        if block.kind == "heading":
+            if block.text.lower().rstrip(":") not in _GENERIC_HEADINGS:
+                heading = block.text
+            current = None
+        elif _is_paragraph_number(block, found):
+            current = NumberedParagraph(block.number or 0, block.text, heading, lscb[index])
+            found.append(current)
+        elif current is not None and _belongs_to(block, current):
+            current.text = current.text + " " + block.text
+        else:
+            current = None
+    return found
+
+
+def _is_paragraph_number(block: Block, found: list[NumberedParagraph]) -> bool:
+    if block.kind != "item" or block.marker is None or block.marker.symbol != "num":
+        return False
+    return block.level == 0 and (block.number or 0) > (found[-1].number if found else 0)
+
+
+def _belongs_to(block: Block, paragraph: NumberedParagraph) -> bool:
+    """A bulleted list inside a paragraph, or the rest of it after a page break."""
+    if block.kind == "item" and block.marker is not None and block.marker.kind != "number":
+        return True
+    return block.kind == "para" and not ends_sentence(paragraph.text)

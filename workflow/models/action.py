@@ -34,15 +34,11 @@ class Action(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recommendation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("recommendation.id"), index=True
-    )
+    recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendation.id"), index=True)
     reference: Mapped[str] = mapped_column(sa.String(20))
     description: Mapped[str] = mapped_column(sa.Text)
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
-    delegate_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id"), index=True
-    )
+    delegate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     service_area_id: Mapped[int] = mapped_column(sa.ForeignKey("service_area.id"), index=True)
     start_date: Mapped[date]
     original_due_date: Mapped[date]

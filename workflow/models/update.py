@@ -33,7 +33,9 @@ class ProgressUpdate(Base):
             name="due_date_change_has_reason",
         ),
         sa.CheckConstraint("proposed_rag != 'blue'", name="blue_is_derived"),
-        sa.CheckConstraint("reviewer_id IS NULL OR reviewer_id != author_id", name="no_self_review"),
+        sa.CheckConstraint(
+            "reviewer_id IS NULL OR reviewer_id != author_id", name="no_self_review"
+        ),
         sa.Index("ix_progress_update_state_submitted_at", "state", "submitted_at"),
     )
 

@@ -81,9 +81,11 @@ def set_security_headers(response):
 
 
 def template_values() -> dict:
+    values = {"accessibility_url": url_for("pages.accessibility")}
     if not current_user.is_authenticated:
-        return {"nav_items": [], "authority_name": None}
-    return {"nav_items": nav_items(current_user), "authority_name": current_user.authority.name}
+        return {**values, "nav_items": [], "authority_name": None}
+    authority = current_user.authority.name
+    return {**values, "nav_items": nav_items(current_user), "authority_name": authority}
 
 
 def long_date(value) -> str:

@@ -1,0 +1,88 @@
+"""Ofsted report importer: a report file or pasted text in, structured recommendations out.
+
+Public API::
+
+    from workflow.importer import parse_file, parse_text, ReportParseError, ParsedReport
+
+    report = parse_file("wolverhampton.pdf")             # a path: the name is taken from it
+    report = parse_file(upload_bytes, "report.docx")     # bytes and the uploaded name
+    report = parse_text(pasted)                          # text pasted into a form
+    report.to_json_dict()
+
+Formats: PDF (with a text layer), Word .docx, HTML and plain text, recognised by content;
+the file name is only a hint. Kinds: ILACS standard and short inspections (2018 onwards,
+including the post-2026 format), SIF reports (2013-2018, LSCB recommendations kept apart),
+focused visit and monitoring visit letters, and JTAI letters. Anything the importer cannot
+read raises `ReportParseError` with a one-line reason fit to show the user.
+
+The parser core has no Flask dependency.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from workflow.importer.extract import DEFAULT_MAX_BYTES, read_source, text_lines
+from workflow.importer.metadata import authority_key
+from workflow.importer.model import (
+    Judgement,
+    Paragraph,
+    ParsedReport,
+    Recommendation,
+    ReportParseError,
+)
+from workflow.importer.parse import parse_lines
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Judgement",
+    "Paragraph",
+    "ParsedReport",
+    "Recommendation",
+    "ReportParseError",
+    "authority_key",
+    "parse_file",
+    "parse_text",
+]
+
+MAX_TEXT_CHARS = 5_000_000
+
+
+def parse_file(
+    source: bytes | str | os.PathLike[str],
+    filename: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ParsedReport:
+    """Parse a report from a path or from uploaded bytes (`filename` is the uploaded name)."""
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
+    else:
+        data = _read_path(Path(source), max_bytes)
+        filename = filename or Path(source).name
+    if len(data) > max_bytes:
+        raise ReportParseError(_too_big(max_bytes))
+    return parse_lines(read_source(data, filename))
+
+
+def parse_text(text: str) -> ParsedReport:
+    """Parse a report pasted as text."""
+    if not text or not text.strip():
+        raise ReportParseError("The text is empty.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReportParseError("The text is too long to be one report.")
+    return parse_lines(text_lines(text))
+
+
+def _read_path(path: Path, max_bytes: int) -> bytes:
+    try:
+        if path.stat().st_size > max_bytes:  # refuse before reading it into memory
+            raise ReportParseError(_too_big(max_bytes))
+        return path.read_bytes()
+    except OSError as error:
+        raise ReportParseError(f"The file '{path.name}' cannot be opened.") from error
+
+
+def _too_big(max_bytes: int) -> str:
+    return f"The file is larger than {max_bytes // (1024 * 1024)} MB: upload the report alone."
