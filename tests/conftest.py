@@ -40,8 +40,17 @@ def backends() -> list[str]:
 
 
 def pytest_collection_modifyitems(config, items):
-    if ON_CI and not os.environ.get("TEST_DATABASE_URL"):
-        raise pytest.UsageError("CI=true but TEST_DATABASE_URL is not set.")
+    """Tests of real concurrent connections run on PostgreSQL only, not also on SQLite."""
+    sqlite_only = [
+        item
+        for item in items
+        if item.get_closest_marker("postgres_only")
+        and getattr(item, "callspec", None)
+        and item.callspec.params.get("database_url") == "sqlite"
+    ]
+    if sqlite_only:
+        config.hook.pytest_deselected(items=sqlite_only)
+        items[:] = [item for item in items if item not in sqlite_only]
 
 
 @pytest.fixture(scope="session", params=backends())
@@ -49,8 +58,7 @@ def database_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     else:
-        url = os.environ["TEST_DATABASE_URL"]
-        _reset_postgres(url)
+        url = _private_postgres_database(request)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         from flask_migrate import upgrade
@@ -60,18 +68,27 @@ def database_url(request, tmp_path_factory) -> str:
     return app.config["SQLALCHEMY_DATABASE_URI"]
 
 
-def _reset_postgres(url: str) -> None:
+def _private_postgres_database(request) -> str:
+    """A database of this run's own on the server, so parallel runs never collide."""
     from config import database_url as normalise
 
-    engine = sa.create_engine(normalise(url))
+    server = sa.engine.make_url(normalise(os.environ["TEST_DATABASE_URL"]))
+    name = f"workflow_test_{os.getpid()}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as error:
-        pytest.fail(f"PostgreSQL at {url} is not reachable: {error}")
-    finally:
-        engine.dispose()
+        pytest.fail(f"PostgreSQL at {server} is not reachable: {error}")
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    request.addfinalizer(drop)
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
 class Client(FlaskClient):

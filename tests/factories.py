@@ -1,15 +1,23 @@
 """A small world of two authorities to test against, built through the app's own rules."""
 
+import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from workflow import accounts, planning
+from flask import current_app
+
+from workflow import accounts, planning, signoff
+from workflow.evidence import store_upload
 from workflow.extensions import db
 from workflow.models import (
     Action,
+    ActionStatus,
     Authority,
+    Evidence,
     Inspection,
     InspectionKind,
+    ProgressUpdate,
+    Rag,
     Recommendation,
     Role,
     ServiceArea,
@@ -31,6 +39,9 @@ class World:
     other_inspection: Inspection
     other_recommendation: Recommendation
     other_action: Action
+    draft: ProgressUpdate
+    submitted: ProgressUpdate
+    evidence: Evidence
     users: dict[str, User] = field(default_factory=dict)
     password: str = PASSWORD
 
@@ -102,6 +113,11 @@ def build_world() -> World:
         stranger, other_inspection, number=1, text="Improve early help.", senior_lead=None
     )
     other_action = make_action(stranger, other_recommendation, stranger, other_area)
+    manager = users["manager"]
+    draft = signoff.draft_update(manager, action, proposal("Drafting"), None, date.today())
+    submitted = signoff.draft_update(manager, action, proposal("Tracker live"), None, date.today())
+    evidence = attach_file(manager, submitted, b"Minutes of the tracking meeting\n", "minutes.txt")
+    signoff.submit_update(manager, submitted, submitted.version)
     return World(
         authority=authority,
         other_authority=other,
@@ -113,5 +129,20 @@ def build_world() -> World:
         other_inspection=other_inspection,
         other_recommendation=other_recommendation,
         other_action=other_action,
+        draft=draft,
+        submitted=submitted,
+        evidence=evidence,
         users=users,
     )
+
+
+def proposal(narrative: str, **overrides) -> signoff.Proposal:
+    values = dict(narrative=narrative, status=ActionStatus.IN_PROGRESS, rag=Rag.GREEN)
+    values.update(overrides)
+    return signoff.Proposal(**values)
+
+
+def attach_file(author: User, update: ProgressUpdate, content: bytes, name: str) -> Evidence:
+    folder = current_app.config["UPLOAD_FOLDER"]
+    stored = store_upload(io.BytesIO(content), name, folder, 1024 * 1024)
+    return signoff.add_file_evidence(author, update, stored, name.rsplit(".", 1)[0].title())

@@ -26,11 +26,15 @@ def test_route_answers_for(visitor, client, world, login):
         "recommendation": world.recommendation.id,
         "action": world.action.id,
         "manager": world.users["manager"].id,
+        "draft": world.draft.id,
+        "submitted": world.submitted.id,
+        "evidence": world.evidence.id,
     }
     wrong = []
     for method, path, _, expected in ROUTES:
         url = path.format(**ids)
         response = client.open(url, method=method, data={})
+        response.close()
         if response.status_code != expected[visitor]:
             wrong.append(f"{method} {url}: {response.status_code}, expected {expected[visitor]}")
         if method == "POST" and path == "/sign-out" and visitor != "anon":

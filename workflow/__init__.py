@@ -44,14 +44,21 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _tune_sqlite)
+            sa.event.listen(db.engine, "begin", _begin_sqlite)
 
 
 def _tune_sqlite(connection, record) -> None:
-    # WAL lets readers carry on while a request writes; waits rather than fails on a lock.
+    # The driver's own transaction handling breaks savepoints: SQLAlchemy begins instead.
+    connection.isolation_level = None
     cursor = connection.cursor()
+    # WAL lets readers carry on while a request writes; waits rather than fails on a lock.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _begin_sqlite(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -138,3 +138,15 @@ def _check_service_area(role: Role, area: ServiceArea | None, authority: Authori
 def _flushed(obj):
     db.session.flush()
     return obj
+
+
+RAG_FIELDS = ["rag_red", "rag_amber", "rag_green", "rag_blue"]
+
+
+def edit_rag_definitions(actor: User, authority: Authority, **definitions: str) -> None:
+    """Each authority writes down what its RAG ratings mean; update forms show them."""
+    before = snapshot(authority, RAG_FIELDS)
+    for field, text in definitions.items():
+        setattr(authority, field, text)
+    changes = diff(authority, before, RAG_FIELDS)
+    record_event(actor, authority.id, authority, "edited", "RAG definitions changed", changes)

@@ -88,10 +88,7 @@ def _copy_limited(stream: BinaryIO, handle: int, max_bytes: int) -> tuple[str, i
         while chunk := stream.read(CHUNK):
             size += len(chunk)
             if size > max_bytes:
-                raise RuleError(
-                    f"The selected file must be smaller than {max_bytes // (1024 * 1024)} MB",
-                    "file",
-                )
+                raise RuleError(f"The selected file must be smaller than {_size(max_bytes)}", "file")
             digest.update(chunk)
             out.write(chunk)
         out.flush()
@@ -99,6 +96,10 @@ def _copy_limited(stream: BinaryIO, handle: int, max_bytes: int) -> tuple[str, i
     if size == 0:
         raise RuleError("The selected file is empty", "file")
     return digest.hexdigest(), size
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 1048576} MB" if limit >= 1048576 else f"{limit // 1024} KB"
 
 
 def _check_content(path: Path, extension: str) -> None:

@@ -39,20 +39,27 @@ def can_write_update(user: User, action: Action) -> bool:
     return is_owner and not action.recommendation.is_closed
 
 
+def owns_update(user: User, update: ProgressUpdate) -> bool:
+    """The author, while they may still report on the action."""
+    return update.author_id == user.id and can_write_update(user, update.action)
+
+
 def can_edit_update(user: User, update: ProgressUpdate) -> bool:
     editable = update.state in (UpdateState.DRAFT, UpdateState.RETURNED)
-    return editable and update.author_id == user.id and can_write_update(user, update.action)
+    return editable and owns_update(user, update)
 
 
 def can_withdraw_update(user: User, update: ProgressUpdate) -> bool:
     return update.state is UpdateState.SUBMITTED and update.author_id == user.id
 
 
-def can_review_update(user: User, update: ProgressUpdate) -> bool:
+def may_review(user: User, update: ProgressUpdate) -> bool:
     """A head of the action's service area reviews, and never an update they wrote."""
-    if update.author_id == user.id:
-        return False
-    return update.state is UpdateState.SUBMITTED and _heads_area(user, update.action)
+    return update.author_id != user.id and _heads_area(user, update.action)
+
+
+def can_review_update(user: User, update: ProgressUpdate) -> bool:
+    return update.state is UpdateState.SUBMITTED and may_review(user, update)
 
 
 def can_review_updates(user: User) -> bool:

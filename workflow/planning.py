@@ -10,6 +10,7 @@ from workflow.models import (
     Action,
     Inspection,
     Judgement,
+    Measure,
     Recommendation,
     ServiceArea,
     User,
@@ -188,3 +189,15 @@ def _check_action_values(
         duplicate = duplicate.where(Action.id != action.id)
     if db.session.scalar(duplicate):
         raise RuleError(f"Action {values['reference']} already exists", "reference")
+
+
+def add_measure(actor: User, action: Action, **values) -> Measure:
+    if values["target_date"] <= values["baseline_date"]:
+        raise RuleError("The target date must be after the baseline date", "target_date")
+    measure = Measure(action=action, **values)
+    db.session.add(measure)
+    db.session.flush()
+    authority_id = action.recommendation.inspection.authority_id
+    summary = f"Measure added: {measure.name}"
+    record_event(actor, authority_id, measure, "created", summary, values, action_id=action.id)
+    return measure

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.audit import diff, record_event, snapshot
@@ -71,23 +72,48 @@ def _any_measure_off_course(action: Action, proposal: Proposal) -> bool:
     return False
 
 
+class DuplicateSubmission(RuleError):
+    """The same form was posted twice (a double click): the first post already made it."""
+
+    def __init__(self, update_id: int):
+        super().__init__("This update has already been saved")
+        self.update_id = update_id
+
+
 def draft_update(
     author: User, action: Action, proposal: Proposal, token: str | None, today: date
 ) -> ProgressUpdate:
-    """Start a draft update; a token already used means a double-click, so return that one."""
-    if token:
-        existing = db.session.scalar(
-            sa.select(ProgressUpdate).where(ProgressUpdate.submission_token == token)
-        )
-        if existing is not None:
-            return existing
+    """Start a draft update. The form's token makes a second post of the same form harmless."""
+    _check_duplicate(token)
     _check_proposal(action, proposal, today)
     update = ProgressUpdate(action=action, author=author, submission_token=token)
     _apply_proposal(update, proposal)
-    db.session.add(update)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two posts at the same moment: one insert wins
+            db.session.add(update)
+    except IntegrityError:
+        _check_duplicate(token)
+        raise
     _record(author, update, "drafted", "Update drafted", _proposal_changes(update))
     return update
+
+
+def _check_duplicate(token: str | None) -> None:
+    if token:
+        query = sa.select(ProgressUpdate.id).where(ProgressUpdate.submission_token == token)
+        existing = db.session.scalar(query)
+        if existing is not None:
+            raise DuplicateSubmission(existing)
+
+
+def suggested_rag_for_form(action: Action, form, today: date) -> Rag:
+    """The suggestion to show beside the RAG choice, from what the form holds now."""
+    try:
+        status = ActionStatus(form.status.data)
+    except ValueError:
+        status = action.status
+    proposal = Proposal("", status, Rag.GREEN, due_date=form.due_date.data)
+    return suggested_rag(action, proposal, today)
 
 
 def revise_update(

@@ -35,7 +35,7 @@ KNOWN_HEADING_RE = re.compile(
     r"|inspection findings|summary for children|information about this|executive summary"
     r"|the local safeguarding children board|leadership, management and governance"
     r"|yours sincerely|case study:|progress since the last|findings and evaluation of progress"
-    r"|contents$|the inspection team|the local authority$)",
+    r"|contents$|the inspection team|the local authority$|judgements? grades?$)",
     re.I,
 )
 
@@ -83,17 +83,20 @@ def build_blocks(lines: list[Line]) -> list[Block]:
 
 
 def _without_text_furniture(lines: list[Line]) -> list[Line]:
-    """Drop page numbers and the running header or footer printed beside them."""
+    """Drop page numbers, and the running header or footer printed beside most of them."""
     numbers = {i for i, line in enumerate(lines) if _PAGE_NUMBER_RE.fullmatch(line.text)}
-    keys = Counter(_key(line.text) for line in lines)
-    near: set[int] = set()
-    for index in numbers | {i for i, line in enumerate(lines) if line.page_start}:
-        near.update(range(index - 3, index + 4))
-    dropped = {
-        i
-        for i, line in enumerate(lines)
-        if i in numbers or (i in near and keys[_key(line.text)] >= 2 and len(line.text) < 120)
-    }
+    boundaries = sorted(numbers | {i for i, line in enumerate(lines) if line.page_start})
+    near: dict[str, set[int]] = {}
+    for boundary in boundaries:
+        for index in range(max(0, boundary - 3), min(len(lines), boundary + 4)):
+            near.setdefault(_key(lines[index].text), set()).add(boundary)
+    # A heading that happens to open two pages is not furniture; a footer is on most pages.
+    running = {key for key, seen in near.items() if len(seen) >= max(2, len(boundaries) // 2)}
+    dropped = set(numbers)
+    for boundary in boundaries:
+        for index in range(max(0, boundary - 3), min(len(lines), boundary + 4)):
+            if _key(lines[index].text) in running and len(lines[index].text) < 120:
+                dropped.add(index)
     kept = []
     for index, line in enumerate(lines):
         if index in dropped:
@@ -129,13 +132,21 @@ def _starts_block(group: list[Line], line: Line, width: float | None) -> bool:
         return True
     if line.heading is not None and first.heading is not None and line.heading != first.heading:
         return True
-    if line.size is None and _heading_line(line.text) and ends_sentence(last.text):
+    if line.size is None and _heading_line(line.text) and _may_end_before(group, width):
         return True
     if line.page_start or line.gap:
         return not _continues_across_break(group, line)
     if line.size is None and line.gap is not None:  # plain text
         return width is None or _break_was_intended(last.text, line.text, width)
     return False
+
+
+def _may_end_before(group: list[Line], width: float | None) -> bool:
+    """Whether the block so far could end here, so that a known heading may follow."""
+    last = group[-1].text
+    if ends_sentence(last) or split_marker(group[0].text) or width is None:
+        return True
+    return len(last) < 0.85 * width
 
 
 def _heading_line(text: str) -> bool:

@@ -21,13 +21,11 @@ _ROW_START_RE = re.compile(
 )
 _SIF_ROW_START_RE = re.compile(r"(?=(?:^|\s)\d(?:\.\d)?\.?\s+[A-Z])")
 _SIF_HEADLINE_RE = re.compile(
-    rf"(?:children'?s services in .+? (?:are|is|requires?)|overall judgement is that"
-    rf" children'?s services (?:are |is |requires? )?)\s*({GRADE})",
+    rf"(?:children'?s services in .+?|overall judgement is that children'?s services)"
+    rf" (?:are |is )?({GRADE})",
     re.I,
 )
-_LSCB_RE = re.compile(
-    rf"^(the local safeguarding children board) (?:is|are|requires?)\s*({GRADE})", re.I
-)
+_LSCB_RE = re.compile(rf"(the local safeguarding children board) (?:is |are )?({GRADE})", re.I)
 _HEADING_RE = re.compile(
     rf"^((?:the impact of leaders|the experiences and progress of).+?)(?: is)?:\s*({GRADE})\.?$",
     re.I,
@@ -59,7 +57,7 @@ def find_judgements(blocks: list[Block], kind: str) -> tuple[list[Judgement], se
 
 def _ilacs_table(blocks: list[Block]) -> tuple[list[Judgement], set[int]]:
     for index, block in enumerate(blocks[:80]):
-        if re.fullmatch(r"judgements?\s+grades?", " ".join(block.text.lower().split())):
+        if re.search(r"(?:^|\s)judgements?\s+grades?$", " ".join(block.text.lower().split())):
             return _table_after(blocks, index, _ROW_START_RE)
     return [], set()
 
@@ -134,7 +132,7 @@ def _sif_front_page(blocks: list[Block]) -> tuple[list[Judgement], set[int]]:
             found.extend(rows)
             break
     for block in blocks:
-        match = _LSCB_RE.match(block.text)
+        match = _LSCB_RE.search(block.text)
         if match and len(block.text) < 200:
             found.append(Judgement(match.group(1), canonical_grade(match.group(2)) or ""))
             break

@@ -76,49 +76,35 @@ def _refuse_encrypted(data: bytes) -> None:
 
 def _page_lines(page: pdfplumber.page.Page, number: int) -> list[_Raw]:
     page = page.dedupe_chars()
-    tables = [table for table in page.find_tables() if _is_data_table(table)]
+    rows = [row for table in page.find_tables() for row in _grid_rows(table)]
     rest = page
-    for table in tables:
-        rest = rest.outside_bbox(table.bbox)
+    for bbox, _ in rows:
+        rest = rest.outside_bbox(bbox)
     lines = [
         raw
         for found in rest.extract_text_lines(return_chars=True)
         if (raw := _line_from_chars(found["chars"], number, page.height)) is not None
     ]
-    for table in tables:
-        lines.extend(_table_rows(table, number, page.height))
+    for (x0, top, _, bottom), cells in rows:
+        lines.append(
+            _Raw("\t".join(cells), number, x0, top, bottom, 0.0, False, page.height, True, True)
+        )
     return sorted(lines, key=lambda raw: (round(raw.top), raw.x0))
 
 
-def _is_data_table(table: pdfplumber.table.Table) -> bool:
-    """A real grid (judgement table), not a box drawn round a block of prose."""
-    rows = table.extract()
-    return any(sum(1 for cell in row if cell and cell.strip()) >= 2 for row in rows)
+def _grid_rows(table: pdfplumber.table.Table) -> list[tuple[tuple, list[str]]]:
+    """The table's rows of two or more filled cells (the judgement table's), as text.
 
-
-def _table_rows(table: pdfplumber.table.Table, number: int, height: float) -> list[_Raw]:
-    rows: list[_Raw] = []
+    A row with a single filled cell is a box drawn round ordinary text (a summary, a
+    heading): it is left to the normal text flow, which keeps its lines and type.
+    """
+    found = []
     for row, cells in zip(table.rows, table.extract(), strict=False):
         texts = [join_lines(normalise_chars(cell).split("\n")) for cell in cells if cell]
         texts = [text for text in texts if text]
-        if not texts:
-            continue
-        x0, top, _, bottom = row.bbox
-        rows.append(
-            _Raw(
-                "\t".join(texts),
-                number,
-                x0,
-                top,
-                bottom,
-                0.0,
-                False,
-                height,
-                row=len(texts) > 1,
-                table=True,
-            )
-        )
-    return rows
+        if len(texts) >= 2:
+            found.append((row.bbox, texts))
+    return found
 
 
 def _line_from_chars(chars: list[dict], number: int, height: float) -> _Raw | None:
@@ -163,7 +149,9 @@ def _assemble(chars: list[dict], size: float) -> str:
             pending_space = True
             continue
         if previous is not None:
-            gap = char["x0"] - previous["x1"]
+            # The advance, not the glyph box: slanted (oblique) glyph boxes overlap.
+            advance = previous.get("adv") or (previous["x1"] - previous["x0"])
+            gap = char["x0"] - (previous["x0"] + advance)
             if pending_space or gap > max(0.8, 0.09 * size):
                 parts.append(" ")
         parts.append(char["text"])

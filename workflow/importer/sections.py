@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from workflow.importer.blocks import Block
 from workflow.importer.clean import ends_sentence
+from workflow.importer.judgements import canonical_grade
 
 _SECTION_RE = re.compile(
     r"^(?:(?P<main>what needs to improve(?: in [^?]{1,80})?"
@@ -186,6 +187,8 @@ def numbered_paragraphs(blocks: list[Block], used: set[int]) -> list[NumberedPar
     heading: str | None = None
     current: NumberedParagraph | None = None
     for index, block in enumerate(blocks):
+        if block.kind == "row" and len(block.cells) == 2 and canonical_grade(block.cells[1]):
+            heading = ": ".join(block.cells)  # a SIF section title boxed with its grade
         if index in used or block.kind == "row":
             current = None
             continue

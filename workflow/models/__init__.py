@@ -5,14 +5,19 @@ from workflow.models.audit import AuditEvent, AuditHead
 from workflow.models.authority import DEFAULT_RAG_DEFINITIONS, Authority, ServiceArea
 from workflow.models.base import Base, utcnow
 from workflow.models.evidence import Evidence, EvidenceKind
+from workflow.models.fulltext import search_document
 from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
 from workflow.models.measure import Measure, MeasureValue
+from workflow.models.plan import PlanVersion, PrivacyClearance
+from workflow.models.reminder import ReminderLog
+from workflow.models.tokens import ApiToken
 from workflow.models.update import ProgressUpdate, UpdateState
 from workflow.models.user import Role, SignInAttempt, User
 
 __all__ = [
     "Action",
     "ActionStatus",
+    "ApiToken",
     "AuditEvent",
     "AuditHead",
     "Authority",
@@ -25,13 +30,17 @@ __all__ = [
     "Judgement",
     "Measure",
     "MeasureValue",
+    "PlanVersion",
+    "PrivacyClearance",
     "ProgressUpdate",
     "Rag",
     "Recommendation",
+    "ReminderLog",
     "Role",
     "ServiceArea",
     "SignInAttempt",
     "UpdateState",
     "User",
+    "search_document",
     "utcnow",
 ]

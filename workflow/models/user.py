@@ -37,6 +37,9 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Raised on sign-out, password change or disabling: every older session stops working.
     session_epoch: Mapped[int] = mapped_column(default=0)
+    digest_opt_out: Mapped[bool] = mapped_column(default=False)
+    # Only a hash: the feed address is shown once, and a leaked database reveals no feed.
+    calendar_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

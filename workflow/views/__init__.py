@@ -14,10 +14,29 @@ def page_number() -> int:
     return page if 0 < page < 100_000 else 1
 
 
+def posted_version() -> int | None:
+    """The record version a one-button form was built from, for optimistic locking."""
+    value = request.form.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def all_blueprints() -> list:
-    from workflow.views import actions, auth, inspections, pages, recommendations, users
+    from workflow.views import (
+        actions,
+        auth,
+        evidence,
+        inspections,
+        pages,
+        recommendations,
+        settings,
+        updates,
+        users,
+    )
 
     return [
+        updates.bp,
+        evidence.bp,
+        settings.bp,
         auth.bp,
         pages.bp,
         pages.home,

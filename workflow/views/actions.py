@@ -6,7 +6,9 @@ from flask_login import current_user
 from workflow import permissions, planning
 from workflow.errors import RuleError
 from workflow.extensions import db
+from workflow.action_page import action_page
 from workflow.forms.planning import ActionForm
+from workflow.forms.updates import MeasureForm
 from workflow.scoping import action_or_404, colleagues, recommendation_or_404, service_areas
 from workflow.views import refuse, require
 
@@ -19,7 +21,9 @@ def show(action_id: int):
     return render_template(
         "actions/show.html",
         action=action,
+        page=action_page(action, current_user),
         can_edit=permissions.can_edit_action(current_user, action),
+        can_write_update=permissions.can_write_update(current_user, action),
     )
 
 
@@ -74,3 +78,20 @@ def action_form(**kwargs) -> ActionForm:
 def _may_use_area(service_area_id: int) -> bool:
     """A head of service files actions only under their own service area."""
     return permissions.can_assign_area(current_user, service_area_id)
+
+
+@bp.route("/actions/<int:action_id>/measures/new", methods=["GET", "POST"])
+def new_measure(action_id: int):
+    action = action_or_404(action_id, current_user)
+    require(permissions.can_edit_action(current_user, action))
+    form = MeasureForm()
+    if form.validate_on_submit():
+        try:
+            planning.add_measure(current_user, action, **form.values())
+        except RuleError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash("Measure added.", "success")
+            return redirect(url_for("actions.show", action_id=action.id))
+    return render_template("actions/measure_form.html", form=form, action=action)

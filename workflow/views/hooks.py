@@ -1,10 +1,13 @@
 """Request hooks: who is signed in, security headers, error pages and shared template values."""
 
+from datetime import date
+
 from flask import Flask, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 
+from workflow.charts import measure_chart
 from workflow.extensions import db, login_manager
 from workflow.models import Rag, User
 from workflow.views.navigation import nav_items
@@ -38,7 +41,11 @@ def register(app: Flask) -> None:
     app.context_processor(template_values)
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
+    app.add_template_filter(date_time)
+    app.add_template_filter(number)
+    app.add_template_filter(filesize)
     app.add_template_global(page_url)
+    app.add_template_global(measure_chart)
     app.add_template_global(list(Rag), "rag_order")
     for code, name in ERROR_PAGES.items():
         app.register_error_handler(code, _error_page(code, name))
@@ -81,7 +88,7 @@ def set_security_headers(response):
 
 
 def template_values() -> dict:
-    values = {"accessibility_url": url_for("pages.accessibility")}
+    values = {"accessibility_url": url_for("pages.accessibility"), "today": date.today()}
     if not current_user.is_authenticated:
         return {**values, "nav_items": [], "authority_name": None}
     authority = current_user.authority.name
@@ -94,6 +101,24 @@ def long_date(value) -> str:
 
 def short_date(value) -> str:
     return f"{value:%-d %b %Y}" if value else ""
+
+
+def date_time(value) -> str:
+    return f"{value:%-d %B %Y at %H:%M}" if value else ""
+
+
+def number(value) -> str:
+    """A measure's value without trailing zeros: 77.5, not 77.5000."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def filesize(size: int | None) -> str:
+    if not size:
+        return ""
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
 
 
 def page_url(number: int) -> str:

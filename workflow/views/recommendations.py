@@ -3,12 +3,13 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from workflow import permissions, planning
+from workflow import permissions, planning, signoff
 from workflow.errors import RuleError
 from workflow.extensions import db
 from workflow.forms.planning import RecommendationForm
+from workflow.forms.updates import ReopenForm
 from workflow.scoping import inspection_or_404, recommendation_or_404
-from workflow.views import refuse, require
+from workflow.views import posted_version, refuse, require
 
 bp = Blueprint("recommendations", __name__)
 
@@ -21,6 +22,8 @@ def show(recommendation_id: int):
         recommendation=recommendation,
         can_edit=permissions.can_manage_inspections(current_user),
         can_add_action=permissions.can_create_action(current_user),
+        can_close=permissions.can_close_recommendation(current_user, recommendation),
+        can_reopen=permissions.can_reopen_recommendation(current_user, recommendation),
     )
 
 
@@ -68,4 +71,40 @@ def edit(recommendation_id: int):
         form=form,
         inspection=recommendation.inspection,
         recommendation=recommendation,
+    )
+
+
+@bp.post("/recommendations/<int:recommendation_id>/close")
+def close(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id, current_user)
+    require(permissions.can_close_recommendation(current_user, recommendation))
+    try:
+        signoff.close_recommendation(current_user, recommendation, posted_version())
+    except RuleError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Recommendation {recommendation.number} closed.", "success")
+    return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+
+
+@bp.route("/recommendations/<int:recommendation_id>/reopen", methods=["GET", "POST"])
+def reopen(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id, current_user)
+    require(permissions.can_reopen_recommendation(current_user, recommendation))
+    form = ReopenForm(obj=recommendation)
+    if form.validate_on_submit():
+        try:
+            signoff.reopen_recommendation(
+                current_user, recommendation, form.posted_version(), form.reason.data
+            )
+        except RuleError as error:
+            refuse(form, error, recommendation)
+        else:
+            db.session.commit()
+            flash(f"Recommendation {recommendation.number} reopened.", "success")
+            return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+    return render_template(
+        "recommendations/reopen.html", form=form, recommendation=recommendation
     )

@@ -1,0 +1,68 @@
+"""Everything the action page shows, gathered in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from workflow.extensions import db
+from workflow.measures import MeasureSeries, approved_series
+from workflow.models import Action, AuditEvent, Evidence, ProgressUpdate, UpdateState, User
+
+
+@dataclass
+class ActionPage:
+    updates: list[ProgressUpdate]
+    evidence: list[Evidence]
+    measures: list[MeasureSeries]
+    timeline: list[AuditEvent]
+
+
+def action_page(action: Action, viewer: User) -> ActionPage:
+    return ActionPage(
+        updates=visible_updates(action, viewer),
+        evidence=approved_evidence(action),
+        measures=approved_series(action.id),
+        timeline=timeline(action),
+    )
+
+
+def visible_updates(action: Action, viewer: User) -> list[ProgressUpdate]:
+    """Every update but other people's drafts, newest first."""
+    query = (
+        sa.select(ProgressUpdate)
+        .where(
+            ProgressUpdate.action_id == action.id,
+            sa.or_(
+                ProgressUpdate.state != UpdateState.DRAFT,
+                ProgressUpdate.author_id == viewer.id,
+            ),
+        )
+        .options(
+            selectinload(ProgressUpdate.author),
+            selectinload(ProgressUpdate.reviewer),
+            selectinload(ProgressUpdate.evidence),
+        )
+        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def approved_evidence(action: Action) -> list[Evidence]:
+    """Evidence that came with approved updates; superseded items stay, marked as such."""
+    query = (
+        sa.select(Evidence)
+        .join(Evidence.update)
+        .where(Evidence.action_id == action.id, ProgressUpdate.state == UpdateState.APPROVED)
+        .order_by(Evidence.superseded_by_id.is_not(None), Evidence.added_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def timeline(action: Action) -> list[AuditEvent]:
+    query = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.action_id == action.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    return list(db.session.scalars(query))
