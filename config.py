@@ -46,6 +46,11 @@ class Config:
     SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", 25))
     MAIL_FROM = os.environ.get("MAIL_FROM", "action-plans@localhost")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "") == "1"
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
+    # Where emailed links point: there is no request to take the address from in a cron job.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
 
 class DevelopmentConfig(Config):

@@ -132,4 +132,21 @@ ROUTES = [
     ("POST", "/users/new", "users.new", admin_only(stranger=200)),
     ("GET", "/users/{manager}/edit", "users.edit", admin_only()),
     ("POST", "/users/{manager}/edit", "users.edit", admin_only()),
+    # The action plan: everyone in the authority reads and exports it; a director issues it.
+    ("GET", "/inspections/{inspection}/plan", "plans.show", expect(200, stranger=404)),
+    ("GET", "/inspections/999999/plan", "plans.show", expect(404)),
+    ("GET", "/inspections/{inspection}/plan/export.docx", "plans.export", expect(200, stranger=404)),
+    ("GET", "/inspections/{inspection}/plan/export.pdf", "plans.export", expect(200, stranger=404)),
+    ("GET", "/inspections/{inspection}/plan/export.csv", "plans.export", expect(200, stranger=404)),
+    ("GET", "/inspections/{inspection}/plan/export.exe", "plans.export", expect(404)),
+    ("GET", "/inspections/{inspection}/plan/issue", "plans.issue", expect(403, director=200, stranger=404)),
+    # An empty post re-shows the form with its errors; nothing is issued.
+    ("POST", "/inspections/{inspection}/plan/issue", "plans.issue", expect(403, director=200, stranger=404)),
+    # Without a hit to clear the post is malformed.
+    ("POST", "/inspections/{inspection}/plan/privacy-check", "plans.clear_hit", expect(403, director=400, stranger=404)),
+    ("GET", "/plan-versions/999999/download.pdf", "plans.download", expect(404)),
+    ("GET", "/inspections/{inspection}/plan/compare", "plans.compare", expect(200, stranger=404)),
+    ("GET", "/inspections/{inspection}/report", "plans.report", expect(200, stranger=404)),
+    ("GET", "/inspections/{inspection}/report/export.docx?since=2022-01-01&until=2030-01-01", "plans.report_export", expect(200, stranger=404)),
+    ("GET", "/inspections/{inspection}/report/export.pdf?since=bad", "plans.report_export", expect(400, stranger=404)),
 ]

@@ -253,3 +253,34 @@ def test_measure_values_count_once_approved(world, login):
     page = text_of(login("viewer").get(f"/actions/{world.action.id}"))
     assert "Children in need seen within 5 days (%): On course" in page
     assert "30 September 2019 77.5" in page
+
+
+def test_returned_update_resubmitted_and_approved_in_one_session(world):
+    manager, head = world.users["manager"], world.users["head"]
+    update = world.submitted
+    signoff.return_update(head, update, update.version, "Say more")
+    signoff.revise_update(manager, update, update.version, proposal("More said"), date.today())
+    signoff.submit_update(manager, update, update.version)
+    assert update.reviewer is None and update.review_comment is None
+    signoff.approve_update(head, update, update.version)
+    db.session.flush()
+    assert (update.state, update.reviewer_id) == (UpdateState.APPROVED, head.id)
+
+
+def test_demo_has_updates_in_every_state_and_a_returned_then_approved_history(runner):
+    runner.invoke(args=["demo"])
+    states = set(db.session.scalars(sa.select(ProgressUpdate.state)))
+    assert states == set(UpdateState)
+    verbs = [e.verb for e in db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.object_type == "progress_update").order_by(AuditEvent.id))]
+    assert "returned" in verbs and verbs.count("approved") >= 2
+    from workflow.models import Evidence, EvidenceKind, MeasureValue
+    kinds = set(db.session.scalars(sa.select(Evidence.kind)))
+    assert kinds == {EvidenceKind.FILE, EvidenceKind.LINK}
+    values = db.session.scalars(sa.select(MeasureValue.value)).all()
+    assert Decimal("77.5") in values
+
+
+def test_header_shows_what_is_waiting(world, login):
+    page = text_of(login("head").get("/inspections"))
+    assert "Awaiting approval (1" in page

@@ -114,12 +114,18 @@ def event_hash(event: AuditEvent) -> str:
 @dataclass
 class ChainReport:
     events_checked: int
-    broken_event: AuditEvent | None = None
     problem: str = ""
+    event_id: int | None = None  # the first event that does not fit
+    authority_id: int | None = None
+    sequence: int | None = None
 
     @property
     def intact(self) -> bool:
-        return self.broken_event is None
+        return not self.problem
+
+    @classmethod
+    def broken_at(cls, checked: int, event: AuditEvent, problem: str) -> "ChainReport":
+        return cls(checked, problem, event.id, event.authority_id, event.sequence)
 
 
 def verify_chain() -> ChainReport:
@@ -133,9 +139,19 @@ def verify_chain() -> ChainReport:
             sequence, prev_hash = previous.get(event.authority_id, (0, GENESIS))
             problem = _link_problem(event, sequence, prev_hash)
             if problem:
-                return ChainReport(checked, event, problem)
+                return ChainReport.broken_at(checked, event, problem)
             previous[event.authority_id] = (event.sequence, event.hash)
             checked += 1
+    return _check_heads(previous, checked)
+
+
+def _check_heads(last_links: dict[int, tuple[int, str]], checked: int) -> ChainReport:
+    """Deleting the newest events leaves an intact but shorter chain: the head still knows."""
+    for head in db.session.scalars(sa.select(AuditHead)):
+        sequence, last_hash = last_links.get(head.authority_id, (0, GENESIS))
+        if (sequence, last_hash) != (head.sequence, head.hash):
+            problem = f"events after sequence {sequence} are missing (the chain ends early)"
+            return ChainReport(checked, problem, None, head.authority_id, sequence)
     return ChainReport(checked)
 
 

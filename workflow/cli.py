@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from flask.cli import AppGroup, with_appcontext
 
 from workflow import accounts, audit
+from workflow.cli_oversight import send_reminders_command
+from workflow.cli_plans import plan_group
 from workflow.demo import DEMO_PASSWORD, load_demo
 from workflow.errors import RuleError
 from workflow.extensions import db
@@ -93,13 +95,20 @@ def audit_verify_command():
     if report.intact:
         click.echo(f"Audit chain intact: {report.events_checked} events checked.")
         return
-    event = report.broken_event
+    where = f"event {report.event_id}" if report.event_id else "the end"
     click.echo(
-        f"Audit chain broken at event {event.id} (authority {event.authority_id}, "
-        f"sequence {event.sequence}): {report.problem}.",
+        f"Audit chain broken at {where} (authority {report.authority_id}, "
+        f"sequence {report.sequence}): {report.problem}.",
         err=True,
     )
     sys.exit(1)
 
 
-COMMANDS = [demo_command, create_authority_command, create_user_command, audit_group]
+COMMANDS = [
+    demo_command,
+    create_authority_command,
+    create_user_command,
+    audit_group,
+    send_reminders_command,
+    plan_group,
+]

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from workflow import accounts, planning
+from workflow.demo_progress import load_progress
 from workflow.extensions import db
 from workflow.models import Authority, InspectionKind, Role, User
 
@@ -258,12 +259,14 @@ def _load_wolverhampton(today: date) -> None:
         for n, text in enumerate(RECOMMENDATIONS, start=1)
     ]
     counters: dict[int, int] = {}
+    actions = {}
     for item in demo_actions(today):
         counters[item.recommendation] = counters.get(item.recommendation, 0) + 1
-        planning.create_action(
+        reference = f"{item.recommendation}.{counters[item.recommendation]}"
+        actions[reference] = planning.create_action(
             admin,
             recommendations[item.recommendation - 1],
-            reference=f"{item.recommendation}.{counters[item.recommendation]}",
+            reference=reference,
             description=item.description,
             owner_id=users[item.owner].id,
             delegate_id=None,
@@ -272,6 +275,7 @@ def _load_wolverhampton(today: date) -> None:
             due_date=item.due,
             measure_of_success=item.measure,
         )
+    load_progress(users, actions)
 
 
 def _load_second_authority() -> None:

@@ -81,6 +81,11 @@ def can_issue_plan(user: User) -> bool:
     return user.role is Role.DIRECTOR
 
 
+def can_clear_privacy_hit(user: User) -> bool:
+    """Only the director who issues the plan decides that a hit is not personal data."""
+    return user.role is Role.DIRECTOR
+
+
 def can_see_own_actions(user: User) -> bool:
     return user.role in (Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE)
 

@@ -80,6 +80,7 @@ class BarChart:
     bars: list[Bar]
     legend: list[LegendItem]
     legend_y: float
+    label_x: float = LABEL_WIDTH - 8  # labels end just before the bars start
 
 
 def stacked_bars(rows: list[RagRow]) -> BarChart:

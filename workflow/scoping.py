@@ -13,6 +13,7 @@ from workflow.models import (
     Action,
     Evidence,
     Inspection,
+    PlanVersion,
     ProgressUpdate,
     Recommendation,
     ServiceArea,
@@ -106,3 +107,12 @@ def service_areas(user: User) -> list[ServiceArea]:
         .order_by(ServiceArea.name)
     )
     return list(db.session.scalars(query))
+
+
+def plan_version_or_404(version_id: int, user: User) -> PlanVersion:
+    query = (
+        sa.select(PlanVersion)
+        .join(PlanVersion.inspection)
+        .where(Inspection.authority_id == user.authority_id, PlanVersion.id == version_id)
+    )
+    return _first_or_404(query)

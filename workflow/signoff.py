@@ -217,7 +217,8 @@ def submit_update(author: User, update: ProgressUpdate, version: int | None) -> 
     _expect(update, version, (UpdateState.DRAFT, UpdateState.RETURNED))
     _check_completion_has_evidence(update)
     update.state, update.submitted_at = UpdateState.SUBMITTED, utcnow()
-    update.reviewer_id = update.reviewed_at = update.review_comment = None
+    # A resubmission is reviewed afresh; the earlier return stays in the audit trail.
+    update.reviewer, update.reviewed_at, update.review_comment = None, None, None
     _flush()
     _record(
         author,

@@ -63,6 +63,7 @@ def apply_styles(document) -> None:
     _use_font(run_defaults)
     run_defaults.find(qn("w:lang")).set(qn("w:val"), "en-GB")
     sizes = {"Normal": 10, "Title": 26, "Subtitle": 16, "Heading 1": 16, "Heading 2": 13}
+    sizes["Heading 3"] = 11
     for name, size in sizes.items():
         style = document.styles[name]
         style.font.size = Pt(size)

@@ -5,23 +5,26 @@ and measures that moved, all from changes approved in the range. The approval ev
 the audit trail say exactly what each approval changed, so the report reads those.
 """
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from workflow.extensions import db
-from workflow.measures import MeasureSeries, approved_series_for
+from workflow.measures import MeasureSeries
 from workflow.models import (
     Action,
     ActionStatus,
     AuditEvent,
     Inspection,
+    Measure,
     MeasureValue,
-    ProgressUpdate,
     Rag,
     Recommendation,
+    UpdateState,
 )
 
 
@@ -31,6 +34,10 @@ class Completed:
     description: str
     on: date
 
+    @property
+    def line(self) -> str:
+        return f"{self.reference} {self.description} (approved {self.on:%-d %B %Y})"
+
 
 @dataclass(frozen=True)
 class RagChange:
@@ -38,6 +45,10 @@ class RagChange:
     old: Rag
     new: Rag
     on: date
+
+    @property
+    def line(self) -> str:
+        return f"{self.reference}: {self.old.label} to {self.new.label} ({self.on:%-d %B %Y})"
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,13 @@ class Slip:
     new_due: date
     reason: str
     on: date
+
+    @property
+    def line(self) -> str:
+        return (
+            f"{self.reference}: {self.old_due:%-d %B %Y} to {self.new_due:%-d %B %Y}. "
+            f"Reason: {self.reason}"
+        )
 
 
 @dataclass(frozen=True)
@@ -59,9 +77,9 @@ class MeasureMove:
     status: str
 
     @property
-    def summary(self) -> str:
+    def line(self) -> str:
         return (
-            f"{self.name}: {self.old:g}{self.unit} to {self.new:g}{self.unit} "
+            f"{self.reference} {self.name}: {self.old:g}{self.unit} to {self.new:g}{self.unit} "
             f"({self.status.lower()})"
         )
 
@@ -101,6 +119,44 @@ class BoardReport:
 
     def total(self, kind: str) -> int:
         return sum(len(getattr(r, kind)) for r in self.recommendations)
+
+    @property
+    def noting(self) -> str:
+        return (
+            "The Board is asked to note the progress made on the action plan for the "
+            f"{self.inspection} from {self.period}."
+        )
+
+    @property
+    def purpose(self) -> str:
+        return (
+            "To inform members of progress on the actions the council agreed in response to "
+            f"Ofsted's recommendations, as approved from {self.period}."
+        )
+
+    @property
+    def summary(self) -> str:
+        total = sum(r.actions_total for r in self.recommendations)
+        done = sum(r.actions_complete for r in self.recommendations)
+        moved = self.total("measures")
+        measures = "measure of success" if moved == 1 else "measures of success"
+        return (
+            f"In this period {_were(self.total('completed'), 'action')} completed, "
+            f"{_were(self.total('rag_changes'), 'RAG rating')} changed and "
+            f"{_were(self.total('slips'), 'due date')} moved back; {moved} {measures} moved. "
+            f"Of the plan's {total} action{'s' * (total != 1)}, {done} "
+            f"{'is' if done == 1 else 'are'} now complete."
+        )
+
+
+def _were(n: int, noun: str) -> str:
+    return f"{n} {noun} was" if n == 1 else f"{n} {noun}s were"
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The month to today: the same day of the previous month (or its last day) onwards."""
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return date(year, month, min(today.day, calendar.monthrange(year, month)[1])), today
 
 
 def build_report(inspection: Inspection, since: date, until: date, today: date) -> BoardReport:
@@ -155,9 +211,7 @@ def _events(inspection: Inspection, action_ids: list[int], since: date, until: d
             AuditEvent.at >= start,
             AuditEvent.at < end,
             sa.or_(
-                sa.and_(
-                    AuditEvent.object_type == "progress_update", AuditEvent.verb == "approved"
-                ),
+                sa.and_(AuditEvent.object_type == "progress_update", AuditEvent.verb == "approved"),
                 sa.and_(AuditEvent.object_type == "action", AuditEvent.verb == "edited"),
             ),
         )
@@ -181,31 +235,28 @@ def _apply_event(progress: RecommendationProgress, action: Action, event: AuditE
 
 
 def _measure_moves(action_ids: list[int], since: date, until: date):
-    """(action id, move) for each measure value approved in the range."""
+    """(action id, move) for each measure value approved in the range that changed it."""
     start, end = _window(since, until)
-    approved_in_range = set(
-        db.session.scalars(
-            sa.select(MeasureValue.id)
-            .join(MeasureValue.update)
-            .where(ProgressUpdate.reviewed_at >= start, ProgressUpdate.reviewed_at < end)
-        )
+    query = (
+        sa.select(Measure)
+        .where(Measure.action_id.in_(action_ids))
+        .options(selectinload(Measure.values).selectinload(MeasureValue.update))
+        .options(selectinload(Measure.action))
+        .order_by(Measure.id)
     )
-    if not approved_in_range:
-        return
-    for action_id, series_list in approved_series_for(action_ids).items():
-        for series in series_list:
-            yield from ((action_id, m) for m in _moves(series, approved_in_range))
+    for measure in db.session.scalars(query):
+        previous = measure.baseline_value
+        for value in sorted(measure.values, key=lambda v: (v.as_of, v.id)):
+            update = value.update
+            if update.state is not UpdateState.APPROVED:
+                continue  # a proposal, not yet part of the measure's record
+            if start <= update.reviewed_at < end and value.value != previous:
+                yield measure.action_id, _move(measure, previous, value)
+            previous = value.value
 
 
-def _moves(series: MeasureSeries, value_ids: set[int]) -> list[MeasureMove]:
-    measure, moves = series.measure, []
-    previous = measure.baseline_value
-    for value in sorted(measure.values, key=lambda v: (v.as_of, v.id)):
-        if value.update.reviewed_at is None:
-            continue  # not approved: not part of the series
-        if value.id in value_ids and value.value != previous:
-            status = MeasureSeries(measure, [(value.as_of, value.value)]).status
-            ref = measure.action.reference
-            moves.append(MeasureMove(ref, measure.name, previous, value.value, measure.unit, status))
-        previous = value.value
-    return moves
+def _move(measure: Measure, previous: Decimal, value: MeasureValue) -> MeasureMove:
+    status = MeasureSeries(measure, [(value.as_of, value.value)]).status
+    return MeasureMove(
+        measure.action.reference, measure.name, previous, value.value, measure.unit, status
+    )

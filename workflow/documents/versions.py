@@ -191,3 +191,30 @@ def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 def _day(iso: str) -> str:
     return f"{date.fromisoformat(iso):%-d %B %Y}"
+
+
+CURRENT = "current"
+
+
+def choose_pair(
+    issued: list[PlanVersion], older: str | None, newer: str | None
+) -> tuple[str, str] | None:
+    """Two plans to compare, as version numbers or "current": by default the latest issued
+    version against the plan as it stands. None until a version has been issued."""
+    if not issued:
+        return None
+    choices = {str(v.number) for v in issued} | {CURRENT}
+    older = older if older in choices else str(issued[0].number)
+    newer = newer if newer in choices else CURRENT
+    return older, newer
+
+
+def compare_choice(
+    inspection: Inspection, issued: list[PlanVersion], chosen: tuple[str, str], today: date
+) -> PlanChanges:
+    def snapshot(choice: str) -> dict[str, Any]:
+        if choice == CURRENT:
+            return build_plan(inspection, today).snapshot()
+        return next(v for v in issued if str(v.number) == choice).snapshot
+
+    return compare_snapshots(snapshot(chosen[0]), snapshot(chosen[1]))

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     FieldList,
     Form,
     FormField,
@@ -124,12 +125,14 @@ class RecommendationForm(VersionedForm):
     senior_lead = StringField(
         "Senior lead", filters=[strip_filter], validators=[Optional(), Length(max=200)]
     )
+    priority = BooleanField("This is an area for priority action")
 
     def values(self) -> dict:
         return {
             "number": self.number.data,
             "text": self.text.data,
             "senior_lead": self.senior_lead.data or None,
+            "priority": bool(self.priority.data),
         }
 
 

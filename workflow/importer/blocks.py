@@ -11,7 +11,6 @@ dropped here too, as the PDF reader drops it from PDFs.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from workflow.importer.clean import (

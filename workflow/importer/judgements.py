@@ -73,9 +73,12 @@ def _table_after(
         cells = block.cells
         if block.kind == "row" and len(cells) >= 2 and canonical_grade(cells[-1]):
             found.append(Judgement(_area(" ".join(cells[:-1])), canonical_grade(cells[-1]) or ""))
-        elif block.kind != "row" and len(block.text.split()) <= 40 and not found:
+        elif block.kind != "row" and not found and _plain_row(block):
             number = f"{block.number}. " if block.number is not None else ""
             plain.append(number + block.text)
+            if len(block.text.split()) > 40:
+                used.add(index)
+                break  # the last row ran into the prose after the table
         else:
             break
         used.add(index)
@@ -84,6 +87,11 @@ def _table_after(
     if not found and plain:
         found = _interleaved(" ".join(plain), row_start)
     return found, used
+
+
+def _plain_row(block: Block) -> bool:
+    """A short line of the table, or a long block that starts with the table's last row."""
+    return len(block.text.split()) <= 40 or bool(_GRADE_RE.search(block.text[:100]))
 
 
 def _interleaved(text: str, row_start: re.Pattern[str]) -> list[Judgement]:
@@ -132,8 +140,10 @@ def _sif_front_page(blocks: list[Block]) -> tuple[list[Judgement], set[int]]:
             found.extend(rows)
             break
     for block in blocks:
-        match = _LSCB_RE.search(block.text)
-        if match and len(block.text) < 200:
+        match = _LSCB_RE.match(block.text)
+        if not match and block.kind == "heading" and len(block.text) < 200:
+            match = _LSCB_RE.search(block.text)
+        if match:
             found.append(Judgement(match.group(1), canonical_grade(match.group(2)) or ""))
             break
     return found, used

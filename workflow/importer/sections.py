@@ -216,4 +216,6 @@ def _belongs_to(block: Block, paragraph: NumberedParagraph) -> bool:
     """A bulleted list inside a paragraph, or the rest of it after a page break."""
     if block.kind == "item" and block.marker is not None and block.marker.kind != "number":
         return True
-    return block.kind == "para" and not ends_sentence(paragraph.text)
+    return (
+        block.kind == "para" and not ends_sentence(paragraph.text) and block.text[:1].islower()
+    )

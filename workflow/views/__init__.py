@@ -27,6 +27,7 @@ def all_blueprints() -> list:
         evidence,
         inspections,
         pages,
+        plans,
         recommendations,
         settings,
         updates,
@@ -44,6 +45,7 @@ def all_blueprints() -> list:
         recommendations.bp,
         actions.bp,
         users.bp,
+        plans.bp,
     ]
 
 

@@ -1,10 +1,13 @@
 """Inspections: the list, one inspection's page, and the forms to create and edit them."""
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from workflow import permissions, planning
+from workflow.deadlines import inspection_deadlines
 from workflow.errors import RuleError
 from workflow.extensions import db
 from workflow.forms.planning import InspectionForm
@@ -31,6 +34,7 @@ def show(inspection_id: int):
         inspection=inspection,
         rag_counts=rag_counts_by_recommendation(inspection),
         can_edit=permissions.can_manage_inspections(current_user),
+        deadlines=inspection_deadlines(inspection, date.today()),
     )
 
 
