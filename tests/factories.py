@@ -3,10 +3,11 @@
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from flask import current_app
 
-from workflow import accounts, planning, signoff
+from workflow import accounts, planning, reports, signoff
 from workflow.evidence import store_upload
 from workflow.extensions import db
 from workflow.models import (
@@ -19,12 +20,14 @@ from workflow.models import (
     ProgressUpdate,
     Rag,
     Recommendation,
+    ReportImport,
     Role,
     ServiceArea,
     User,
 )
 
 PASSWORD = "correct-horse-battery"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @dataclass
@@ -42,6 +45,7 @@ class World:
     draft: ProgressUpdate
     submitted: ProgressUpdate
     evidence: Evidence
+    report_import: ReportImport
     users: dict[str, User] = field(default_factory=dict)
     password: str = PASSWORD
 
@@ -118,6 +122,7 @@ def build_world() -> World:
     submitted = signoff.draft_update(manager, action, proposal("Tracker live"), None, date.today())
     evidence = attach_file(manager, submitted, b"Minutes of the tracking meeting\n", "minutes.txt")
     signoff.submit_update(manager, submitted, submitted.version)
+    report_import = import_fixture(users["admin"], "northbrook-ilacs.txt")
     return World(
         authority=authority,
         other_authority=other,
@@ -132,8 +137,16 @@ def build_world() -> World:
         draft=draft,
         submitted=submitted,
         evidence=evidence,
+        report_import=report_import,
         users=users,
     )
+
+
+def import_fixture(admin: User, name: str) -> ReportImport:
+    """A report read for review from one of the tests' own fixture files."""
+    content = (FIXTURES / name).read_bytes()
+    report = reports.read_report(content, name, None, 1024 * 1024)
+    return reports.start_import(admin, report, name, content)
 
 
 def proposal(narrative: str, **overrides) -> signoff.Proposal:

@@ -127,6 +127,10 @@ ROUTES = [
     ("GET", "/settings/rag", "settings.rag", admin_only(stranger=200)),
     # An empty post keeps the saved definitions, which are valid: saved and redirected.
     ("POST", "/settings/rag", "settings.rag", expect(403, admin=302, stranger=302)),
+    ("GET", "/imports/new", "imports.new", admin_only(stranger=200)),
+    ("POST", "/imports/new", "imports.new", admin_only(stranger=200)),
+    ("GET", "/imports/{report_import}", "imports.review", admin_only()),
+    ("POST", "/imports/{report_import}", "imports.review", admin_only()),
     ("GET", "/users", "users.index", admin_only(stranger=200)),
     ("GET", "/users/new", "users.new", admin_only(stranger=200)),
     ("POST", "/users/new", "users.new", admin_only(stranger=200)),

@@ -45,6 +45,8 @@ FORMS = [
     ("head", "/updates/{submitted}/return"),
     ("admin", "/actions/{action}/measures/new"),
     ("admin", "/settings/rag"),
+    ("admin", "/imports/new"),
+    ("admin", "/imports/{report_import}"),
     ("director", "/inspections/{inspection}/plan/issue"),
 ]
 # Forms whose fields are read from another page (the return form sits on the update page).
@@ -77,6 +79,7 @@ def test_hostile_values_in_every_field(who, path, client, world, login):
         manager=world.users["manager"].id,
         draft=world.draft.id,
         submitted=world.submitted.id,
+        report_import=world.report_import.id,
     )
     url = path.format(**ids)
     names = field_names(client.get(FORM_PAGES.get(path, path).format(**ids)).get_data(as_text=True))

@@ -29,6 +29,7 @@ def test_route_answers_for(visitor, client, world, login):
         "draft": world.draft.id,
         "submitted": world.submitted.id,
         "evidence": world.evidence.id,
+        "report_import": world.report_import.id,
     }
     wrong = []
     for method, path, _, expected in ROUTES:

@@ -284,3 +284,12 @@ def test_demo_has_updates_in_every_state_and_a_returned_then_approved_history(ru
 def test_header_shows_what_is_waiting(world, login):
     page = text_of(login("head").get("/inspections"))
     assert "Awaiting approval (1" in page
+
+
+def test_a_named_delegate_may_write_updates_but_not_others(world, login):
+    action = world.action
+    action.delegate_id = world.users["other_manager"].id
+    db.session.commit()
+    response = login("other_manager").post(f"/actions/{action.id}/updates/new", data=update_form())
+    assert response.status_code == 302
+    assert login("viewer").get(f"/actions/{action.id}/updates/new").status_code == 403

@@ -7,7 +7,16 @@ from sqlalchemy.orm import selectinload
 
 from workflow.extensions import db
 from workflow.measures import MeasureSeries, approved_series
-from workflow.models import Action, AuditEvent, Evidence, ProgressUpdate, UpdateState, User
+from workflow.models import (
+    Action,
+    AuditEvent,
+    Evidence,
+    ProgressUpdate,
+    ReportParagraph,
+    UpdateState,
+    User,
+)
+from workflow.reports import linked_paragraphs
 
 
 @dataclass
@@ -16,6 +25,7 @@ class ActionPage:
     evidence: list[Evidence]
     measures: list[MeasureSeries]
     timeline: list[AuditEvent]
+    findings: list[ReportParagraph]
 
 
 def action_page(action: Action, viewer: User) -> ActionPage:
@@ -24,6 +34,7 @@ def action_page(action: Action, viewer: User) -> ActionPage:
         evidence=approved_evidence(action),
         measures=approved_series(action.id),
         timeline=timeline(action),
+        findings=linked_paragraphs(action.recommendation),
     )
 
 

@@ -11,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from workflow import accounts, audit
 from workflow.cli_oversight import send_reminders_command
 from workflow.cli_plans import plan_group
+from workflow.cli_reports import import_report_command
 from workflow.demo import DEMO_PASSWORD, load_demo
 from workflow.errors import RuleError
 from workflow.extensions import db
@@ -111,4 +112,5 @@ COMMANDS = [
     audit_group,
     send_reminders_command,
     plan_group,
+    import_report_command,
 ]

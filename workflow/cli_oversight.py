@@ -29,10 +29,13 @@ def send_reminders_command(on: datetime | None):
         digests = reminders.pending_digests(today, _link)
     sent = failed = 0
     if digests:
-        with mail.outbox() as outbox:
-            for digest in digests:
-                outcome = _send_once(outbox, digest, today)
-                sent, failed = sent + (outcome is True), failed + (outcome is False)
+        try:
+            with mail.outbox() as outbox:
+                for digest in digests:
+                    outcome = _send_once(outbox, digest, today)
+                    sent, failed = sent + (outcome is True), failed + (outcome is False)
+        except (OSError, smtplib.SMTPException) as error:
+            raise click.ClickException(f"Could not reach the mail server: {error}") from None
     click.echo(f"Sent {sent} reminder email{'s' * (sent != 1)} for {today:%-d %B %Y}.")
     if failed:
         click.echo(f"{failed} could not be sent; the next run will try them again.", err=True)

@@ -46,10 +46,11 @@ def draft_plan_due_date(received: date) -> date:
 
 
 def working_days_left(due: date, today: date) -> int:
-    """Working days after today up to and including due; negative once due has passed."""
+    """Working days after today up to and including due; negative once due has passed
+    (at least -1, so a deadline missed over a weekend never reads as due today)."""
     if due >= today:
         return _working_days_between(today, due)
-    return -_working_days_between(due, today)
+    return -max(1, _working_days_between(due, today))
 
 
 def _working_days_between(earlier: date, later: date) -> int:

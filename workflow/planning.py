@@ -39,15 +39,22 @@ ACTION_FIELDS = [
 ]
 
 
-def create_inspection(actor: User, judgements: list[tuple[str, str]], **values) -> Inspection:
-    inspection = Inspection(authority_id=actor.authority_id, **values)
+def create_inspection(
+    actor: User | None,
+    judgements: list[tuple[str, str]],
+    authority_id: int | None = None,
+    **values,
+) -> Inspection:
+    """Add an inspection to the actor's authority (or a named one, for command-line imports)."""
+    authority_id = authority_id or actor.authority_id
+    inspection = Inspection(authority_id=authority_id, **values)
     _check_dates(inspection)
     inspection.judgements = _judgements(judgements)
     db.session.add(inspection)
     db.session.flush()
     record_event(
         actor,
-        actor.authority_id,
+        authority_id,
         inspection,
         "created",
         f"Inspection created: {inspection.title}",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from workflow.audit import jsonable
 from workflow.deadlines import Deadline, inspection_deadlines
-from workflow.documents.style import long_date, short_date
+from workflow.documents.style import long_date, number, short_date
 from workflow.extensions import db
 from workflow.measures import MeasureSeries, approved_series_for
 from workflow.models import (
@@ -68,10 +68,10 @@ class PlanMeasure:
     @property
     def summary(self) -> str:
         unit, by = self.unit, short_date(self.target_date)
-        latest = f"{self.latest:g}{unit}" if self.latest is not None else "none yet"
+        latest = f"{number(self.latest)}{unit}" if self.latest is not None else "none yet"
         return (
-            f"{self.name}: baseline {self.baseline:g}{unit}, latest {latest}, "
-            f"target {self.target:g}{unit} by {by} ({self.status.lower()})"
+            f"{self.name}: baseline {number(self.baseline)}{unit}, latest {latest}, "
+            f"target {number(self.target)}{unit} by {by} ({self.status.lower()})"
         )
 
 

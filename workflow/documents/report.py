@@ -13,6 +13,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from workflow.documents.style import number
 from workflow.extensions import db
 from workflow.measures import MeasureSeries
 from workflow.models import (
@@ -78,10 +79,8 @@ class MeasureMove:
 
     @property
     def line(self) -> str:
-        return (
-            f"{self.reference} {self.name}: {self.old:g}{self.unit} to {self.new:g}{self.unit} "
-            f"({self.status.lower()})"
-        )
+        old, new = number(self.old) + self.unit, number(self.new) + self.unit
+        return f"{self.reference} {self.name}: {old} to {new} ({self.status.lower()})"
 
 
 @dataclass

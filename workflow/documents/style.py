@@ -1,6 +1,7 @@
 """House style shared by the renderers: fonts, RAG colours and how dates are written."""
 
 from datetime import date
+from decimal import Decimal
 
 from workflow.models import Rag
 
@@ -16,3 +17,8 @@ def long_date(value: date | None) -> str:
 
 def short_date(value: date | None) -> str:
     return f"{value:%-d %b %Y}" if value else ""
+
+
+def number(value: Decimal) -> str:
+    """40.0000 (as stored) reads 40, and 77.5000 reads 77.5."""
+    return f"{value.normalize():f}"

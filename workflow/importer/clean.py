@@ -123,11 +123,22 @@ def split_marker(text: str) -> Marker | None:
 
 
 def build_vocabulary(texts: Iterable[str]) -> tuple[set[str], set[str]]:
-    """Words the document spells whole, and compounds it spells with a hyphen (lower case)."""
+    """Words the document spells whole, and compounds it spells with a hyphen (lower case).
+
+    The two halves of a word broken at a line end are left out, so that "implemen-" and
+    "tation" do not count as words the document uses.
+    """
     whole: set[str] = set()
     hyphenated: set[str] = set()
+    broken = False
     for text in texts:
-        for word in _WORD_RE.findall(text):
+        words = _WORD_RE.findall(text)
+        if broken and words:
+            words = words[1:]
+        broken = text.rstrip().endswith("-")
+        if broken and words:
+            words = words[:-1]
+        for word in words:
             lowered = word.lower()
             if "-" in lowered:
                 hyphenated.add(lowered)
@@ -163,15 +174,23 @@ def _join_pair(left: str, right: str, vocabulary: tuple[set[str], set[str]] | No
 
 
 def _is_broken_word(left: str, right: str, vocabulary: tuple[set[str], set[str]]) -> bool:
-    """True when "implemen-" + "tation" is one word split by the typesetter, not a compound."""
+    """True when "implemen-" + "tation" is one word split by the typesetter, not a compound.
+
+    Either the document spells the joined word elsewhere (and never the compound), or
+    neither half is a word it uses anywhere, which no real compound ("high-quality",
+    "multi-agency", "decision-making") manages.
+    """
     head = re.search(r"([A-Za-z]+)-$", left)
     tail = re.match(r"([a-z]+)", right)
     if not head or not tail:
         return False
     whole, hyphenated = vocabulary
-    joined = (head.group(1) + tail.group(1)).lower()
-    compound = f"{head.group(1)}-{tail.group(1)}".lower()
-    return joined in whole and compound not in hyphenated
+    first, second = head.group(1).lower(), tail.group(1)
+    if f"{first}-{second}" in hyphenated:
+        return False
+    if first + second in whole:
+        return True
+    return len(first) >= 4 and first not in whole and second not in whole
 
 
 def ends_sentence(text: str) -> bool:

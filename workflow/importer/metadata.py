@@ -15,7 +15,7 @@ from datetime import date, datetime
 from workflow.importer.blocks import Block
 
 _KIND_PATTERNS = (
-    ("jtai", r"joint targeted area inspection (?:\(jtai\) )?of\b"),
+    ("jtai", r"joint (?:targeted area )?inspection (?:\(jtai\) )?of\b"),
     ("focused_visit", r"\bfocused visit (?:to|of)\b"),
     ("monitoring", r"\bmonitoring visit (?:to|of|at)\b"),
     (
@@ -53,14 +53,38 @@ def head_text(blocks: list[Block], count: int = 80) -> str:
 
 
 def detect_kind(blocks: list[Block]) -> str | None:
-    """The report's kind from its title: the earliest title pattern in the front matter."""
-    head = head_text(blocks)
-    found = []
-    for kind, pattern in _KIND_PATTERNS:
-        match = re.search(pattern, head, re.I)
-        if match:
-            found.append((match.start(), kind))
-    return min(found)[1] if found else None
+    """The report's kind from its title: the first block of the front matter that has one.
+
+    A title opens its block (after at most a council's name); the same words inside a
+    sentence ("...on a recent inspection of children's social care services") are a
+    mention, not a title, except in a letter's own opening ("the findings of the focused
+    visit to ...").
+    """
+    for block in blocks[:80]:
+        found = []
+        for kind, pattern in _KIND_PATTERNS:
+            match = re.search(pattern, block.text[:400], re.I)
+            if match and (_is_title(block.text, match.start()) or _opens_letter(block.text)):
+                found.append((match.start(), kind))
+        if found:
+            return min(found)[1]
+    return None
+
+
+def _is_title(text: str, start: int) -> bool:
+    before = text[:start]
+    return start <= 80 and not re.search(r"[.!?:]\s", before)
+
+
+def _opens_letter(text: str) -> bool:
+    return bool(
+        re.search(
+            r"findings of (?:the|a) (?:focused visit|monitoring visit|joint targeted area"
+            r" inspection)|carried out a joint (?:targeted area )?inspection",
+            text,
+            re.I,
+        )
+    )
 
 
 def find_authority(blocks: list[Block], kind: str) -> str:

@@ -10,6 +10,7 @@ from workflow.models.inspection import Inspection, InspectionKind, Judgement, Re
 from workflow.models.measure import Measure, MeasureValue
 from workflow.models.plan import PlanVersion, PrivacyClearance
 from workflow.models.reminder import ReminderLog
+from workflow.models.report import ReportImport, ReportParagraph
 from workflow.models.tokens import ApiToken
 from workflow.models.update import ProgressUpdate, UpdateState
 from workflow.models.user import Role, SignInAttempt, User
@@ -34,6 +35,8 @@ __all__ = [
     "PrivacyClearance",
     "ProgressUpdate",
     "Rag",
+    "ReportImport",
+    "ReportParagraph",
     "Recommendation",
     "ReminderLog",
     "Role",

@@ -95,6 +95,8 @@ class Recommendation(Base):
     senior_lead: Mapped[str | None] = mapped_column(sa.String(200))
     # A focused visit's "area for priority action": the draft plan is due in 20 working days.
     priority: Mapped[bool] = mapped_column(default=False)
+    # Numbers of the report's paragraphs that evidence it, best first (from the importer).
+    paragraph_numbers: Mapped[list[int] | None] = mapped_column(sa.JSON)
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

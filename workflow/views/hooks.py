@@ -12,7 +12,9 @@ from workflow.extensions import db, login_manager
 from workflow.models import Rag, User
 from workflow.views.navigation import nav_items
 
-PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.accessibility", "static"}
+PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.accessibility", "static", "calendar.feed"}
+# Signed in by token, never by the session: see views/api.py.
+PUBLIC_BLUEPRINTS = {"api"}
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -66,6 +68,8 @@ def load_user(user_id: str) -> User | None:
 
 def require_sign_in():
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if request.blueprint in PUBLIC_BLUEPRINTS:
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))

@@ -15,6 +15,8 @@ def nav_items(user: User) -> list[dict]:
     if permissions.can_review_updates(user):
         items.append(("Awaiting approval", "updates.awaiting", waiting_count(user)))
     items.append(("Inspections", "inspections.index", None))
+    items.append(("Dashboard", "dashboard.index", None))
+    items.append(("Search", "search.index", None))
     if permissions.can_manage_users(user):
         items.append(("Users", "users.index", None))
         items.append(("RAG definitions", "settings.rag", None))

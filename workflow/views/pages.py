@@ -1,16 +1,10 @@
-"""Pages anyone may read, and the home page."""
+"""Pages anyone may read."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, render_template
 
 bp = Blueprint("pages", __name__)
-home = Blueprint("home", __name__)
 
 
 @bp.get("/accessibility")
 def accessibility():
     return render_template("pages/accessibility.html")
-
-
-@home.get("/")
-def index():
-    return redirect(url_for("inspections.index"))

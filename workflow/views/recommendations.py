@@ -8,6 +8,7 @@ from workflow.errors import RuleError
 from workflow.extensions import db
 from workflow.forms.planning import RecommendationForm
 from workflow.forms.updates import ReopenForm
+from workflow.reports import linked_paragraphs
 from workflow.scoping import inspection_or_404, recommendation_or_404
 from workflow.views import posted_version, refuse, require
 
@@ -24,6 +25,7 @@ def show(recommendation_id: int):
         can_add_action=permissions.can_create_action(current_user),
         can_close=permissions.can_close_recommendation(current_user, recommendation),
         can_reopen=permissions.can_reopen_recommendation(current_user, recommendation),
+        findings=linked_paragraphs(recommendation),
     )
 
 

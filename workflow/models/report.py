@@ -1,0 +1,50 @@
+"""Imported reports: the parsed result awaiting review, and the paragraphs an inspection's
+recommendations are linked to, so owners read what the inspectors actually found."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflow.models.base import Base, utcnow
+from workflow.models.inspection import Inspection
+from workflow.models.user import User
+
+
+class ReportImport(Base):
+    """A report read by the importer, kept until an administrator confirms or abandons it."""
+
+    __tablename__ = "report_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authority.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source_name: Mapped[str] = mapped_column(sa.String(255))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    parsed: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    inspection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspection.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    created_by: Mapped[User] = relationship()
+    inspection: Mapped[Inspection | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def confirmed(self) -> bool:
+        return self.inspection_id is not None
+
+
+class ReportParagraph(Base):
+    """A numbered paragraph of an inspection's report, with the heading it sits under."""
+
+    __tablename__ = "report_paragraph"
+    __table_args__ = (sa.UniqueConstraint("inspection_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspection.id"), index=True)
+    number: Mapped[int]
+    heading: Mapped[str | None] = mapped_column(sa.String(300))
+    text: Mapped[str] = mapped_column(sa.Text)
