@@ -57,9 +57,8 @@ def review(import_id: int):
             if request.form.get("intent") == "confirm":
                 flash("The inspection and its recommendations have been saved.", "success")
                 return redirect(url_for("inspections.show", inspection_id=inspection.id))
-            form = ReviewForm(obj=report_import)
-            form.show(report_import.parsed["recommendations"])
             flash("Changes applied. Check the list, then confirm.", "success")
+            return redirect(url_for("imports.review", import_id=report_import.id))
     return _review_page(form, report_import)
 
 
