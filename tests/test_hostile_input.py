@@ -48,6 +48,8 @@ FORMS = [
     ("admin", "/imports/new"),
     ("admin", "/imports/{report_import}"),
     ("director", "/inspections/{inspection}/plan/issue"),
+    ("manager", "/account/reminders"),
+    ("manager", "/account/api-tokens/new"),
 ]
 # Forms whose fields are read from another page (the return form sits on the update page).
 FORM_PAGES = {"/updates/{submitted}/return": "/updates/{submitted}"}

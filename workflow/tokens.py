@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import joinedload
 
 from workflow.audit import record_event
 from workflow.errors import RuleError
@@ -94,7 +95,8 @@ def api_user(secret: str, now: datetime) -> User | None:
     """The active user an unrevoked, unexpired API token belongs to, noting when it was used."""
     if not secret.startswith(API_TOKEN_PREFIX) or len(secret) > 100:
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    query = sa.select(ApiToken).where(ApiToken.token_hash == hash_token(secret))
+    token = db.session.scalar(query.options(joinedload(ApiToken.user)))
     if token is None or not token.is_usable(now) or not token.user.active:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:

@@ -11,7 +11,7 @@ dropped here too, as the PDF reader drops it from PDFs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from workflow.importer.clean import (
     Marker,
@@ -64,6 +64,10 @@ class Block:
 def build_blocks(lines: list[Line]) -> list[Block]:
     """The document's blocks in reading order."""
     plain = all(line.size is None and not line.complete for line in lines)
+    if not plain and all(line.size is None for line in lines) and _wrap_width(lines):
+        # A Word file holding text pasted from a PDF: one paragraph per printed line.
+        lines = [replace(line, complete=False, gap=False) for line in lines]
+        plain = True
     if plain:
         lines = _without_text_furniture(lines)
     vocabulary = build_vocabulary(line.text for line in lines)
@@ -119,13 +123,18 @@ def _wrap_width(lines: list[Line]) -> float | None:
     if len(open_ended) < 0.35 * len(long):
         return None
     lengths = sorted(len(text) for text in long)
-    return float(lengths[int(0.9 * (len(lengths) - 1))])
+    width = float(lengths[int(0.9 * (len(lengths) - 1))])
+    # Pasted from a PDF or an e-mail, lines wrap at well under 130 characters; whole
+    # paragraphs on one line run longer.
+    return width if width <= 130 else None
 
 
 def _starts_block(group: list[Line], line: Line, width: float | None) -> bool:
     first, last = group[0], group[-1]
-    if line.row or first.row or line.complete or first.complete:
+    if line.row or first.row:
         return True
+    if line.complete or first.complete:
+        return not _continues_paragraph(last, line)
     marker = split_marker(line.text)
     if marker:
         return True
@@ -150,6 +159,19 @@ def _may_end_before(group: list[Line], width: float | None) -> bool:
 
 def _heading_line(text: str) -> bool:
     return bool(KNOWN_HEADING_RE.match(text)) and len(text.split()) <= 14 and text[-1:] != ","
+
+
+def _continues_paragraph(last: Line, line: Line) -> bool:
+    """A Word or HTML paragraph that carries on the one before: text pasted from a PDF
+    into Word keeps each printed line as a paragraph of its own."""
+    return (
+        not last.heading
+        and not line.heading
+        and not ends_sentence(last.text)
+        and not last.text.rstrip().endswith(":")
+        and line.text[:1].islower()
+        and split_marker(line.text) is None
+    )
 
 
 def _continues_across_break(group: list[Line], line: Line) -> bool:

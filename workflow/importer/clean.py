@@ -174,23 +174,15 @@ def _join_pair(left: str, right: str, vocabulary: tuple[set[str], set[str]] | No
 
 
 def _is_broken_word(left: str, right: str, vocabulary: tuple[set[str], set[str]]) -> bool:
-    """True when "implemen-" + "tation" is one word split by the typesetter, not a compound.
-
-    Either the document spells the joined word elsewhere (and never the compound), or
-    neither half is a word it uses anywhere, which no real compound ("high-quality",
-    "multi-agency", "decision-making") manages.
-    """
+    """True when "implemen-" + "tation" is one word split by the typesetter, not a compound:
+    the document spells the joined word elsewhere, and never the hyphenated one."""
     head = re.search(r"([A-Za-z]+)-$", left)
     tail = re.match(r"([a-z]+)", right)
     if not head or not tail:
         return False
     whole, hyphenated = vocabulary
     first, second = head.group(1).lower(), tail.group(1)
-    if f"{first}-{second}" in hyphenated:
-        return False
-    if first + second in whole:
-        return True
-    return len(first) >= 4 and first not in whole and second not in whole
+    return first + second in whole and f"{first}-{second}" not in hyphenated
 
 
 def ends_sentence(text: str) -> bool:

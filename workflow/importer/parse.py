@@ -52,7 +52,7 @@ def _parse(lines: list[Line]) -> ParsedReport:
     kind = metadata.detect_kind(blocks)
     if kind is None:
         raise ReportParseError(NOT_A_REPORT)
-    found = find_recommendations(blocks)
+    found = find_recommendations(blocks, kind)
     council = [item for item in found.items if not item.lscb]
     lscb = [item for item in found.items if item.lscb]
     notes: list[str] = []
@@ -62,7 +62,7 @@ def _parse(lines: list[Line]) -> ParsedReport:
     if not council:
         raise ReportParseError(NO_RECOMMENDATIONS)
     grades, table_blocks = judgements.find_judgements(blocks, kind)
-    paragraphs = numbered_paragraphs(blocks, found.used | table_blocks)
+    paragraphs = numbered_paragraphs(blocks, found.used | table_blocks, kind)
     start, end = metadata.inspection_dates(blocks)
     report = ParsedReport(
         authority=metadata.find_authority(blocks, kind),

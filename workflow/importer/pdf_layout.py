@@ -145,18 +145,25 @@ def _assemble(chars: list[dict], size: float) -> str:
     previous: dict | None = None
     pending_space = False
     for char in chars:
+        if char is previous:
+            continue  # pdfplumber lists a ligature ("ff") once per letter it stands for
         if not char["text"].strip():
             pending_space = True
             continue
-        if previous is not None:
-            # The advance, not the glyph box: slanted (oblique) glyph boxes overlap.
-            advance = previous.get("adv") or (previous["x1"] - previous["x0"])
-            gap = char["x0"] - (previous["x0"] + advance)
-            if pending_space or gap > max(0.8, 0.09 * size):
-                parts.append(" ")
+        gap = _word_gap(previous, char) if previous is not None else 0.0
+        if previous is not None and (pending_space or gap > max(0.8, 0.09 * size)):
+            parts.append(" ")
         parts.append(char["text"])
         previous, pending_space = char, False
     return collapse_spaces(normalise_chars("".join(parts)))
+
+
+def _word_gap(previous: dict, char: dict) -> float:
+    # Measured from the glyph's advance where that is the smaller: the boxes of slanted
+    # (oblique) glyphs overlap their neighbours, and some producers inflate the advance.
+    width = previous["x1"] - previous["x0"]
+    advance = min(previous.get("adv") or width, width)
+    return char["x0"] - (previous["x0"] + advance)
 
 
 def _median(values: list[float]) -> float:
@@ -214,7 +221,7 @@ def _without_footnotes(page: list[_Raw], body: float) -> list[_Raw]:
     if not run:
         return page
     footnote = page[len(page) - run :]
-    marked = any(raw.lead_superscript or re.match(r"\d{1,2}\s", raw.text) for raw in footnote)
+    marked = any(raw.lead_superscript or re.match(r"\d{1,2}[.)]?\s", raw.text) for raw in footnote)
     return page[: len(page) - run] if marked else page
 
 

@@ -81,9 +81,13 @@ def lscb_flags(blocks: list[Block]) -> list[bool]:
     return flags
 
 
-def find_recommendations(blocks: list[Block]) -> Found:
-    """Every recommendation of the document in order, each marked council or LSCB."""
-    lscb = lscb_flags(blocks)
+def find_recommendations(blocks: list[Block], kind: str) -> Found:
+    """Every recommendation of the document in order, each marked council or LSCB.
+
+    Only a SIF report has a part about the LSCB; a letter's address block may name the
+    board without anything in it being the board's.
+    """
+    lscb = lscb_flags(blocks) if kind == "sif" else [False] * len(blocks)
     starts = [(i, kind) for i, block in enumerate(blocks) if (kind := section_type(block))]
     has_main = any(kind == "main" for _, kind in starts)
     found = Found([], set())
@@ -180,9 +184,11 @@ class NumberedParagraph:
     lscb: bool
 
 
-def numbered_paragraphs(blocks: list[Block], used: set[int]) -> list[NumberedParagraph]:
+def numbered_paragraphs(
+    blocks: list[Block], used: set[int], kind: str
+) -> list[NumberedParagraph]:
     """The report's numbered paragraphs in order, recommendations and tables excluded."""
-    lscb = lscb_flags(blocks)
+    lscb = lscb_flags(blocks) if kind == "sif" else [False] * len(blocks)
     found: list[NumberedParagraph] = []
     heading: str | None = None
     current: NumberedParagraph | None = None

@@ -41,14 +41,19 @@ def authenticate():
     user = tokens.api_user(secret.strip(), utcnow()) if scheme.lower() == "bearer" else None
     if user is None:
         abort(401)
-    db.session.commit()  # keeps the token's last-used time; nothing else has changed
+    if db.session.dirty:
+        db.session.commit()  # the token's last-used time, noted now and then; nothing else
     g.api_user = user
     return None
 
 
-@bp.errorhandler(HTTPException)
 def json_error(error: HTTPException):
     return _error(error)
+
+
+# By code: the app's HTML pages for these codes would otherwise win over a class handler.
+for _code in (400, 401, 403, 404, 405, 500):
+    bp.register_error_handler(_code, json_error)
 
 
 def _error(error: HTTPException):

@@ -6,6 +6,9 @@ from workflow import permissions
 from workflow.models import User
 from workflow.queues import waiting_count
 
+# Pages inside an inspection's plan keep "Inspections" marked as where the user is.
+PLAN_BLUEPRINTS = ("inspections", "recommendations", "actions", "updates", "plans", "imports")
+
 
 def nav_items(user: User) -> list[dict]:
     items = []
@@ -21,12 +24,12 @@ def nav_items(user: User) -> list[dict]:
         items.append(("Users", "users.index", None))
         items.append(("RAG definitions", "settings.rag", None))
     items.append(("Your account", "auth.account", None))
-    return [_item(text, endpoint, count) for text, endpoint, count in items]
-
-
-def _item(text: str, endpoint: str, count: int | None) -> dict:
-    href = url_for(endpoint)
-    active = request.path == href or (
-        endpoint.startswith("inspections.") and request.blueprint in ("inspections", "recommendations", "actions")
-    )
-    return {"text": text, "href": href, "active": active, "count": count}
+    nav = [
+        {"text": text, "href": url_for(endpoint), "endpoint": endpoint, "count": count or None}
+        for text, endpoint, count in items
+    ]
+    for item in nav:
+        item["active"] = request.path == item["href"]
+    if not any(item["active"] for item in nav) and request.blueprint in PLAN_BLUEPRINTS:
+        next(item for item in nav if item["endpoint"] == "inspections.index")["active"] = True
+    return nav

@@ -1,0 +1,171 @@
+"""The load test: 50 simulated people for 60 s against gunicorn (2 workers, 4 threads each)
+and PostgreSQL, all on loopback; then a check that nothing was lost.
+
+    .venv/bin/python bench/load.py [DATABASE_URL]   (a database bench/seed.py filled)
+
+Passes when locust saw no errors, the 95th percentile of all requests is under 500 ms,
+every update the app confirmed as submitted is in the database exactly once (found by its
+unique marker), every confirmed approval is approved with exactly one audit event, and
+`flask audit verify` finds the audit chain intact.
+"""
+
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.server import ROOT, SERVER, VENV_BIN, app_environment, flask, gunicorn  # noqa: E402
+
+USERS = 50
+SPAWN_RATE = 5  # people per second: sign-ins (Argon2) spread over the first ten seconds
+DURATION = "60s"
+P95_LIMIT_MS = 500
+
+
+def run(database_url: str) -> dict:
+    print("\nLoad test: 50 users for 60 s ...", flush=True)
+    run_id = time.strftime("%Y%m%d%H%M%S")
+    with tempfile.TemporaryDirectory() as folder, gunicorn(database_url) as base:
+        record_path, stats_prefix = Path(folder) / "record.json", Path(folder) / "locust"
+        command = [
+            VENV_BIN / "locust", "--locustfile", ROOT / "bench" / "locustfile.py",
+            "--headless", "--host", base, "--users", str(USERS),
+            "--spawn-rate", str(SPAWN_RATE), "--run-time", DURATION,
+            "--csv", stats_prefix, "--only-summary", "--loglevel", "WARNING",
+        ]
+        environment = {
+            **app_environment(database_url),
+            "BENCH_LOAD_RUN": run_id,
+            "BENCH_LOAD_RECORD": str(record_path),
+        }
+        # Locust's exit status is 1 when any request failed: the stats say which, below.
+        subprocess.run(command, cwd=ROOT, env=environment, check=False)
+        totals, slowest = _stats(Path(f"{stats_prefix}_stats.csv"))
+        errors = _errors(Path(f"{stats_prefix}_failures.csv"))
+        record = json.loads(record_path.read_text())
+    return {
+        "users": USERS,
+        "duration": DURATION,
+        **totals,
+        "slowest": slowest,
+        "errors": errors,
+        **check_database(database_url, run_id, record),
+    }
+
+
+def _stats(path: Path) -> tuple[dict, list[dict]]:
+    with path.open() as stats:
+        rows = list(csv.DictReader(stats))
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    endpoints = [row for row in rows if row["Name"] != "Aggregated"]
+    endpoints.sort(key=lambda row: -float(row["95%"]))
+    slowest = [
+        {"name": f"{row['Type']} {row['Name']}", "requests": int(row["Request Count"]),
+         "median_ms": float(row["Median Response Time"]), "p95_ms": float(row["95%"])}
+        for row in endpoints[:5]
+    ]
+    return {
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "requests_per_second": round(float(total["Requests/s"]), 1),
+        "median_ms": float(total["Median Response Time"]),
+        "p95_ms": float(total["95%"]),
+    }, slowest
+
+
+def _errors(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    with path.open() as failures:
+        return [f"{r['Method']} {r['Name']}: {r['Error']} ({r['Occurrences']}x)"
+                for r in csv.DictReader(failures)]
+
+
+def check_database(database_url: str, run_id: str, record: dict) -> dict:
+    """Is every confirmed submission and approval in the database exactly once?"""
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            "SELECT split_part(narrative, ':', 1), state FROM progress_update "
+            "WHERE narrative LIKE %s",
+            (f"LOADTEST-{run_id}-%",),
+        ).fetchall()
+        found: dict[str, list[str]] = {}
+        for marker, state in rows:
+            found.setdefault(marker, []).append(state)
+        lost = [m for m in record["submitted"] if len(found.get(m, [])) != 1]
+        # A row the app never confirmed would be a request that failed but still wrote.
+        unconfirmed = sorted(set(found) - set(record["submitted"]))
+        approvals = connection.execute(
+            "SELECT p.id, p.state, (SELECT count(*) FROM audit_event e WHERE "
+            "e.object_type = 'progress_update' AND e.object_id = p.id AND e.verb = 'approved') "
+            "FROM progress_update p WHERE p.id = ANY(%s)",
+            (record["approved"],),
+        ).fetchall()
+    bad_approvals = [i for i, state, events in approvals if state != "approved" or events != 1]
+    bad_approvals += sorted(set(record["approved"]) - {row[0] for row in approvals})
+    verify = flask_verify(database_url)
+    return {
+        "submitted": len(record["submitted"]),
+        "submitted_found_once": len(record["submitted"]) - len(lost),
+        "unconfirmed_rows": len(unconfirmed),
+        "approved": len(record["approved"]),
+        "approved_found_once": len(record["approved"]) - len(set(bad_approvals)),
+        "audit_verify": verify,
+    }
+
+
+def flask_verify(database_url: str) -> str:
+    try:
+        return flask(database_url, "audit", "verify").stdout.strip()
+    except subprocess.CalledProcessError as failed:
+        return f"FAILED: {failed.stdout.strip()} {failed.stderr.strip()}"
+
+
+def budgets(result: dict) -> list[dict]:
+    nothing_lost = (
+        result["submitted_found_once"] == result["submitted"]
+        and result["approved_found_once"] == result["approved"]
+        and result["unconfirmed_rows"] == 0
+    )
+    return [
+        {"budget": "load: errors", "measured": str(result["failures"]),
+         "met": result["failures"] == 0},
+        {"budget": "load: 95th percentile", "measured": f"{result['p95_ms']:.0f} ms (< 500 ms)",
+         "met": result["p95_ms"] < P95_LIMIT_MS},
+        {"budget": "load: submitted and approved updates in the database exactly once",
+         "measured": f"{result['submitted_found_once']}/{result['submitted']} submitted, "
+         f"{result['approved_found_once']}/{result['approved']} approved, "
+         f"{result['unconfirmed_rows']} unconfirmed", "met": nothing_lost},
+        {"budget": "load: audit chain verifies", "measured": result["audit_verify"],
+         "met": "intact" in result["audit_verify"]},
+    ]
+
+
+def summary(result: dict) -> str:
+    lines = [
+        f"Load: {result['users']} users, {result['duration']}: {result['requests']} requests "
+        f"({result['requests_per_second']}/s), {result['failures']} failures, "
+        f"median {result['median_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms",
+        f"  updates submitted {result['submitted']} (found once: "
+        f"{result['submitted_found_once']}), approved {result['approved']} (found once: "
+        f"{result['approved_found_once']}); audit: {result['audit_verify']}",
+        "  slowest (p95): " + "; ".join(
+            f"{row['name']} {row['p95_ms']:.0f} ms" for row in result["slowest"]),
+    ]
+    lines += [f"  error: {error}" for error in result["errors"]]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    outcome = run(sys.argv[1] if len(sys.argv) > 1 else f"{SERVER}/workflow_bench")
+    print(summary(outcome))
+    for check in budgets(outcome):
+        print(f"  {'met   ' if check['met'] else 'MISSED'} {check['budget']}: {check['measured']}")
+    sys.exit(0 if all(check["met"] for check in budgets(outcome)) else 1)

@@ -1,0 +1,253 @@
+"""make bench: page latency and queries per request at 1,000, 10,000 and 100,000 actions,
+document renders, and the load test; one table, bench/results.json, and the budgets.
+
+    .venv/bin/python bench/run.py [--sizes 1000 10000 100000] [--samples 60] [--no-load]
+
+For each size the database workflow_bench is rebuilt (migrations, then bench/seed.py), the
+app is served by gunicorn on loopback, and each key page is fetched one request at a time,
+as the first authority's users, after a warm-up. Times are taken by the client (loopback, so
+they are the server's time plus a little); query counts come from the X-Query-Count header.
+The exit status is 1 when a budget is missed.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import load, seed  # noqa: E402
+from bench.server import fresh_database, gunicorn, signed_in  # noqa: E402
+
+SIZES = [1_000, 10_000, 100_000]
+DATABASE = "workflow_bench"
+RESULTS = Path(__file__).with_name("results.json")
+WARM_UP = 5
+FLOOR = "floor"
+# (page, who, address); {braces} name the records targets() picks in the first authority.
+PAGES = [
+    (FLOOR, "head", "/bench/floor"),
+    ("home (owner)", "owner", "/"),
+    ("home (head of service)", "head", "/"),
+    ("home (director)", "director", "/"),
+    ("dashboard", "viewer", "/dashboard"),
+    ("inspection", "viewer", "/inspections/{inspection}"),
+    ("recommendation", "viewer", "/recommendations/{recommendation}"),
+    ("action", "owner", "/actions/{action}"),
+    ("my actions", "owner", "/my-actions"),
+    ("approval queue", "head", "/awaiting-approval"),
+    ("action list, filtered", "viewer", "/dashboard?status=in_progress&rag=red&page=2"),
+    ("search", "viewer", "/search?q={search}"),
+    ("API list (actions)", "api", "/api/v1/actions?per_page=100&page=2"),
+    ("API list (updates)", "api", "/api/v1/updates?per_page=100&page=2"),
+]
+SEARCH = "private fostering"
+# Budgets (issue: "Scale and speed"): ratios within one run, never absolute page times.
+GROWTH_LIMIT = 2.0  # median at the largest size / median at the smallest
+FLOOR_LIMIT = 3.0  # median at 10,000 actions / the floor's median at 10,000
+DOCX_LIMIT = 2.0  # seconds for a 300-action plan
+
+
+def targets(url: str) -> dict[str, str]:
+    """The records the pages show: the first authority's newest inspection, its busiest
+    recommendation, and an action of its owner with measures; the owner with the most
+    actions and the head with the most updates waiting."""
+    queries = {
+        "inspection": "SELECT i.id FROM inspection i WHERE i.authority_id = 1 "
+        "ORDER BY i.start_date DESC LIMIT 1",
+        "recommendation": "SELECT r.id FROM recommendation r JOIN action a "
+        "ON a.recommendation_id = r.id JOIN inspection i ON i.id = r.inspection_id "
+        "WHERE i.authority_id = 1 GROUP BY r.id, i.start_date "
+        "ORDER BY i.start_date DESC, count(*) DESC, r.id LIMIT 1",
+        "owner": "SELECT u.email FROM user_account u JOIN action a ON a.owner_id = u.id "
+        "WHERE u.authority_id = 1 GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1",
+        "head": "SELECT h.email FROM user_account h JOIN action a "
+        "ON a.service_area_id = h.service_area_id JOIN progress_update p ON p.action_id = a.id "
+        "WHERE h.authority_id = 1 AND h.role = 'head_of_service' AND p.state = 'submitted' "
+        "GROUP BY h.id ORDER BY count(*) DESC, h.id LIMIT 1",
+    }
+    with psycopg.connect(url) as connection:
+        found = {name: connection.execute(sql).fetchone() for name, sql in queries.items()}
+        owner = found["owner"][0]
+        action = connection.execute(
+            "SELECT a.id FROM action a JOIN user_account u ON u.id = a.owner_id "
+            "LEFT JOIN measure m ON m.action_id = a.id WHERE u.email = %s "
+            "ORDER BY m.id IS NULL, a.due_date DESC, a.id LIMIT 1",
+            (owner,),
+        ).fetchone()
+    head = found["head"][0] if found["head"] else seed.user_email(1, "head1")
+    return {
+        "inspection": str(found["inspection"][0]),
+        "recommendation": str(found["recommendation"][0]),
+        "action": str(action[0]),
+        "search": SEARCH.replace(" ", "+"),
+        "owner": owner,
+        "head": head,
+    }
+
+
+def clients(base: str, chosen: dict[str, str]) -> dict:
+    import requests
+
+    who = {
+        "owner": chosen["owner"],
+        "head": chosen["head"],
+        "director": seed.user_email(1, "director"),
+        "viewer": seed.user_email(1, "viewer1"),
+    }
+    sessions = {role: signed_in(base, email, seed.PASSWORD) for role, email in who.items()}
+    api = requests.Session()
+    api.headers["Authorization"] = f"Bearer {seed.API_TOKEN}"
+    return {**sessions, "api": api}
+
+
+def measure(session, address: str, samples: int) -> dict:
+    times, queries = [], set()
+    for n in range(WARM_UP + samples):
+        start = time.perf_counter()
+        response = session.get(address, allow_redirects=False)
+        elapsed = time.perf_counter() - start
+        if response.status_code != 200:
+            raise RuntimeError(f"{address} answered {response.status_code}")
+        if n >= WARM_UP:
+            times.append(elapsed * 1000)
+            queries.add(int(response.headers["X-Query-Count"]))
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
+        # One number unless a page's queries vary between identical requests.
+        "queries": max(queries),
+        "bytes": len(response.content),
+    }
+
+
+def bench_size(actions: int, samples: int) -> dict:
+    print(f"\n{actions:,} actions: seeding ...", flush=True)
+    url = fresh_database(DATABASE)
+    started = time.perf_counter()
+    seed.seed(url, actions)
+    seeded = time.perf_counter() - started
+    print(f"  seeded in {seeded:.0f} s; measuring pages ...", flush=True)
+    chosen = targets(url)
+    pages = {}
+    with gunicorn(url) as base:
+        sessions = clients(base, chosen)
+        for name, who, address in PAGES:
+            path = base + address.format(**chosen)
+            pages[name] = measure(sessions[who], path, samples)
+    return {"actions": actions, "seed_seconds": round(seeded, 1), "pages": pages}
+
+
+def documents() -> dict:
+    """The document engineer's benchmark (bench/documents.py): a 300-action plan, best of 3."""
+    from bench.documents import seed as seed_plan
+    from bench.documents import timed
+    from workflow import create_app
+    from workflow.documents.builder import build_plan
+    from workflow.documents.docx import render_docx
+    from workflow.documents.pdf import render_pdf
+    from workflow.documents.xlsx import render_xlsx
+    from workflow.extensions import db
+
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'documents.sqlite'}"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade()
+            plan = build_plan(seed_plan(300), date.today())
+            for fmt, render in (("docx", render_docx), ("pdf", render_pdf), ("xlsx", render_xlsx)):
+                seconds, size = timed(render, plan, 3)
+                results[fmt] = {"seconds": round(seconds, 3), "bytes": size}
+            db.engine.dispose()
+    return results
+
+
+def budgets(sizes: list[dict], docs: dict | None, load_result: dict | None) -> list[dict]:
+    """Every budget with its measured value and whether it is met."""
+    checks = []
+    smallest, largest = sizes[0], sizes[-1]
+    middle = next((s for s in sizes if s["actions"] == 10_000), None)
+    for name in smallest["pages"]:
+        counts = {s["pages"][name]["queries"] for s in sizes}
+        checks.append(_check(f"{name}: queries per request constant", " / ".join(
+            str(s["pages"][name]["queries"]) for s in sizes), len(counts) == 1))
+        if name == FLOOR:
+            continue
+        if largest is not smallest:
+            ratio = largest["pages"][name]["median_ms"] / smallest["pages"][name]["median_ms"]
+            label = f"{name}: median {largest['actions']:,} / {smallest['actions']:,}"
+            checks.append(_check(label, f"{ratio:.2f}x (< {GROWTH_LIMIT:g}x)", ratio < GROWTH_LIMIT))
+        if middle:
+            ratio = middle["pages"][name]["median_ms"] / middle["pages"][FLOOR]["median_ms"]
+            label = f"{name}: median at 10,000 / floor"
+            checks.append(_check(label, f"{ratio:.2f}x (< {FLOOR_LIMIT:g}x)", ratio < FLOOR_LIMIT))
+    if docs:
+        seconds = docs["docx"]["seconds"]
+        checks.append(_check("DOCX, 300 actions", f"{seconds:.2f} s (< {DOCX_LIMIT:g} s)",
+                             seconds < DOCX_LIMIT))
+    if load_result:
+        checks += load.budgets(load_result)
+    return checks
+
+
+def _check(budget: str, measured: str, met: bool) -> dict:
+    return {"budget": budget, "measured": measured, "met": met}
+
+
+def table(sizes: list[dict], docs: dict | None) -> str:
+    heads = "".join(f" | {s['actions']:>7,} actions: median  p95  queries" for s in sizes)
+    lines = [f"{'page':<24}{heads}"]
+    for name in sizes[0]["pages"]:
+        cells = "".join(
+            f" | {p['median_ms']:>13.1f} ms {p['p95_ms']:>5.0f} {p['queries']:>8}"
+            for p in (s["pages"][name] for s in sizes)
+        )
+        lines.append(f"{name:<24}{cells}")
+    seeded = ", ".join(f"{s['actions']:,} in {s['seed_seconds']:.0f} s" for s in sizes)
+    lines.append(f"(seeded {seeded})")
+    if docs:
+        lines.append("documents, 300-action plan (best of 3): " + ", ".join(
+            f"{fmt.upper()} {d['seconds']:.2f} s ({d['bytes'] / 1024:.0f} KiB)"
+            for fmt, d in docs.items()))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
+    parser.add_argument("--samples", type=int, default=60)
+    parser.add_argument("--no-load", action="store_true", help="skip the load test")
+    parser.add_argument("--no-documents", action="store_true", help="skip the document renders")
+    options = parser.parse_args()
+    sizes = [bench_size(actions, options.samples) for actions in sorted(options.sizes)]
+    docs = None if options.no_documents else documents()
+    # The load test runs on the largest data set, which the loop above left in place.
+    load_result = None if options.no_load else load.run(f"{load.SERVER}/{DATABASE}")
+    checks = budgets(sizes, docs, load_result)
+    RESULTS.write_text(json.dumps(
+        {"sizes": sizes, "documents": docs, "load": load_result, "budgets": checks}, indent=2
+    ) + "\n")
+    print("\n" + table(sizes, docs))
+    if load_result:
+        print("\n" + load.summary(load_result))
+    print("\nBudgets:")
+    for check in checks:
+        print(f"  {'met   ' if check['met'] else 'MISSED'} {check['budget']}: {check['measured']}")
+    missed = [check for check in checks if not check["met"]]
+    print(f"\n{len(checks) - len(missed)} of {len(checks)} budgets met; results in {RESULTS}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

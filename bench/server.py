@@ -1,0 +1,113 @@
+"""The benchmark's fixtures: a fresh database, the app under gunicorn, signed-in clients.
+
+Everything listens on loopback only. Gunicorn serves bench/app.py's factory with the
+production configuration (see that module for the three things it adds).
+"""
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+SERVER = "postgresql://postgres@127.0.0.1:5432"
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def fresh_database(name: str) -> str:
+    """Drop and recreate the database, build the schema with the migrations; return its URL."""
+    if not name.startswith("workflow_bench"):
+        raise ValueError("The benchmark only ever touches its own workflow_bench* databases")
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = f"{SERVER}/{name}"
+    flask(url, "db", "upgrade")
+    return url
+
+
+def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    """Run a `flask --app workflow` command against the database, as an operator would."""
+    return subprocess.run(
+        [VENV_BIN / "flask", "--app", "workflow", *args],
+        cwd=ROOT,
+        env=app_environment(database_url),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def app_environment(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "WORKFLOW_CONFIG": "production",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_hex(32),
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int = 2, threads: int = 4):
+    """Serve the app on a free loopback port; yields its base URL, stops it afterwards."""
+    port = free_port()
+    command = [
+        VENV_BIN / "gunicorn", "bench.app:create_bench_app()",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--threads", str(threads), "--worker-class", "gthread", "--log-level", "warning",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=app_environment(database_url))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_up(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited during start-up")
+        try:
+            if requests.get(f"{base}/sign-in", timeout=10).status_code == 200:
+                return
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # still importing: the first request waits for a worker to boot
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def csrf_token(html: str) -> str:
+    found = CSRF.search(html)
+    if not found:
+        raise RuntimeError("No CSRF token on the page")
+    return found.group(1) or found.group(2)
+
+
+def signed_in(base: str, email: str, password: str) -> requests.Session:
+    session = requests.Session()
+    token = csrf_token(session.get(f"{base}/sign-in").text)
+    data = {"csrf_token": token, "email": email, "password": password}
+    response = session.post(f"{base}/sign-in", data=data, allow_redirects=False)
+    if response.status_code != 302:
+        raise RuntimeError(f"{email} could not sign in ({response.status_code})")
+    return session
