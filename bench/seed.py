@@ -43,13 +43,30 @@ API_TOKEN = "oap_bench-token-for-the-api-benchmark-only"
 EMAIL_DOMAIN = "bench.example"
 # What a search is likely to find: each action works on one of these, and says so.
 TOPICS = [
-    "children missing education", "return home interviews", "pathway plans", "supervision",
-    "MASH thresholds", "private fostering", "disabled children", "neglect toolkit",
-    "contextual safeguarding", "placement sufficiency", "life story work", "court timeliness",
-    "early help assessments", "strategy meetings", "child protection conferences",
-    "care leavers' housing", "health assessments", "personal education plans",
-    "youth justice", "unaccompanied children", "domestic abuse", "exploitation screening",
-    "family group conferences", "quality assurance audits",
+    "children missing education",
+    "return home interviews",
+    "pathway plans",
+    "supervision",
+    "MASH thresholds",
+    "private fostering",
+    "disabled children",
+    "neglect toolkit",
+    "contextual safeguarding",
+    "placement sufficiency",
+    "life story work",
+    "court timeliness",
+    "early help assessments",
+    "strategy meetings",
+    "child protection conferences",
+    "care leavers' housing",
+    "health assessments",
+    "personal education plans",
+    "youth justice",
+    "unaccompanied children",
+    "domestic abuse",
+    "exploitation screening",
+    "family group conferences",
+    "quality assurance audits",
 ]
 # Columns written for each table, in the order parents come before children.
 COLUMNS = {
@@ -61,8 +78,8 @@ COLUMNS = {
     "inspection": "id authority_id kind start_date end_date published_on lead_inspector "
     "plan_owner_id created_at updated_at version",
     "judgement": "id inspection_id position area grade",
-    "recommendation": "id inspection_id number text senior_lead priority created_at "
-    "updated_at version",
+    "recommendation": "id inspection_id number text senior_lead priority closed_at "
+    "closed_by_id created_at updated_at version",
     "action": "id recommendation_id reference description owner_id service_area_id start_date "
     "original_due_date due_date status rag impact_evidenced measure_of_success created_at "
     "updated_at version",
@@ -94,6 +111,16 @@ class Authority:
     owners: list[list[Person]] = field(default_factory=list)
     area_ids: list[int] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)  # (at, actor, type, id, action, verb, ...)
+
+
+@dataclass
+class Recommendation:
+    id: int
+    inspection_id: int
+    number: int
+    inspected: date
+    created: datetime
+    actions: list[datetime | None] = field(default_factory=list)  # when each was completed
 
 
 @dataclass
@@ -133,8 +160,12 @@ class Seeder:
 
     def authority(self, number: int) -> Authority:
         aid = self.add(
-            "authority", self.next_id("authority"), f"Bench Council {number:03d}",
-            f"a{number}.{EMAIL_DOMAIN}", *DEFAULT_RAG_DEFINITIONS.values(), self.now,
+            "authority",
+            self.next_id("authority"),
+            f"Bench Council {number:03d}",
+            f"a{number}.{EMAIL_DOMAIN}",
+            *DEFAULT_RAG_DEFINITIONS.values(),
+            self.now,
         )
         admin = self.user(aid, number, "administrator", "admin", None)
         authority = Authority(aid, admin, self.user(aid, number, "director", "director", None))
@@ -144,28 +175,56 @@ class Seeder:
             authority.heads.append(
                 self.user(aid, number, "head_of_service", f"head{position}", area_id)
             )
-            authority.owners.append([
-                self.user(aid, number, "service_manager", f"owner{position}.{n}", area_id)
-                for n in range(1, OWNERS_PER_AREA + 1)
-            ])
+            authority.owners.append(
+                [
+                    self.user(aid, number, "service_manager", f"owner{position}.{n}", area_id)
+                    for n in range(1, OWNERS_PER_AREA + 1)
+                ]
+            )
         for n in range(1, VIEWERS + 1):
             viewer = self.user(aid, number, "viewer", f"viewer{n}", None)
         if number == 1:  # the API benchmark reads as the first authority's viewer
             self.add(
-                "api_token", self.next_id("api_token"), viewer.id, "Benchmark",
-                hash_token(API_TOKEN), self.now, self.now + timedelta(days=365),
+                "api_token",
+                self.next_id("api_token"),
+                viewer.id,
+                "Benchmark",
+                hash_token(API_TOKEN),
+                self.now,
+                self.now + timedelta(days=365),
             )
         for person in (admin, authority.director, *authority.heads):
-            authority.events.append(self._event(self.now, None, "user_account", person.id, None,
-                                                "created", f"User {person.name} created", {}))
+            authority.events.append(
+                self._event(
+                    self.now,
+                    None,
+                    "user_account",
+                    person.id,
+                    None,
+                    "created",
+                    f"User {person.name} created",
+                    {},
+                )
+            )
         return authority
 
     def user(self, aid: int, number: int, role: str, local: str, area_id: int | None) -> Person:
         uid = self.next_id("user_account")
         name = f"{local.capitalize()} of council {number}"
         self.add(
-            "user_account", uid, aid, user_email(number, local), name, role, area_id,
-            self.password_hash, True, 0, False, self.now, 1,
+            "user_account",
+            uid,
+            aid,
+            user_email(number, local),
+            name,
+            role,
+            area_id,
+            self.password_hash,
+            True,
+            0,
+            False,
+            self.now,
+            1,
         )
         return Person(uid, name)
 
@@ -179,38 +238,93 @@ class Seeder:
             started = self.today - timedelta(days=180 + 365 * n + self.random.randrange(60))
             recommendations += self.inspection(authority, started)
         # Dealt round-robin, newest inspection first, so every size has full recent plans.
-        dealt = [recommendations[i % len(recommendations)] for i in range(actions)]
-        for position, (rec_id, number, started) in enumerate(dealt):
-            reference = f"{number}.{position // len(recommendations) + 1}"
-            self.action(authority, rec_id, reference, started)
+        for position in range(actions):
+            recommendation = recommendations[position % len(recommendations)]
+            reference = f"{recommendation.number}.{position // len(recommendations) + 1}"
+            recommendation.actions.append(
+                self.action(authority, recommendation.id, reference, recommendation.inspected)
+            )
+        for recommendation in recommendations:
+            self.recommendation(authority, recommendation)
 
-    def inspection(self, authority: Authority, started: date) -> list[tuple]:
+    def inspection(self, authority: Authority, started: date) -> list["Recommendation"]:
         created = datetime.combine(started + timedelta(days=50), time(10))
         iid = self.add(
-            "inspection", self.next_id("inspection"), authority.id,
+            "inspection",
+            self.next_id("inspection"),
+            authority.id,
             self.random.choice(["ilacs_standard", "ilacs_short", "focused_visit", "jtai"]),
-            started, started + timedelta(days=4), started + timedelta(days=40),
-            "Lead Inspector", authority.director.id, created, created, 1,
+            started,
+            started + timedelta(days=4),
+            started + timedelta(days=40),
+            "Lead Inspector",
+            authority.director.id,
+            created,
+            created,
+            1,
         )
         for position, area in enumerate(["Overall effectiveness", "Help and protection"], 1):
             grade = self.random.choice(["Good", "Requires improvement to be good"])
             self.add("judgement", self.next_id("judgement"), iid, position, area, grade)
-        authority.events.append(self._event(created, authority.admin, "inspection", iid, None,
-                                            "created", "Inspection added", {}))
-        recommendations = []
-        for number in range(1, RECOMMENDATIONS_PER_INSPECTION + 1):
-            topic = self.random.choice(TOPICS)
-            rid = self.add(
-                "recommendation", self.next_id("recommendation"), iid, number,
-                f"Improve the quality and timeliness of {topic}.", None, False, created, created, 1,
+        authority.events.append(
+            self._event(
+                created, authority.admin, "inspection", iid, None, "created", "Inspection added", {}
             )
-            authority.events.append(self._event(created, authority.admin, "recommendation", rid,
-                                                None, "created", f"Recommendation {number} added",
-                                                {"number": number}))
-            recommendations.append((rid, number, started))
-        return recommendations
+        )
+        return [
+            Recommendation(self.next_id("recommendation"), iid, number, started, created)
+            for number in range(1, RECOMMENDATIONS_PER_INSPECTION + 1)
+        ]
 
-    def action(self, authority: Authority, rec_id: int, reference: str, inspected: date) -> None:
+    def recommendation(self, authority: Authority, rec: "Recommendation") -> None:
+        """Written once its actions are known: the director closed it if they are all done."""
+        text = f"Improve the quality and timeliness of {self.random.choice(TOPICS)}."
+        finished = [done for done in rec.actions if done]
+        closed = None
+        if rec.actions and len(finished) == len(rec.actions):
+            closed = min(max(finished) + timedelta(days=14), self.now - timedelta(hours=1))
+        self.add(
+            "recommendation",
+            rec.id,
+            rec.inspection_id,
+            rec.number,
+            text,
+            None,
+            False,
+            closed,
+            authority.director.id if closed else None,
+            rec.created,
+            closed or rec.created,
+            1,
+        )
+        authority.events.append(
+            self._event(
+                rec.created,
+                authority.admin,
+                "recommendation",
+                rec.id,
+                None,
+                "created",
+                f"Recommendation {rec.number} added",
+                {"number": rec.number},
+            )
+        )
+        if closed:
+            authority.events.append(
+                self._event(
+                    closed,
+                    authority.director,
+                    "recommendation",
+                    rec.id,
+                    None,
+                    "closed",
+                    f"Recommendation {rec.number} closed",
+                    {},
+                )
+            )
+
+    def action(self, authority: Authority, rec_id: int, reference: str, inspected: date):
+        """Adds the action; returns when it was completed, or None while it is open."""
         rnd = self.random
         area = rnd.randrange(len(AREAS))
         owner, head = rnd.choice(authority.owners[area]), authority.heads[area]
@@ -225,20 +339,47 @@ class Seeder:
             f"{AREAS[area].lower()} and a monthly audit of a sample of cases."
         )
         success = f"At least 85% of audited cases show timely, good quality {topic}."
-        authority.events.append(self._event(created, authority.admin, "action", aid, aid,
-                                            "created", f"Action {reference} created",
-                                            {"reference": reference, "owner_id": owner.id}))
+        authority.events.append(
+            self._event(
+                created,
+                authority.admin,
+                "action",
+                aid,
+                aid,
+                "created",
+                f"Action {reference} created",
+                {"reference": reference, "owner_id": owner.id},
+            )
+        )
         measure_id = self.measure(aid, start, due, created) if aid % 3 == 0 else None
         work = Work(authority, aid, owner, head, topic, measure_id)
         reviewed = self.updates(work, created, due, status, rag)
         self.add(
-            "action", aid, rec_id, reference, description, owner.id, authority.area_ids[area],
-            start, due, due, status, rag, status == "complete", success, created,
-            reviewed or created, 1,
+            "action",
+            aid,
+            rec_id,
+            reference,
+            description,
+            owner.id,
+            authority.area_ids[area],
+            start,
+            due,
+            due,
+            status,
+            rag,
+            status == "complete",
+            success,
+            created,
+            reviewed or created,
+            1,
         )
+        return reviewed if status == "complete" else None
 
     def _status_and_rag(self, due: date) -> tuple[str, str]:
         rnd = self.random
+        # Plans are finished in the end: what was due over a year ago is complete.
+        if due < self.today - timedelta(days=365):
+            return "complete", "blue"
         if due < self.today - timedelta(days=30) and rnd.random() < 0.85:
             return "complete", "blue"
         status = "in_progress" if rnd.random() < 0.8 else "not_started"
@@ -248,8 +389,17 @@ class Seeder:
 
     def measure(self, action_id: int, start: date, due: date, created: datetime) -> int:
         return self.add(
-            "measure", self.next_id("measure"), action_id, "Cases audited as good or better",
-            "%", 55.3, start, 85, due, True, created,
+            "measure",
+            self.next_id("measure"),
+            action_id,
+            "Cases audited as good or better",
+            "%",
+            55.3,
+            start,
+            85,
+            due,
+            True,
+            created,
         )
 
     # Progress updates, in time order, and what they leave in the audit trail ---------------
@@ -272,14 +422,19 @@ class Seeder:
             if proposed_rag == "blue":
                 proposed_rag = "green"  # complete is blue by derivation, never by proposal
             reviewed = written + timedelta(hours=4 + rnd.randrange(60))
-            reviewed_last = self.update(
-                work, n, state, written, reviewed, proposed_status, proposed_rag
-            ) or reviewed_last
+            reviewed_last = (
+                self.update(work, n, state, written, reviewed, proposed_status, proposed_rag)
+                or reviewed_last
+            )
         return reviewed_last
 
     def update(self, work, n, state, written, reviewed, status, rag) -> datetime | None:
         authority, action_id, owner, head, topic = (
-            work.authority, work.action_id, work.owner, work.head, work.topic
+            work.authority,
+            work.action_id,
+            work.owner,
+            work.head,
+            work.topic,
         )
         uid = self.next_id("progress_update")
         narrative = self._narrative(topic, n)
@@ -287,43 +442,87 @@ class Seeder:
         is_reviewed = state in ("approved", "returned")
         comment = "Add the audit figures for last month." if state == "returned" else None
         self.add(
-            "progress_update", uid, action_id, owner.id, state, narrative, status, rag, None,
-            status == "complete", submitted, head.id if is_reviewed else None,
-            reviewed if is_reviewed else None, comment, written,
-            reviewed if is_reviewed else written, 1,
+            "progress_update",
+            uid,
+            action_id,
+            owner.id,
+            state,
+            narrative,
+            status,
+            rag,
+            None,
+            status == "complete",
+            submitted,
+            head.id if is_reviewed else None,
+            reviewed if is_reviewed else None,
+            comment,
+            written,
+            reviewed if is_reviewed else written,
+            1,
         )
         events = [(written, owner, "drafted", "Update drafted", {"narrative": narrative})]
         if submitted:
-            events.append((submitted, owner, "submitted", "Update submitted for approval",
-                           {"state": ["draft", "submitted"]}))
+            events.append(
+                (
+                    submitted,
+                    owner,
+                    "submitted",
+                    "Update submitted for approval",
+                    {"state": ["draft", "submitted"]},
+                )
+            )
         if state == "approved":
             applied = {"status": [work.status, status], "rag": [work.rag, _effective(status, rag)]}
             work.status, work.rag = status, _effective(status, rag)
             events.append((reviewed, head, "approved", f"Update approved by {head.name}", applied))
         elif state == "returned":
-            events.append((reviewed, head, "returned", f"Update returned by {head.name}",
-                           {"comment": comment}))
+            events.append(
+                (
+                    reviewed,
+                    head,
+                    "returned",
+                    f"Update returned by {head.name}",
+                    {"comment": comment},
+                )
+            )
         for at, actor, verb, summary, changes in events:
-            authority.events.append(self._event(at, actor, "progress_update", uid, action_id,
-                                                verb, summary, changes))
+            authority.events.append(
+                self._event(at, actor, "progress_update", uid, action_id, verb, summary, changes)
+            )
         if status == "complete" or self.random.random() < 0.4:
             self.add(
-                "evidence", self.next_id("evidence"), action_id, uid, "link",
-                f"Audit of {topic}, round {n}", "https://intranet.bench.example/audits",
-                owner.id, written,
+                "evidence",
+                self.next_id("evidence"),
+                action_id,
+                uid,
+                "link",
+                f"Audit of {topic}, round {n}",
+                "https://intranet.bench.example/audits",
+                owner.id,
+                written,
             )
         if work.measure_id and state == "approved":
             value = 55.3 + 6 * n + self.random.randrange(5)
-            self.add("measure_value", self.next_id("measure_value"), work.measure_id, uid, value,
-                     written.date(), written)
+            self.add(
+                "measure_value",
+                self.next_id("measure_value"),
+                work.measure_id,
+                uid,
+                value,
+                written.date(),
+                written,
+            )
         return reviewed if state == "approved" else None
 
     def _narrative(self, topic: str, n: int) -> str:
         rnd = self.random
-        return (
+        text = (
             f"Update {n} on {topic}: {rnd.choice(OPENINGS)} {rnd.choice(FINDINGS)} "
             f"{rnd.choice(NEXT_STEPS)}"
         )
+        if rnd.random() < 0.25:
+            text += f" Agreed with {rnd.choice(PARTNERS)}."
+        return text
 
     def _event(self, at, actor, object_type, object_id, action_id, verb, summary, changes):
         return (at, actor, object_type, object_id, action_id, verb, summary, changes)
@@ -337,17 +536,37 @@ class Seeder:
         ):
             sequence += 1
             event = SimpleNamespace(
-                id=self.next_id("audit_event"), authority_id=authority.id, sequence=sequence,
-                at=at, actor_id=actor.id if actor else None,
-                actor_name=actor.name if actor else "System", object_type=object_type,
-                object_id=object_id, action_id=action_id, verb=verb, summary=summary,
-                changes=changes, previous_hash=previous,
+                id=self.next_id("audit_event"),
+                authority_id=authority.id,
+                sequence=sequence,
+                at=at,
+                actor_id=actor.id if actor else None,
+                actor_name=actor.name if actor else "System",
+                object_type=object_type,
+                object_id=object_id,
+                action_id=action_id,
+                verb=verb,
+                summary=summary,
+                changes=changes,
+                previous_hash=previous,
             )
             previous = event_hash(event)
             self.add(
-                "audit_event", event.id, authority.id, sequence, at, event.actor_id,
-                event.actor_name, object_type, object_id, action_id, verb, summary,
-                json.dumps(changes), event.previous_hash, previous,
+                "audit_event",
+                event.id,
+                authority.id,
+                sequence,
+                at,
+                event.actor_id,
+                event.actor_name,
+                object_type,
+                object_id,
+                action_id,
+                verb,
+                summary,
+                json.dumps(changes),
+                event.previous_hash,
+                previous,
             )
         self.add("audit_head", authority.id, sequence, previous)
 
@@ -370,6 +589,52 @@ def user_email(number: int, local: str) -> str:
     return f"{local}@a{number}.{EMAIL_DOMAIN}"
 
 
+# Schools and partners updates name: what a search for something specific finds.
+PARTNERS = [
+    f"{place} {kind}"
+    for place in [
+        "Oakfield",
+        "Ashby",
+        "Bramley",
+        "Carlton",
+        "Denby",
+        "Elmhurst",
+        "Fairview",
+        "Glenside",
+        "Hartley",
+        "Ivybridge",
+        "Kingsmead",
+        "Langley",
+        "Meadowbank",
+        "Northgate",
+        "Oldfield",
+        "Parkside",
+        "Queensway",
+        "Riverside",
+        "Southfields",
+        "Thornbury",
+        "Upton",
+        "Valley Road",
+        "Westwood",
+        "Yarrow",
+        "Ashgrove",
+        "Beechwood",
+        "Cedar Park",
+        "Dovecote",
+        "Eastbrook",
+        "Foxhill",
+    ]
+    for kind in [
+        "Primary School",
+        "Academy",
+        "High School",
+        "Family Hub",
+        "Children's Home",
+        "Health Centre",
+        "Youth Club",
+        "Nursery",
+    ]
+]
 OPENINGS = [
     "The weekly tracking meeting has met every week, chaired by the head of service.",
     "Team managers now review every case at four weeks.",

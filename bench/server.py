@@ -20,7 +20,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 SERVER = "postgresql://postgres@127.0.0.1:5432"
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
 def fresh_database(name: str) -> str:
@@ -68,9 +68,22 @@ def gunicorn(database_url: str, workers: int = 2, threads: int = 4):
     """Serve the app on a free loopback port; yields its base URL, stops it afterwards."""
     port = free_port()
     command = [
-        VENV_BIN / "gunicorn", "bench.app:create_bench_app()",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--threads", str(threads), "--worker-class", "gthread", "--log-level", "warning",
+        VENV_BIN / "gunicorn",
+        "bench.app:create_bench_app()",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        # Longer than any pause between a simulated person's requests: otherwise a kept-alive
+        # connection can be closed just as the next request goes out on it.
+        "--keep-alive",
+        "10",
+        "--log-level",
+        "warning",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=app_environment(database_url))
     base = f"http://127.0.0.1:{port}"
@@ -100,7 +113,7 @@ def csrf_token(html: str) -> str:
     found = CSRF.search(html)
     if not found:
         raise RuntimeError("No CSRF token on the page")
-    return found.group(1) or found.group(2)
+    return found.group(1)
 
 
 def signed_in(base: str, email: str, password: str) -> requests.Session:

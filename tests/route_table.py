@@ -157,7 +157,12 @@ ROUTES = [
     # Oversight: dashboard, search, account settings, calendar feed, API (tokens: tests/oversight).
     ("GET", "/dashboard", "dashboard.index", expect(200)),
     ("GET", "/dashboard.csv", "dashboard.csv", expect(200)),
-    ("GET", "/inspections/{inspection}/dashboard", "dashboard.inspection", expect(200, stranger=404)),
+    (
+        "GET",
+        "/inspections/{inspection}/dashboard",
+        "dashboard.inspection",
+        expect(200, stranger=404),
+    ),
     (
         "GET",
         "/inspections/{inspection}/dashboard.csv",

@@ -63,5 +63,3 @@ def _send_once(outbox: mail.Outbox, digest: reminders.Digest, today: date) -> bo
 
 def _link(endpoint: str, values: dict) -> str:
     return url_for(endpoint, _external=True, **values)
-
-

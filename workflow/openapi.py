@@ -166,8 +166,10 @@ def _operations(name: str, title: str, description: str) -> dict[str, Any]:
             "operationId": f"list_{name}",
             "summary": f"List {name}",
             "description": description,
-            "parameters": [{"$ref": "#/components/parameters/page"},
-                           {"$ref": "#/components/parameters/per_page"}],
+            "parameters": [
+                {"$ref": "#/components/parameters/page"},
+                {"$ref": "#/components/parameters/per_page"},
+            ],
             "responses": {
                 "200": _response(f"A page of {name}", _ref(f"{title}Page")),
                 **_errors("400", "401"),
@@ -239,13 +241,20 @@ def document(server_url: str) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer", "description": "An API token "
-                           "from Your account > Calendar feed and API tokens."}
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token from Your account > Calendar feed and API tokens.",
+                }
             },
             "parameters": {
                 "page": {"name": "page", "in": "query", "required": False, "schema": page},
-                "per_page": {"name": "per_page", "in": "query", "required": False,
-                             "schema": per_page},
+                "per_page": {
+                    "name": "per_page",
+                    "in": "query",
+                    "required": False,
+                    "schema": per_page,
+                },
             },
             "schemas": _schemas(),
         },

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from workflow.documents.to_csv import neutralise
 from workflow.extensions import db
@@ -92,7 +92,9 @@ def summary(user: User, filters: Filters, today: date) -> Summary:
     due_soon = sa.and_(open_, Action.due_date >= today, Action.due_date <= soon)
     completed = Action.status == ActionStatus.COMPLETE
     query = filtered_actions(user, filters).with_only_columns(
-        sa.func.count(Action.id), _count_where(overdue), _count_where(due_soon),
+        sa.func.count(Action.id),
+        _count_where(overdue),
+        _count_where(due_soon),
         _count_where(completed),
     )
     total, n_overdue, n_soon, n_completed = db.session.execute(query).one()
@@ -112,7 +114,11 @@ def _action_ids(user: User, filters: Filters) -> sa.Select:
 
 
 def rag_by_recommendation(user: User, filters: Filters) -> list[RagRow]:
-    """Each recommendation with actions, and how many of them are at each RAG, in one query."""
+    """Each recommendation with actions, and how many of them are at each RAG, in one query.
+
+    Across all inspections only open recommendations are shown: a closed one's bar is all
+    blue, and an authority's closed history grows for ever (one inspection's shows them all).
+    """
     query = (
         filtered_actions(user, filters)
         .with_only_columns(
@@ -124,11 +130,16 @@ def rag_by_recommendation(user: User, filters: Filters) -> list[RagRow]:
             sa.func.count(Action.id),
         )
         .group_by(
-            Inspection.start_date, Inspection.id, Recommendation.number, Recommendation.id,
+            Inspection.start_date,
+            Inspection.id,
+            Recommendation.number,
+            Recommendation.id,
             Action.rag,
         )
         .order_by(Inspection.start_date.desc(), Inspection.id, Recommendation.number)
     )
+    if filters.inspection_id is None:
+        query = query.where(Recommendation.closed_at.is_(None))
     rows: dict[int, RagRow] = {}
     one_inspection = filters.inspection_id is not None
     for started, _, number, recommendation_id, rag, count in db.session.execute(query):
@@ -194,7 +205,8 @@ def action_list(user: User, filters: Filters) -> sa.Select:
         .options(
             joinedload(Action.owner),
             joinedload(Action.service_area),
-            joinedload(Action.recommendation).joinedload(Recommendation.inspection),
+            # Already joined by the scoping: a second pair of joins only slows the planner.
+            contains_eager(Action.recommendation).contains_eager(Recommendation.inspection),
         )
         .order_by(Action.due_date, Action.id)
     )

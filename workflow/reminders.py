@@ -135,7 +135,8 @@ def _approver_digests(today: date, link: Link) -> list[Digest]:
     digests = []
     for head in heads:
         mine = [
-            u for u in waiting
+            u
+            for u in waiting
             if u.action.service_area_id == head.service_area_id and u.author_id != head.id
         ]
         if mine:
@@ -147,13 +148,10 @@ def _waited_too_long(submitted_on: date, today: date) -> bool:
     return today > add_working_days(submitted_on, WAITING_WORKING_DAYS)
 
 
-def _approver_digest(
-    head: User, updates: list[ProgressUpdate], today: date, link: Link
-) -> Digest:
+def _approver_digest(head: User, updates: list[ProgressUpdate], today: date, link: Link) -> Digest:
     lines = [f"Dear {head.name},", ""]
     lines.append(
-        f"These updates have waited for approval for more than {WAITING_WORKING_DAYS} "
-        "working days:"
+        f"These updates have waited for approval for more than {WAITING_WORKING_DAYS} working days:"
     )
     for update in updates:
         submitted = f"{update.submitted_at:%-d %B %Y}"

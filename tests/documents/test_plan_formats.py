@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.conftest import ON_CI
-from workflow.documents.builder import build_plan
+from workflow.documents.builder import build_plan, clean_text
 from workflow.documents.docx import ACTION_COLUMNS, render_docx
 from workflow.documents.html import render_html
 from workflow.documents.pdf import STATIC_BASE, StaticOnlyFetcher, render_pdf
@@ -25,9 +25,10 @@ from workflow.documents.tracker import COLUMNS
 from workflow.documents.xlsx import render_xlsx
 from workflow.extensions import db
 
-# Vertical tab, bell and NUL (which Word and XML refuse), emoji, right-to-left marks.
+# Vertical tab, bell and form feed (which Word and XML refuse), emoji, right-to-left marks.
+# (NUL is refused by PostgreSQL and stripped by every form: see the clean_text test.)
 PASTED_FROM_WORD = (
-    "Met the family\x0b\x07 at school 😀 \u200fمرحبا\u200e and \u202eagreed\u202c\x00."
+    "Met the family\x0b\x07 at school 😀 \u200fمرحبا\u200e and \u202eagreed\u202c\x0c."
 )
 
 
@@ -172,6 +173,12 @@ def test_text_pasted_from_word_renders_in_every_format(world, progress):
     assert expected in render_html(plan)
     with pdfplumber.open(io.BytesIO(render_pdf(plan))) as pdf:
         assert "Met the family" in "".join(page.extract_text() for page in pdf.pages)
+
+
+def test_clean_text_keeps_what_every_format_can_carry():
+    assert clean_text("a\x00b\r\nc\ud800d\ufffe\x1f") == "ab\ncd"
+    assert clean_text("Tab\tkept 😀 \u200fمرحبا") == "Tab\tkept 😀 \u200fمرحبا"
+    assert clean_text(None) == ""
 
 
 def test_the_pdf_fetcher_serves_only_static_files(app):

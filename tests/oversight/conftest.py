@@ -22,8 +22,9 @@ from workflow.signoff import (
 )
 
 
-def submitted_update(author: User, action: Action, rag: Rag, status: ActionStatus,
-                     narrative: str = "Progress made.") -> ProgressUpdate:
+def submitted_update(
+    author: User, action: Action, rag: Rag, status: ActionStatus, narrative: str = "Progress made."
+) -> ProgressUpdate:
     proposal = Proposal(narrative, status, rag, rag_reason="As discussed at the board.")
     update = draft_update(author, action, proposal, token=None, today=date.today())
     if status is ActionStatus.COMPLETE:
@@ -31,9 +32,14 @@ def submitted_update(author: User, action: Action, rag: Rag, status: ActionStatu
     return submit_update(author, update, update.version)
 
 
-def approved_update(author: User, reviewer: User, action: Action, rag: Rag = Rag.AMBER,
-                    status: ActionStatus = ActionStatus.IN_PROGRESS,
-                    narrative: str = "Progress made.") -> ProgressUpdate:
+def approved_update(
+    author: User,
+    reviewer: User,
+    action: Action,
+    rag: Rag = Rag.AMBER,
+    status: ActionStatus = ActionStatus.IN_PROGRESS,
+    narrative: str = "Progress made.",
+) -> ProgressUpdate:
     update = submitted_update(author, action, rag, status, narrative)
     return approve_update(reviewer, update, update.version)
 

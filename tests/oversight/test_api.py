@@ -44,7 +44,8 @@ TOKEN_TABLE = [
 @pytest.mark.parametrize("path, expected", TOKEN_TABLE)
 def test_token_table(path, expected, world, secrets, client):
     url = path.format(
-        inspection=world.inspection.id, recommendation=world.recommendation.id,
+        inspection=world.inspection.id,
+        recommendation=world.recommendation.id,
         action=world.action.id,
     )
     for holder, status in expected.items():
@@ -78,38 +79,50 @@ def test_lists_are_the_authoritys_own_and_paged(world, secrets, client):
     assert [a["id"] for a in stranger["items"]] == [world.other_action.id]
 
 
-@pytest.mark.parametrize("query", ["page=0", "page=abc", "per_page=201", "per_page=-1",
-                                   "page=99999999999999999999"])
+@pytest.mark.parametrize(
+    "query", ["page=0", "page=abc", "per_page=201", "per_page=-1", "page=99999999999999999999"]
+)
 def test_bad_paging_is_a_json_400(query, world, secrets, client):
-    response = client.get(f"/api/v1/inspections?{query}",
-                          headers={"Authorization": f"Bearer {secrets['own']}"})
+    response = client.get(
+        f"/api/v1/inspections?{query}", headers={"Authorization": f"Bearer {secrets['own']}"}
+    )
     assert response.status_code == 400 and "whole number" in response.get_json()["message"]
 
 
 def test_only_approved_updates_and_values_are_published(world, secrets, client):
     manager, head = world.users["manager"], world.users["head"]
-    measure = Measure(action=world.action, name="Seen in 5 days", unit="%",
-                      baseline_value=55, baseline_date=world.action.start_date,
-                      target_value=80, target_date=world.action.due_date)
+    measure = Measure(
+        action=world.action,
+        name="Seen in 5 days",
+        unit="%",
+        baseline_value=55,
+        baseline_date=world.action.start_date,
+        target_value=80,
+        target_date=world.action.due_date,
+    )
     db.session.add(measure)
     update = approved_update(manager, head, world.action, narrative="Approved words")
-    db.session.add(MeasureValue(measure=measure, update=update, value=61.5,
-                                as_of=world.action.start_date))
-    db.session.add(MeasureValue(measure=measure, update=world.draft, value=99,
-                                as_of=world.action.start_date))
+    db.session.add(
+        MeasureValue(measure=measure, update=update, value=61.5, as_of=world.action.start_date)
+    )
+    db.session.add(
+        MeasureValue(measure=measure, update=world.draft, value=99, as_of=world.action.start_date)
+    )
     db.session.commit()
     updates = get(client, secrets["own"], "/api/v1/updates")["items"]
     assert [u["narrative"] for u in updates] == ["Approved words"]
     assert updates[0]["approved_by"] == "Hugo Head"
     assert get(client, secrets["own"], f"/api/v1/updates/{world.submitted.id}")["status"] == 404
     [shown] = get(client, secrets["own"], "/api/v1/measures")["items"]
-    assert shown["approved_values"] == [{"as_of": world.action.start_date.isoformat(),
-                                         "value": 61.5}]
+    assert shown["approved_values"] == [
+        {"as_of": world.action.start_date.isoformat(), "value": 61.5}
+    ]
 
 
 def test_writing_methods_get_a_json_405(world, secrets, client):
-    response = client.post("/api/v1/inspections",
-                           headers={"Authorization": f"Bearer {secrets['own']}"})
+    response = client.post(
+        "/api/v1/inspections", headers={"Authorization": f"Bearer {secrets['own']}"}
+    )
     assert response.status_code == 405 and response.is_json
     assert "GET" in response.headers["Allow"]
 
@@ -126,11 +139,18 @@ def test_api_pages_keep_to_a_few_queries(world, secrets, client, count_queries):
         for _ in range(n):
             action = make_action(admin, world.recommendation, manager, world.area)
             update = approved_update(manager, head, action)
-            measure = Measure(action=action, name="Seen", unit="%", baseline_value=1,
-                              baseline_date=action.start_date, target_value=2,
-                              target_date=action.due_date)
-            db.session.add(MeasureValue(measure=measure, update=update, value=1.5,
-                                        as_of=action.start_date))
+            measure = Measure(
+                action=action,
+                name="Seen",
+                unit="%",
+                baseline_value=1,
+                baseline_date=action.start_date,
+                target_value=2,
+                target_date=action.due_date,
+            )
+            db.session.add(
+                MeasureValue(measure=measure, update=update, value=1.5, as_of=action.start_date)
+            )
 
     client.get("/api/v1/inspections", headers=headers)  # notes the token's first use
     counts = []

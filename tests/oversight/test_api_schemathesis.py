@@ -27,11 +27,18 @@ def live_api(app, world):
     """The app on a free local port, and an API token for the world's viewer."""
     manager, head = world.users["manager"], world.users["head"]
     update = approved_update(manager, head, world.action)
-    measure = Measure(action=world.action, name="Seen within 5 days", unit="%",
-                      baseline_value=55.3, baseline_date=world.action.start_date,
-                      target_value=77.5, target_date=world.action.due_date)
-    db.session.add(MeasureValue(measure=measure, update=update, value=61,
-                                as_of=world.action.start_date))
+    measure = Measure(
+        action=world.action,
+        name="Seen within 5 days",
+        unit="%",
+        baseline_value=55.3,
+        baseline_date=world.action.start_date,
+        target_value=77.5,
+        target_date=world.action.due_date,
+    )
+    db.session.add(
+        MeasureValue(measure=measure, update=update, value=61, as_of=world.action.start_date)
+    )
     secret = tokens.create_api_token(world.users["viewer"], "schemathesis", 30, utcnow())
     db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -46,11 +53,17 @@ def live_api(app, world):
 def test_the_api_passes_schemathesis(live_api, tmp_path):
     base_url, secret = live_api
     command = [
-        str(SCHEMATHESIS), "run", f"{base_url}/api/v1/openapi.json",
-        "--header", f"Authorization: Bearer {secret}",
-        "--checks", "all",
-        "--max-examples", "25",
-        "--seed", "20261124",  # the same cases every run: a failure can be replayed
+        str(SCHEMATHESIS),
+        "run",
+        f"{base_url}/api/v1/openapi.json",
+        "--header",
+        f"Authorization: Bearer {secret}",
+        "--checks",
+        "all",
+        "--max-examples",
+        "25",
+        "--seed",
+        "20261124",  # the same cases every run: a failure can be replayed
         "--no-color",
     ]
     # Its example database and reports go to a temporary folder, not the project.

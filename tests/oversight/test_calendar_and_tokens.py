@@ -22,9 +22,14 @@ def feed_address(client) -> str:
 def test_the_feed_lists_the_users_open_actions_and_parses(world, login, client):
     admin, manager, head = world.users["admin"], world.users["manager"], world.users["head"]
     done = make_action(admin, world.recommendation, manager, world.area, description="Done")
-    delegated = make_action(admin, world.recommendation, world.users["other_manager"],
-                            world.area, delegate_id=manager.id,
-                            due_date=date.today() + timedelta(days=3))
+    delegated = make_action(
+        admin,
+        world.recommendation,
+        world.users["other_manager"],
+        world.area,
+        delegate_id=manager.id,
+        due_date=date.today() + timedelta(days=3),
+    )
     approved_update(manager, head, done, Rag.GREEN, ActionStatus.COMPLETE)
     address = feed_address(login("manager"))
     client.post("/sign-out")  # calendar apps have no session
@@ -33,7 +38,7 @@ def test_the_feed_lists_the_users_open_actions_and_parses(world, login, client):
     assert response.mimetype == "text/calendar"
     calendar = icalendar.Calendar.from_ical(response.data)
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-    assert set(events) == {f"action-{world.action.id}@localhost", f"action-{delegated.id}@localhost"}
+    assert set(events) == {f"action-{a.id}@localhost" for a in (world.action, delegated)}
     event = events[f"action-{delegated.id}@localhost"]
     assert event.decoded("dtstart") == delegated.due_date
     assert event.decoded("dtend") == delegated.due_date + timedelta(days=1)
@@ -57,7 +62,8 @@ def test_only_a_hash_is_stored_and_reset_or_turn_off_ends_the_old_address(world,
     assert client.get(second.removeprefix("http://localhost")).status_code == 404
     assert "You have no calendar feed" in text_of(client.get("/account/access"))
     verbs = db.session.scalars(
-        sa.select(AuditEvent.verb).where(AuditEvent.object_type == "user_account")
+        sa.select(AuditEvent.verb)
+        .where(AuditEvent.object_type == "user_account")
         .where(AuditEvent.verb.like("calendar%"))
     ).all()
     assert verbs == ["calendar_feed_reset", "calendar_feed_reset", "calendar_feed_off"]

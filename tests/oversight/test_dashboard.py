@@ -38,8 +38,9 @@ def table_counts(html: str, caption: str) -> dict[str, dict[str, int]]:
     """The same figures read from the table with that caption (zeros left out)."""
     table = re.search(rf"<table[^>]*>\s*<caption[^>]*>{re.escape(caption)}.*?</table>", html, re.S)
     counts: dict[str, dict[str, int]] = {}
-    for label, body in re.findall(r'<tr class="govuk-table__row" data-label="([^"]+)">(.*?)</tr>',
-                                  table.group(0), re.S):
+    for label, body in re.findall(
+        r'<tr class="govuk-table__row" data-label="([^"]+)">(.*?)</tr>', table.group(0), re.S
+    ):
         cells = re.findall(r'data-rag="(\w+)">(\d+)<', body)
         counts[label] = {rag: int(count) for rag, count in cells if int(count)}
     return counts
@@ -92,12 +93,14 @@ def test_filters_narrow_everything_and_the_csv_matches(query, expected, world, l
     make_action(world.users["admin"], world.recommendation, other_manager, second_area)
     red = add_actions(world, 1)[0]
     approved_update(manager, head, red, Rag.RED)
-    query = query.format(area=world.area.id, other_area=second_area.id,
-                         other_manager=other_manager.id)
+    query = query.format(
+        area=world.area.id, other_area=second_area.id, other_manager=other_manager.id
+    )
     client = login("viewer")
     text = text_of(client.get(f"/dashboard?{query}"))
     assert f"Actions {expected} that match" in text
-    rows = list(csv.reader(io.StringIO(client.get(f"/dashboard.csv?{query}").data.decode("utf-8-sig"))))
+    body = client.get(f"/dashboard.csv?{query}").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
     assert rows[0] == oversight.CSV_COLUMNS
     assert len(rows) - 1 == expected
 
@@ -110,11 +113,14 @@ def test_bad_filter_values_are_ignored_and_said_so(world, login):
 
 
 def test_csv_cells_cannot_run_as_formulas(world, login):
-    add_actions(world, 1, description="=HYPERLINK(\"http://evil.example\")")
+    add_actions(world, 1, description='=HYPERLINK("http://evil.example")')
     body = login("viewer").get("/dashboard.csv").data.decode("utf-8-sig")
     assert "'=HYPERLINK" in body
-    assert login("viewer").get("/dashboard.csv").headers["Content-Disposition"].startswith(
-        "attachment"
+    assert (
+        login("viewer")
+        .get("/dashboard.csv")
+        .headers["Content-Disposition"]
+        .startswith("attachment")
     )
 
 
@@ -144,8 +150,9 @@ def test_history_is_empty_without_actions(world, app):
     assert oversight.weekly_rag(world.users["viewer"], filters, date.today()) == []
 
 
-@pytest.mark.parametrize("path", ["/dashboard", "/inspections/{inspection}/dashboard",
-                                  "/dashboard.csv"])
+@pytest.mark.parametrize(
+    "path", ["/dashboard", "/inspections/{inspection}/dashboard", "/dashboard.csv"]
+)
 def test_query_count_does_not_grow_with_the_data(path, world, login, count_queries):
     client = login("head")
     url = path.format(inspection=world.inspection.id)

@@ -12,10 +12,21 @@ from workflow.signoff import approve_update, return_update
 
 def test_service_manager_sees_their_actions_by_due_date_and_returned_updates(world, login):
     admin, manager = world.users["admin"], world.users["manager"]
-    soon = make_action(admin, world.recommendation, manager, world.area,
-                       due_date=date.today() + timedelta(days=5), description="Soonest action")
-    make_action(admin, world.recommendation, world.users["other_manager"], world.area,
-                description="Somebody else's action")
+    soon = make_action(
+        admin,
+        world.recommendation,
+        manager,
+        world.area,
+        due_date=date.today() + timedelta(days=5),
+        description="Soonest action",
+    )
+    make_action(
+        admin,
+        world.recommendation,
+        world.users["other_manager"],
+        world.area,
+        description="Somebody else's action",
+    )
     return_update(world.users["head"], world.submitted, world.submitted.version, "Add the dates")
     text = text_of(login("manager").get("/"))
     assert "Your work" in text
@@ -27,19 +38,32 @@ def test_service_manager_sees_their_actions_by_due_date_and_returned_updates(wor
 
 def test_head_of_service_sees_their_queue_and_their_areas_risks(world, login):
     admin, manager, head = world.users["admin"], world.users["manager"], world.users["head"]
-    make_action(admin, world.recommendation, manager, world.area, description="Late one",
-                start_date=date(2022, 1, 1), due_date=date.today() - timedelta(days=1))
+    make_action(
+        admin,
+        world.recommendation,
+        manager,
+        world.area,
+        description="Late one",
+        start_date=date(2022, 1, 1),
+        due_date=date.today() - timedelta(days=1),
+    )
     risky = make_action(admin, world.recommendation, manager, world.area, description="Risky one")
     approved_update(manager, head, risky, Rag.AMBER)
     second_area = next(a for a in world.authority.service_areas if a.id != world.area.id)
-    make_action(admin, world.recommendation, world.users["other_manager"], second_area,
-                description="Other area late", due_date=date.today() - timedelta(days=1),
-                start_date=date(2022, 1, 1))
+    make_action(
+        admin,
+        world.recommendation,
+        world.users["other_manager"],
+        second_area,
+        description="Other area late",
+        due_date=date.today() - timedelta(days=1),
+        start_date=date(2022, 1, 1),
+    )
     text = text_of(login("head").get("/"))
     assert f"Review the update on action {world.action.reference}" in text
-    overdue = text[text.index("Overdue actions"):text.index("Actions at risk")]
+    overdue = text[text.index("Overdue actions") : text.index("Actions at risk")]
     assert "Late one" in overdue and "Other area late" not in overdue
-    assert "Risky one" in text[text.index("Actions at risk"):]
+    assert "Risky one" in text[text.index("Actions at risk") :]
     assert "No updates are waiting" in text_of(login("other_head").get("/"))
 
 
@@ -68,3 +92,11 @@ def test_home_pages_keep_to_a_few_queries(world, login, count_queries):
         with count_queries() as statements:
             client.get("/")
         assert len(statements) <= limit, (who, len(statements))
+
+
+def test_long_lists_show_the_first_few_and_say_how_many_more(world, login):
+    admin, manager = world.users["admin"], world.users["manager"]
+    for _ in range(12):
+        make_action(admin, world.recommendation, manager, world.area)
+    text = text_of(login("manager").get("/"))
+    assert "And 3 more." in text  # 13 open actions, 10 shown

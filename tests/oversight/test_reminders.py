@@ -17,12 +17,33 @@ def owner_actions(world):
     submitted_on(world.submitted, TODAY)
     start = date(2030, 1, 1)
     return [
-        make_action(admin, world.recommendation, manager, world.area, start_date=start,
-                    due_date=TODAY - timedelta(days=2), description="Overdue one"),
-        make_action(admin, world.recommendation, manager, world.area, start_date=start,
-                    due_date=TODAY + timedelta(days=14), description="Due in a fortnight"),
-        make_action(admin, world.recommendation, manager, world.area, start_date=start,
-                    due_date=TODAY + timedelta(days=15), description="Not yet"),
+        make_action(
+            admin,
+            world.recommendation,
+            manager,
+            world.area,
+            start_date=start,
+            due_date=TODAY - timedelta(days=2),
+            description="Overdue one",
+        ),
+        make_action(
+            admin,
+            world.recommendation,
+            manager,
+            world.area,
+            start_date=start,
+            due_date=TODAY + timedelta(days=14),
+            description="Due in a fortnight",
+        ),
+        make_action(
+            admin,
+            world.recommendation,
+            manager,
+            world.area,
+            start_date=start,
+            due_date=TODAY + timedelta(days=15),
+            description="Not yet",
+        ),
     ]
 
 

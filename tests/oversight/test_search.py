@@ -16,25 +16,50 @@ def corpus(world):
     """Actions, updates and evidence with words to find; names each by what it says."""
     admin, manager, head = world.users["admin"], world.users["manager"], world.users["head"]
     virtual = make_action(
-        admin, world.recommendation, manager, world.area,
+        admin,
+        world.recommendation,
+        manager,
+        world.area,
         description="Audit personal education plans each term",
         measure_of_success="Ninety percent of plans rated good",
     )
-    approved = approved_update(manager, head, virtual, Rag.AMBER, narrative=(
-        "The virtual school audited forty plans; attendance panels met weekly."))
+    approved = approved_update(
+        manager,
+        head,
+        virtual,
+        Rag.AMBER,
+        narrative=("The virtual school audited forty plans; attendance panels met weekly."),
+    )
     draft_by_other = submitted_update(
         world.users["other_manager"],
-        make_action(admin, world.recommendation, world.users["other_manager"], world.area,
-                    description="Review placements", measure_of_success="All reviewed"),
-        Rag.GREEN, ActionStatus.IN_PROGRESS, narrative="Secret attendance figures awaiting review",
+        make_action(
+            admin,
+            world.recommendation,
+            world.users["other_manager"],
+            world.area,
+            description="Review placements",
+            measure_of_success="All reviewed",
+        ),
+        Rag.GREEN,
+        ActionStatus.IN_PROGRESS,
+        narrative="Secret attendance figures awaiting review",
     )
     add_link_evidence(manager, world.draft, "https://intranet.example/a", "Attendance tracker")
-    theirs = make_action(world.users["stranger"], world.other_recommendation,
-                         world.users["stranger"], world.other_area,
-                         description="Attendance audits in another council")
+    theirs = make_action(
+        world.users["stranger"],
+        world.other_recommendation,
+        world.users["stranger"],
+        world.other_area,
+        description="Attendance audits in another council",
+    )
     db.session.commit()
-    return {"action": virtual, "approved": approved, "draft_by_other": draft_by_other,
-            "draft": world.draft, "theirs": theirs}
+    return {
+        "action": virtual,
+        "approved": approved,
+        "draft_by_other": draft_by_other,
+        "draft": world.draft,
+        "theirs": theirs,
+    }
 
 
 def found(user, text: str) -> set[tuple[str, int]]:

@@ -85,4 +85,5 @@ def _read_path(path: Path, max_bytes: int) -> bytes:
 
 
 def _too_big(max_bytes: int) -> str:
-    return f"The file is larger than {max_bytes // (1024 * 1024)} MB: upload the report alone."
+    size = f"{max_bytes / 1024 / 1024:g} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes} bytes"
+    return f"The file is larger than {size}: upload the report on its own."

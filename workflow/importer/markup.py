@@ -90,9 +90,12 @@ class _Numbering:
     def marker(self, paragraph: Paragraph) -> tuple[str, int] | None:
         """("• " or "3. ", nesting level) for a list paragraph, None otherwise."""
         found = _num_pr(paragraph)
+        styled = _style_marker(paragraph)
         if found is None:
-            return _style_marker(paragraph)
+            return styled
         num_id, level = found
+        # Word's "List Bullet 2" style nests by indentation, not by list level.
+        level = max(level, styled[1] if styled else 0)
         fmt, start = self.formats.get((num_id, level), ("bullet", 1))
         for key in [k for k in self.counters if k[0] == num_id and k[1] > level]:
             del self.counters[key]  # a new parent item restarts its sub-list
@@ -128,7 +131,7 @@ def _style_marker(paragraph: Paragraph) -> tuple[str, int] | None:
     if not match:
         return None
     level = int(match.group(2) or 1) - 1
-    return ("• " if match.group(1) == "Bullet" else "1. "), level
+    return ("1. " if match.group(1) == "Number" else "• "), level
 
 
 def _paragraph_lines(paragraph: Paragraph, numbering: _Numbering) -> Iterator[Line]:

@@ -32,7 +32,7 @@ class Inspection(Base):
     received_on: Mapped[date | None]
     received_on_reason: Mapped[str | None] = mapped_column(sa.Text)
     lead_inspector: Mapped[str | None] = mapped_column(sa.String(200))
-    plan_owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    plan_owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -98,7 +98,7 @@ class Recommendation(Base):
     # Numbers of the report's paragraphs that evidence it, best first (from the importer).
     paragraph_numbers: Mapped[list[int] | None] = mapped_column(sa.JSON)
     closed_at: Mapped[datetime | None]
-    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

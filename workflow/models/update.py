@@ -37,11 +37,14 @@ class ProgressUpdate(Base):
             "reviewer_id IS NULL OR reviewer_id != author_id", name="no_self_review"
         ),
         sa.Index("ix_progress_update_state_submitted_at", "state", "submitted_at"),
+        # An action's updates, and a person's, are nearly always wanted in one state.
+        sa.Index("ix_progress_update_action_id_state", "action_id", "state"),
+        sa.Index("ix_progress_update_author_id_state", "author_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(sa.ForeignKey("action.id"), index=True)
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("action.id"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     state: Mapped[UpdateState] = mapped_column(enum_column(UpdateState), default=UpdateState.DRAFT)
     narrative: Mapped[str] = mapped_column(sa.Text)
     proposed_status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus))
@@ -51,7 +54,7 @@ class ProgressUpdate(Base):
     proposed_due_date: Mapped[date | None]
     due_date_reason: Mapped[str | None] = mapped_column(sa.Text)
     submitted_at: Mapped[datetime | None]
-    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     reviewed_at: Mapped[datetime | None]
     review_comment: Mapped[str | None] = mapped_column(sa.Text)
     # A token from the form that created the update: a double-clicked submit creates one.

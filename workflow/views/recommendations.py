@@ -1,13 +1,16 @@
 """Recommendations: one recommendation's page with its actions, and its forms."""
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from workflow import permissions, planning, signoff
 from workflow.errors import RuleError
 from workflow.extensions import db
 from workflow.forms.planning import RecommendationForm
 from workflow.forms.updates import ReopenForm
+from workflow.models import Action
 from workflow.reports import linked_paragraphs
 from workflow.scoping import inspection_or_404, recommendation_or_404
 from workflow.views import posted_version, refuse, require
@@ -21,12 +24,24 @@ def show(recommendation_id: int):
     return render_template(
         "recommendations/show.html",
         recommendation=recommendation,
+        actions=actions_with_owners(recommendation),
         can_edit=permissions.can_manage_inspections(current_user),
         can_add_action=permissions.can_create_action(current_user),
         can_close=permissions.can_close_recommendation(current_user, recommendation),
         can_reopen=permissions.can_reopen_recommendation(current_user, recommendation),
         findings=linked_paragraphs(recommendation),
     )
+
+
+def actions_with_owners(recommendation) -> list[Action]:
+    """The recommendation's actions with their owners in one query, not one per owner."""
+    query = (
+        sa.select(Action)
+        .where(Action.recommendation_id == recommendation.id)
+        .options(joinedload(Action.owner))
+        .order_by(Action.id)
+    )
+    return list(db.session.scalars(query))
 
 
 @bp.route("/inspections/<int:inspection_id>/recommendations/new", methods=["GET", "POST"])

@@ -1,0 +1,535 @@
+"""Importer fixtures and their expected results, shared by the tests and the accuracy bench.
+
+Every fixture is a realistic document of one report kind and shape: pasted text with page
+furniture, text files in three encodings, a saved HTML page, a PDF rendered by WeasyPrint (a
+real text layer, with a running header and footer, a footnote and a recommendation broken
+across a page), and Word files built with python-docx (real tables, list styles, automatic
+numbering). `CASES` pairs each with what the importer must read from it.
+
+The real reports live outside the project, in ../shared: `shared_path()` finds them, and the
+index.csv helpers turn the public scraper's columns into comparable values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+REPORTS = SHARED / "reports"
+SEEDS = SHARED / "seeds"
+SEED_2022 = SEEDS / "2022-ofsted-ilacs-report-wolverhampton.txt"
+PDF_2022 = REPORTS / "wolverhampton-2022-05-18.pdf"
+PDF_2017 = REPORTS / "wolverhampton-2017-03-31.pdf"
+
+ILACS_JUDGEMENTS_2019 = (
+    "The impact of leaders on social work practice with children and families",
+    "The experiences and progress of children who need help and protection",
+    "The experiences and progress of children in care and care leavers",
+    "Overall effectiveness",
+)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the importer must read from a fixture. None means "not checked"."""
+
+    kind: str
+    authority: str
+    start: date | None
+    end: date | None
+    lead_inspector: str | None
+    recommendations: tuple[str, ...]
+    judgements: tuple[tuple[str, str], ...] | None = None
+    priority: tuple[bool, ...] | None = None
+    lscb: tuple[str, ...] = ()
+    first_evidence: tuple[int | None, ...] | None = None
+    ilacs_variant: str | None = None
+    paragraphs: int | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """A fixture document: how to build it, how to hand it over, what must come out."""
+
+    name: str
+    filename: str
+    build: Callable[[], bytes]
+    expected: Expected
+    pasted: bool = False  # handed to parse_text rather than parse_file
+    shape: str = ""
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def fixture_bytes(name: str, encoding: str = "utf-8") -> bytes:
+    return fixture_text(name).encode(encoding)
+
+
+@cache
+def pdf_from_html(html: str) -> bytes:
+    """A PDF with a real text layer, as a council's print-to-PDF would give."""
+    import weasyprint
+
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def docx_from_markup(markup: str) -> bytes:
+    """A Word file from a small markup: "# " and "## " headings, "- " and "  - " list
+    bullets (Word's List Bullet styles), "N. " auto-numbered paragraphs (List Number: the
+    number is not in the text), "a | b" table rows, anything else a plain paragraph."""
+    from docx import Document
+
+    document = Document()
+    rows: list[list[str]] = []
+    for line in markup.splitlines():
+        if "|" in line:
+            rows.append([cell.strip() for cell in line.split("|")])
+            continue
+        if rows:
+            _add_table(document, rows)
+            rows = []
+        _add_paragraph(document, line)
+    if rows:
+        _add_table(document, rows)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_paragraph(document, line: str) -> None:
+    if not line.strip():
+        return
+    for prefix, style in (("## ", "Heading 2"), ("# ", "Heading 1"), ("  - ", "List Bullet 2")):
+        if line.startswith(prefix):
+            document.add_paragraph(line[len(prefix) :], style=style)
+            return
+    if line.startswith("- "):
+        document.add_paragraph(line[2:], style="List Bullet")
+    elif match := re.match(r"\d+\. (.*)", line):
+        document.add_paragraph(match.group(1), style="List Number")
+    else:
+        document.add_paragraph(line)
+
+
+def _add_table(document, rows: list[list[str]]) -> None:
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+
+
+def docx_from_lines(text: str) -> bytes:
+    """A Word file with one plain paragraph per line of the text, tabs and all."""
+    from docx import Document
+
+    document = Document()
+    for line in text.splitlines():
+        if line.strip():
+            document.add_paragraph(line.strip())
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def seed_to_docx_with_word_lists(text: str) -> bytes:
+    """The seed report as an author would type it in Word: a real judgement table, the
+    recommendations as Word bullets and the paragraphs as Word's automatic numbering."""
+    markup = []
+    for line in text.splitlines():
+        line = line.strip()
+        if "\t" in line:
+            markup.append(line.replace("\t", " | "))
+        elif line.startswith("- "):
+            markup.append(line)
+        elif re.match(r"\d+\. ", line):
+            markup.append(line)
+        elif line.endswith("?") or re.search(r": (?:good|outstanding)$", line):
+            markup.append("## " + line)
+        else:
+            markup.append(line)
+    return docx_from_markup("\n".join(markup))
+
+
+def seed_bullets(text: str) -> list[str]:
+    """The seed's "What needs to improve?" bullets, exactly as printed after "- "."""
+    return [line[2:] for line in text.splitlines() if line.startswith("- ")]
+
+
+def _d(text: str) -> date:
+    return datetime.strptime(text, "%Y-%m-%d").date()
+
+
+EASTSHIRE = Expected(
+    kind="ilacs",
+    authority="Eastshire",
+    start=_d("2023-11-06"),
+    end=_d("2023-11-17"),
+    lead_inspector="Priya Natarajan",
+    ilacs_variant="standard",
+    judgements=(
+        ("The impact of leaders on social work practice with children and families",
+         "Requires improvement to be good"),
+        ("The experiences and progress of children who need help and protection",
+         "Requires improvement to be good"),
+        ("The experiences and progress of children in care", "Good"),
+        ("The experiences and progress of care leavers", "Good"),
+        ("Overall effectiveness", "Requires improvement to be good"),
+    ),
+    recommendations=(
+        "The timeliness and quality of initial child protection conferences and the "
+        "consistency of core group arrangements.",
+        "Management oversight and supervision, so that plans for children in need are "
+        "progressed without drift.",
+        "The 'front door' response to contacts from partner agencies, including the "
+        "recording of parental consent and of the rationale for decisions.",
+        "The response to 16- and 17-year-old children who present as homeless, so that they "
+        "understand their rights and entitlements.",
+        "The sufficiency of local homes for children in care, including the recruitment of "
+        "foster carers for brothers and sisters and for older children.",
+    ),
+    first_evidence=(3, 4, 2, 5, 7),
+    paragraphs=9,
+)  # fmt: skip
+
+NORTHMOOR = Expected(
+    kind="focused_visit",
+    authority="Northmoor Metropolitan Borough Council",
+    start=_d("2019-03-12"),
+    end=_d("2019-03-13"),
+    lead_inspector="Claire Hutchins",
+    recommendations=(
+        "Ensure that all contacts are screened and risk-assessed within one working day, so "
+        "that children at risk of significant harm are protected without delay.",
+        "Ensure that strategy discussions are held for every child where there is reasonable "
+        "cause to suspect significant harm, and that they include: the police and health "
+        "partners; a clear record of the decisions made and the reasons for them.",
+        "The quality of assessments, so that they consider children's histories and the "
+        "cumulative impact of neglect.",
+        "The consistency of management oversight and supervision in the assessment teams.",
+        "The recording of children's wishes and feelings, including for disabled children.",
+    ),
+    priority=(True, True, False, False, False),
+    judgements=(),
+    paragraphs=0,
+)
+
+REDVALE = Expected(
+    kind="focused_visit",
+    authority="Redvale",
+    start=_d("2023-02-28"),
+    end=_d("2023-03-01"),
+    lead_inspector="Tom Ashworth",
+    recommendations=(
+        "The timeliness of reviews of children's care plans, including children's "
+        "participation in their reviews.",
+        "The quality and timeliness of life-story work and later-life letters, so that "
+        "children understand their histories.",
+        "Independent reviewing officers' (IROs') oversight and challenge when children's "
+        "plans drift.",
+    ),
+    priority=(False, False, False),
+    judgements=(),
+)
+
+WESTBOROUGH = Expected(
+    kind="monitoring",
+    authority="Westborough",
+    start=_d("2022-08-23"),
+    end=_d("2022-08-24"),
+    lead_inspector="Joanne Pike",
+    recommendations=(
+        "The quality and timeliness of child protection plans, so that they are specific "
+        "about what needs to change and by when.",
+        "Management oversight of work in the pre-proceedings stage of the Public Law "
+        "Outline, to avoid drift and delay for children.",
+        "The recording of direct work with children, so that their voices inform their "
+        "plans.",
+    ),
+    judgements=(),
+)
+
+EASTVALE = Expected(
+    kind="jtai",
+    authority="Eastvale",
+    start=_d("2018-06-04"),
+    end=_d("2018-06-08"),
+    lead_inspector=None,
+    recommendations=(
+        "The quality of information shared by the police with children's social care about "
+        "domestic abuse incidents is too variable, and this delays decisions about children.",
+        "Health professionals do not consistently ask about domestic abuse, and routine "
+        "enquiry is not embedded in midwifery and health visiting services.",
+        "The Local Safeguarding Children Board does not have a clear picture of the "
+        "effectiveness of multi-agency training on domestic abuse.",
+    ),
+    judgements=(),
+)
+
+HARBOURFORD = Expected(
+    kind="jtai",
+    authority="Harbourford",
+    start=_d("2023-10-16"),
+    end=_d("2023-10-20"),
+    lead_inspector=None,
+    recommendations=(
+        "The partnership's understanding of the impact of early help, through shared "
+        "performance information and multi-agency audit.",
+        "The consistency of step-up and step-down arrangements between early help and "
+        "children's social care.",
+    ),
+    judgements=(),
+)
+
+SHIREFORD = Expected(
+    kind="sif",
+    authority="Shireford County Council",
+    start=_d("2014-01-13"),
+    end=_d("2014-02-04"),
+    lead_inspector="Margaret Stanton",
+    judgements=(
+        ("Overall effectiveness", "Inadequate"),
+        ("Children who need help and protection", "Inadequate"),
+        ("Children looked after and achieving permanence", "Requires improvement to be good"),
+        ("Adoption performance", "Requires improvement to be good"),
+        ("Experiences and progress of care leavers", "Good"),
+        ("Leadership, management and governance", "Inadequate"),
+        ("The Local Safeguarding Children Board", "Requires improvement to be good"),
+    ),
+    recommendations=(
+        "Ensure that all children who are at risk of significant harm are identified and "
+        "protected, and that strategy discussions take place without delay (paragraph 14).",
+        "Reduce social workers' caseloads so that they can visit children regularly and "
+        "complete their assessments on time (paragraph 16).",
+        "Improve the quality of assessments and plans, so that: they are based on a thorough "
+        "analysis of risk; they set out clearly what needs to change and by when.",
+        "Ensure that children looked after have up-to-date personal education plans "
+        "(paragraph 18).",
+        "Improve the stability of placements for children looked after.",
+    ),
+    priority=(True, True, False, False, False),
+    lscb=(
+        "Develop a multi-agency audit programme that evaluates the quality of frontline "
+        "practice (paragraph 20).",
+        "Ensure that the board's annual report provides a rigorous assessment of the "
+        "effectiveness of local services.",
+    ),
+    first_evidence=(14, 16, 17, 18, 19),
+)
+
+LOWMOOR = Expected(
+    kind="ilacs",
+    authority="Lowmoor",
+    start=_d("2026-03-02"),
+    end=_d("2026-03-13"),
+    lead_inspector="Gareth Lloyd-Evans",
+    ilacs_variant="standard",
+    judgements=(
+        ("The impact of leaders on social work practice with children and families", "Good"),
+        ("The experiences and progress of children who need help and protection",
+         "Requires improvement to be good"),
+        ("The experiences and progress of children in care", "Good"),
+        ("The experiences and progress of care leavers", "Outstanding"),
+    ),
+    recommendations=(
+        "The quality of child-in-need plans, so that they are specific about what needs to "
+        "change and by when. (Outcome four, National Framework)",
+        "The consistency of management oversight when children's circumstances change, "
+        "including: the review of safety plans; the recording of decisions to step down from "
+        "child protection plans. (Enabler two, National Framework)",
+        "The sufficiency of local homes for children in care with complex needs. (Outcome "
+        "five, National Framework)",
+    ),
+    first_evidence=(2, 3, 4),
+    paragraphs=5,
+)  # fmt: skip
+
+KINGSBRIDGE = Expected(
+    kind="ilacs",
+    authority="Kingsbridge",
+    start=_d("2026-01-26"),
+    end=_d("2026-01-30"),
+    lead_inspector="Fiona McAllister",
+    ilacs_variant="short",
+    judgements=(
+        ("The impact of leaders on social work practice with children and families", "Good"),
+        ("The experiences and progress of children who need help and protection", "Good"),
+        ("The experiences and progress of children in care", "Requires improvement to be good"),
+        ("The experiences and progress of care leavers", "Good"),
+        ("Overall effectiveness", "Good"),
+    ),
+    recommendations=(
+        "The quality of personal education plans (PEPs) for children in care, so that they "
+        "set clear targets. (Outcome four, National Framework)",
+        "The timeliness of health assessments for children in care placed outside "
+        "Kingsbridge. (Outcome four, National Framework)",
+        "The information given to 16- and 17-year-old children who present as homeless about "
+        "their rights and entitlements, including their right to become looked after and to "
+        "be supported by an advocate when they make decisions about where they will live. "
+        "(Outcome two, National Framework)",
+        "The recording of management oversight and supervision, including: the rationale for "
+        "decisions to close cases; actions agreed in supervision and whether they have been "
+        "completed",
+    ),
+    first_evidence=(4, 5, 2, 3),
+    paragraphs=5,
+)
+
+MILLBROOK_MARKUP = """# Inspection of Millbrook local authority children’s services
+Inspection dates: 10 to 14 June 2024
+Lead inspector: Dawn O’Reilly, His Majesty’s Inspector
+Judgement | Grade
+The impact of leaders on social work practice with children and families | Good
+The experiences and progress of children who need help and protection | Good
+The experiences and progress of children in care | Good
+The experiences and progress of care leavers | Requires improvement to be good
+Overall effectiveness | Good
+Children in Millbrook receive good services from a stable workforce. Care leavers do not yet receive consistently good support with accommodation and with their health.
+## What needs to improve?
+- The suitability of accommodation for care leavers, including:
+  - the use of unregulated accommodation for 18-year-olds
+  - contingency plans when a tenancy breaks down.
+- Care leavers’ access to their health histories and to emotional health support.
+## The experiences and progress of children who need help and protection: good
+1. Children and families receive help from a wide range of early help services.
+2. Strategy meetings are timely and well attended by partners.
+## The experiences and progress of care leavers: requires improvement to be good
+3. Some care leavers live in unsuitable accommodation, including unregulated accommodation for 18-year-olds, and contingency plans are not in place when a tenancy breaks down.
+4. Care leavers do not routinely receive their health histories, and access to emotional health support is limited.
+"""  # noqa: E501
+
+MILLBROOK = Expected(
+    kind="ilacs",
+    authority="Millbrook",
+    start=_d("2024-06-10"),
+    end=_d("2024-06-14"),
+    lead_inspector="Dawn O'Reilly",
+    ilacs_variant="short",
+    judgements=(
+        ("The impact of leaders on social work practice with children and families", "Good"),
+        ("The experiences and progress of children who need help and protection", "Good"),
+        ("The experiences and progress of children in care", "Good"),
+        ("The experiences and progress of care leavers", "Requires improvement to be good"),
+        ("Overall effectiveness", "Good"),
+    ),
+    recommendations=(
+        "The suitability of accommodation for care leavers, including: the use of "
+        "unregulated accommodation for 18-year-olds; contingency plans when a tenancy breaks "
+        "down.",
+        "Care leavers' access to their health histories and to emotional health support.",
+    ),
+    first_evidence=(3, 4),
+    paragraphs=4,
+)
+
+
+def _text(name: str, encoding: str = "utf-8") -> Callable[[], bytes]:
+    return lambda: fixture_bytes(name, encoding)
+
+
+def _pdf(name: str) -> Callable[[], bytes]:
+    return lambda: pdf_from_html(fixture_text(name))
+
+
+def _pasted_into_word(name: str) -> Callable[[], bytes]:
+    return lambda: docx_from_lines(fixture_text(name))
+
+
+CASES: tuple[Case, ...] = (
+    Case("ilacs-pasted", "pasted", _text("ilacs_standard_pasted.txt"), EASTSHIRE, pasted=True,
+         shape="hard-wrapped paste, page furniture, interleaved table, ,  bullets"),
+    Case("ilacs-cp1252-file", "eastshire.txt", _text("ilacs_standard_pasted.txt", "cp1252"),
+         EASTSHIRE, shape="Windows-1252 text file"),
+    Case("ilacs-pasted-into-word", "eastshire.docx", _pasted_into_word(
+        "ilacs_standard_pasted.txt"), EASTSHIRE, shape="Word file, one paragraph per line"),
+    Case("focused-visit-priority", "northmoor.txt", _text("focused_visit_priority.txt"),
+         NORTHMOOR, shape="letter, priority action, lead-in, o sub-bullets, ▪ bullets"),
+    Case("focused-visit-2023", "redvale.txt", _text("focused_visit_2023.txt", "utf-8-sig"),
+         REDVALE, shape="letter with BOM, • bullets"),
+    Case("monitoring-visit", "westborough.txt", _text("monitoring_visit.txt"), WESTBOROUGH,
+         shape="monitoring letter, - bullets"),
+    Case("jtai-2018", "eastvale.txt", _text("jtai_2018.txt"), EASTVALE,
+         shape="JTAI letter, Wingdings  bullets, LSCB named in the address"),
+    Case("jtai-2023", "harbourford.txt", _text("jtai_2023.txt"), HARBOURFORD,
+         shape="JTAI with a narrative 'Areas for improvement' to ignore"),
+    Case("sif-2014", "shireford.txt", _text("sif_2014.txt"), SHIREFORD,
+         shape="old SIF: priority action, lettered sub-items, LSCB list"),
+    Case("ilacs-2026-html", "lowmoor.html", _text("ilacs_2026_saved_page.html"), LOWMOOR,
+         shape="saved web page: nav, cookie banner, scripts, nested list"),
+    Case("ilacs-2026-pdf", "kingsbridge.pdf", _pdf("ilacs_2026_print_source.html"),
+         KINGSBRIDGE, shape="PDF: header, footer, footnote, item across a page break"),
+    Case("ilacs-docx", "millbrook.docx", lambda: docx_from_markup(MILLBROOK_MARKUP), MILLBROOK,
+         shape="Word: styles, table, List Bullet 2 sub-bullets, auto numbering"),
+)  # fmt: skip
+
+
+# The real reports: what a careful reading of each one finds (council, LSCB).
+REAL_RECOMMENDATION_COUNTS = {
+    "derby-2022-05-11.pdf": (2, 0),
+    "isles-of-scilly-2019-12-19.pdf": (4, 0),
+    "kingston-upon-hull-2019-05-17.pdf": (10, 0),
+    "reading-2024-07-12.pdf": (6, 0),
+    "surrey-2015-08-03.pdf": (8, 0),  # a review of the LSCB alone: its list is the board's
+    "wakefield-2016-09-20.pdf": (13, 4),
+    "west-northamptonshire-2026-07-07.pdf": (2, 0),
+    "wolverhampton-2017-03-31.pdf": (11, 5),
+    "wolverhampton-2022-05-18.pdf": (5, 0),
+    "wolverhampton-2026-06-18.pdf": (3, 0),
+}
+
+# Text that would mean page furniture or a list heading leaked into a recommendation.
+JUNK_PATTERNS = (
+    r"local authority children's services \d",
+    r"Inspection of .* children's services",
+    r"Crown copyright",
+    r"www\.",
+    r"should:$",
+    r"What needs to improve",
+    r"Areas for (?:improvement|priority action)$",
+    r"\b\d{1,2} (?:to|-) \d{1,2} \w+ \d{4}$",
+    r"National Framework\. This statutory guidance",
+)
+
+
+def shared_path(path: Path) -> Path | None:
+    """The shared file or folder if it is there."""
+    return path if path.exists() else None
+
+
+def index_rows() -> list[dict[str, str]]:
+    with (REPORTS / "index.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+_UNUSABLE = {"", "data_unreadable", "not_reported_post_reform", "inspection_pre_dates_judgement"}
+
+
+def index_value(row: dict[str, str], column: str) -> str | None:
+    """The index's value, or None where the index has nothing usable."""
+    value = (row.get(column) or "").strip()
+    return None if value.lower() in _UNUSABLE else value
+
+
+def index_date(row: dict[str, str], column: str) -> date | None:
+    value = index_value(row, column)
+    return datetime.strptime(value, "%d/%m/%Y").date() if value else None
+
+
+def index_kind(row: dict[str, str]) -> tuple[str, str] | None:
+    """("ilacs", "short"|"standard") from the index's framework column."""
+    value = index_value(row, "inspection_framework")
+    return ("ilacs", value) if value in ("short", "standard") else None
+
+
+def name_key(name: str | None) -> str:
+    return " ".join((name or "").lower().replace("'", "'").split())

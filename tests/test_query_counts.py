@@ -1,0 +1,166 @@
+"""No N+1: each key page runs as many SQL statements for a larger world as for a small one.
+
+The world grows from fifteen actions to forty-five, a third with owners of their own,
+each with approved, submitted and returned updates carrying evidence, while the action whose
+page is read gains measures and a longer history. bench/ measures the same pages
+at 100,000 actions; this keeps them honest on every run of the tests.
+"""
+
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import make_action, make_user, proposal
+from workflow import planning, signoff, tokens
+from workflow.extensions import db
+from workflow.models import Rag, Role, utcnow
+
+# (page, who reads it, address): {braces} name the world's records.
+KEY_PAGES = [
+    ("home (owner)", "manager", "/"),
+    ("home (head of service)", "head", "/"),
+    ("home (director)", "director", "/"),
+    ("dashboard", "viewer", "/dashboard"),
+    ("action list, filtered", "viewer", "/dashboard?status=in_progress&rag=amber"),
+    ("inspection dashboard", "viewer", "/inspections/{inspection}/dashboard"),
+    ("inspections", "viewer", "/inspections"),
+    ("inspection", "viewer", "/inspections/{inspection}"),
+    ("recommendation", "viewer", "/recommendations/{recommendation}"),
+    ("action", "manager", "/actions/{action}"),
+    ("my actions", "manager", "/my-actions"),
+    ("approval queue", "head", "/awaiting-approval"),
+    ("search", "viewer", "/search?q=tracker"),
+    ("users", "admin", "/users"),
+    ("API list (actions)", "api", "/api/v1/actions"),
+    ("API list (updates)", "api", "/api/v1/updates"),
+]
+
+
+@contextmanager
+def counting():
+    """Counts the SQL statements sent to the database inside the block."""
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+
+
+def query_counts(world, login, client, api_token: str) -> dict[str, int]:
+    counts = {}
+    for name, who, address in KEY_PAGES:
+        path = address.format(
+            inspection=world.inspection.id,
+            recommendation=world.recommendation.id,
+            action=world.action.id,
+        )
+        headers = {"Authorization": f"Bearer {api_token}"} if who == "api" else {}
+        if who != "api":
+            login(who)
+        client.get(path, headers=headers)  # the first request may do one-off bookkeeping
+        with counting() as statements:
+            response = client.get(path, headers=headers)
+        assert response.status_code == 200, f"{name}: {response.status_code}"
+        counts[name] = len(statements)
+    return counts
+
+
+def grow(world, first: int, last: int) -> None:
+    """A busier authority: more actions, owners, updates in every state, and history."""
+    admin, head, manager = world.users["admin"], world.users["head"], world.users["manager"]
+    for n in range(first, last):
+        # One action in three has an owner of its own, so owners cannot hide in the cache.
+        owner = (
+            manager
+            if n % 3
+            else make_user(world.authority, Role.SERVICE_MANAGER, f"Owner {n}", world.area)
+        )
+        action = make_action(
+            admin,
+            world.recommendation,
+            owner,
+            world.area,
+            due_date=date.today() + timedelta(days=10 + n),
+        )
+        approved(owner, head, action, f"Weekly tracker reviewed, round {n}.")
+        submitted(owner, action, f"Tracker extended to the MASH, round {n}.")
+        returned(owner, head, action, "Draft figures.")
+    measure = planning.add_measure(
+        admin,
+        world.action,
+        name="Cases audited as good",
+        unit="%",
+        baseline_value=Decimal("55.3"),
+        baseline_date=date(2022, 6, 1),
+        target_value=Decimal("85"),
+        target_date=date(2030, 6, 1),
+        higher_is_better=True,
+    )
+    for n in range(5):  # the action whose page is read gets a longer history
+        update = approved(
+            manager,
+            head,
+            world.action,
+            f"Tracker audit {n}.",
+            {measure.id: (Decimal(60 + n), date.today())},
+        )
+    returned(manager, head, world.action, "More to do.")
+    db.session.commit()
+    assert update.state.value == "approved"
+
+
+def submitted(author, action, narrative: str, values=None):
+    update = signoff.draft_update(
+        author,
+        action,
+        proposal(narrative, rag=Rag.AMBER, rag_reason="As discussed.", measure_values=values or {}),
+        None,
+        date.today(),
+    )
+    signoff.add_link_evidence(author, update, "https://intranet.example/tracker", narrative)
+    return signoff.submit_update(author, update, update.version)
+
+
+def approved(author, reviewer, action, narrative: str, values=None):
+    update = submitted(author, action, narrative, values)
+    return signoff.approve_update(reviewer, update, update.version)
+
+
+def returned(author, reviewer, action, narrative: str):
+    update = submitted(author, action, narrative)
+    return signoff.return_update(reviewer, update, update.version, "Add the audit figures.")
+
+
+@pytest.fixture
+def api_token(world) -> str:
+    secret = tokens.create_api_token(world.users["viewer"], "Power BI", 30, utcnow())
+    db.session.commit()
+    return secret
+
+
+def test_key_pages_run_the_same_queries_however_much_data(world, login, client, api_token):
+    # Fifteen actions fill every list of the home pages (ten shown, then a count of the rest),
+    # and every page has something of each kind to show; then three times as many.
+    grow(world, 0, 15)
+    small = query_counts(world, login, client, api_token)
+    grow(world, 15, 45)
+    larger = query_counts(world, login, client, api_token)
+    assert larger == small
+
+
+def test_every_key_page_is_a_route(app):
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    for name, _, address in KEY_PAGES:
+        path = address.split("?")[0]
+        path = path.replace("{inspection}", "<int:inspection_id>")
+        path = path.replace("{recommendation}", "<int:recommendation_id>")
+        path = path.replace("{action}", "<int:action_id>")
+        assert path in rules, name
