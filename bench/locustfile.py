@@ -1,10 +1,11 @@
-"""The load test's simulated people, signed in as the seeded users of the first five authorities.
+"""The load test's simulated people: seeded users of the first five authorities.
 
 Owners write and submit progress updates, heads of service approve what waits for them,
 readers (viewers and directors) read dashboards, searches and plans. Every update an owner
 submits carries a unique marker in its narrative; each submission and approval the app
 confirmed is written to BENCH_LOAD_RECORD at the end, for bench/load.py to find in the
-database exactly once. Run by bench/load.py; not meant to be started by hand.
+database exactly once. Run by bench/load.py, which has signed everyone in already (their
+cookies are in BENCH_LOAD_COOKIES); not meant to be started by hand.
 """
 
 import json
@@ -13,17 +14,14 @@ import random
 import re
 from itertools import count
 
+import requests
 from locust import HttpUser, between, events, task
 
-from bench.seed import PARTNERS, PASSWORD, TOPICS, user_email
+from bench.load import PEOPLE
+from bench.seed import PARTNERS, TOPICS
 from bench.server import csrf_token
 
 RUN = os.environ.get("BENCH_LOAD_RUN", "local")
-AUTHORITIES = range(1, 6)
-# Per authority: the first two areas' heads, their owners, and three readers.
-OWNERS = [f"owner{area}.{n}" for area in (1, 2) for n in (1, 2, 3)][:5]
-HEADS = ["head1", "head2"]
-READERS = ["viewer1", "viewer2", "director"]
 ACTION_LINK = re.compile(r'href="/actions/(\d+)"')
 UPDATE_LINK = re.compile(r'href="/updates/(\d+)"')
 INSPECTION_LINK = re.compile(r'href="/inspections/(\d+)"')
@@ -33,37 +31,35 @@ APPROVED = "Update approved and applied to the action."
 
 submitted: list[str] = []  # markers of updates the app confirmed as submitted
 approved: list[int] = []  # ids of updates the app confirmed as approved
-# Every failed request of the whole run: locust's own figures restart after the ramp-up.
-failures: list[str] = []
+failures: list[str] = []  # every failed request, and every task that raised
 markers = count(1)
-
-
-def accounts(locals_: list[str]):
-    """Each simulated person signs in as a different seeded user."""
-    people = [user_email(a, local) for a in AUTHORITIES for local in locals_]
-    return iter(people)
+with open(os.environ["BENCH_LOAD_COOKIES"]) as saved:
+    COOKIES: dict[str, dict[str, str]] = json.load(saved)
 
 
 class Person(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(2, 5)  # a brisk reader: people at work pause far longer
     accounts = iter(())
 
     def on_start(self):
+        """Each simulated person is a different seeded user, already signed in."""
         self.email = next(self.accounts)
-        page = self.client.get("/sign-in", name="/sign-in")
-        data = {"csrf_token": csrf_token(page.text), "email": self.email, "password": PASSWORD}
-        with self.client.post("/sign-in", data=data, catch_response=True) as response:
-            if "/sign-in" in response.url:
-                response.failure(f"{self.email} could not sign in")
+        self.client.cookies.update(COOKIES[self.email])
+        # The session is bound to the browser that signed in (Flask-Login's strong
+        # protection): look like the client bench/load.py signed in with.
+        self.client.headers["User-Agent"] = requests.utils.default_user_agent()
 
     def get(self, path: str, name: str | None = None):
-        return self.client.get(path, name=name or path)
+        with self.client.get(path, name=name or path, catch_response=True) as response:
+            if "/sign-in" in response.url:
+                response.failure("signed out: sent to the sign-in page")
+            return response
 
 
 class Owner(Person):
-    fixed_count = 25
-    accounts = accounts(OWNERS)
+    accounts = iter(PEOPLE["owners"])
+    fixed_count = len(PEOPLE["owners"])
 
     @task(3)
     def write_and_submit_an_update(self):
@@ -101,8 +97,8 @@ class Owner(Person):
 
 
 class Head(Person):
-    fixed_count = 10
-    accounts = accounts(HEADS)
+    accounts = iter(PEOPLE["heads"])
+    fixed_count = len(PEOPLE["heads"])
 
     @task
     def approve_the_oldest_waiting_update(self):
@@ -128,8 +124,8 @@ class Head(Person):
 
 
 class Reader(Person):
-    fixed_count = 15
-    accounts = accounts(READERS)
+    accounts = iter(PEOPLE["readers"])
+    fixed_count = len(PEOPLE["readers"])
 
     @task(3)
     def dashboard(self):
@@ -152,6 +148,11 @@ class Reader(Person):
 def note_failure(request_type, name, exception, **kwargs):
     if exception:
         failures.append(f"{request_type} {name}: {exception}")
+
+
+@events.user_error.add_listener
+def note_error(user_instance, exception, tb, **kwargs):
+    failures.append(f"{type(user_instance).__name__} task: {exception!r}")
 
 
 @events.quitting.add_listener

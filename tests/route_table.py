@@ -42,6 +42,9 @@ def owner_only(status: int) -> dict[str, int]:
     return expect(403, manager=status, stranger=404)
 
 
+DIRECTOR_ONLY = expect(403, director=200, stranger=404)
+OUR_AUTHORITY = expect(200, stranger=404)  # everyone in the authority, nobody outside it
+
 # (method, path, endpoint, {visitor: status}). Paths name the world's records in braces.
 ROUTES = [
     ("GET", "/sign-in", "auth.sign_in", expect(302, anon=200)),
@@ -57,6 +60,7 @@ ROUTES = [
     ("POST", "/inspections/new", "inspections.new", admin_only(stranger=200)),
     ("GET", "/inspections/{inspection}", "inspections.show", expect(200, stranger=404)),
     ("GET", "/inspections/999999", "inspections.show", expect(404)),
+    ("GET", "/inspections/99999999999999999999", "inspections.show", expect(404, anon=404)),
     ("GET", "/inspections/{inspection}/edit", "inspections.edit", admin_only()),
     ("POST", "/inspections/{inspection}/edit", "inspections.edit", admin_only()),
     (
@@ -131,29 +135,45 @@ ROUTES = [
     ("GET", "/imports/new", "imports.new", admin_only(stranger=200)),
     ("POST", "/imports/new", "imports.new", admin_only(stranger=200)),
     ("GET", "/imports/{report_import}", "imports.review", admin_only()),
-    ("POST", "/imports/{report_import}", "imports.review", admin_only()),
+    # An empty post applies the saved list unchanged and shows it again.
+    ("POST", "/imports/{report_import}", "imports.review", expect(403, admin=302, stranger=404)),
     ("GET", "/users", "users.index", admin_only(stranger=200)),
     ("GET", "/users/new", "users.new", admin_only(stranger=200)),
     ("POST", "/users/new", "users.new", admin_only(stranger=200)),
     ("GET", "/users/{manager}/edit", "users.edit", admin_only()),
     ("POST", "/users/{manager}/edit", "users.edit", admin_only()),
     # The action plan: everyone in the authority reads and exports it; a director issues it.
-    ("GET", "/inspections/{inspection}/plan", "plans.show", expect(200, stranger=404)),
+    ("GET", "/inspections/{inspection}/plan", "plans.show", OUR_AUTHORITY),
     ("GET", "/inspections/999999/plan", "plans.show", expect(404)),
-    ("GET", "/inspections/{inspection}/plan/export.docx", "plans.export", expect(200, stranger=404)),
-    ("GET", "/inspections/{inspection}/plan/export.pdf", "plans.export", expect(200, stranger=404)),
-    ("GET", "/inspections/{inspection}/plan/export.csv", "plans.export", expect(200, stranger=404)),
+    ("GET", "/inspections/{inspection}/plan/export.docx", "plans.export", OUR_AUTHORITY),
+    ("GET", "/inspections/{inspection}/plan/export.pdf", "plans.export", OUR_AUTHORITY),
+    ("GET", "/inspections/{inspection}/plan/export.csv", "plans.export", OUR_AUTHORITY),
     ("GET", "/inspections/{inspection}/plan/export.exe", "plans.export", expect(404)),
-    ("GET", "/inspections/{inspection}/plan/issue", "plans.issue", expect(403, director=200, stranger=404)),
+    ("GET", "/inspections/{inspection}/plan/issue", "plans.issue", DIRECTOR_ONLY),
     # An empty post re-shows the form with its errors; nothing is issued.
-    ("POST", "/inspections/{inspection}/plan/issue", "plans.issue", expect(403, director=200, stranger=404)),
+    ("POST", "/inspections/{inspection}/plan/issue", "plans.issue", DIRECTOR_ONLY),
     # Without a hit to clear the post is malformed.
-    ("POST", "/inspections/{inspection}/plan/privacy-check", "plans.clear_hit", expect(403, director=400, stranger=404)),
+    (
+        "POST",
+        "/inspections/{inspection}/plan/privacy-check",
+        "plans.clear_hit",
+        expect(403, director=400, stranger=404),
+    ),
     ("GET", "/plan-versions/999999/download.pdf", "plans.download", expect(404)),
-    ("GET", "/inspections/{inspection}/plan/compare", "plans.compare", expect(200, stranger=404)),
-    ("GET", "/inspections/{inspection}/report", "plans.report", expect(200, stranger=404)),
-    ("GET", "/inspections/{inspection}/report/export.docx?since=2022-01-01&until=2030-01-01", "plans.report_export", expect(200, stranger=404)),
-    ("GET", "/inspections/{inspection}/report/export.pdf?since=bad", "plans.report_export", expect(400, stranger=404)),
+    ("GET", "/inspections/{inspection}/plan/compare", "plans.compare", OUR_AUTHORITY),
+    ("GET", "/inspections/{inspection}/report", "plans.report", OUR_AUTHORITY),
+    (
+        "GET",
+        "/inspections/{inspection}/report/export.docx?since=2022-01-01&until=2030-01-01",
+        "plans.report_export",
+        OUR_AUTHORITY,
+    ),
+    (
+        "GET",
+        "/inspections/{inspection}/report/export.pdf?since=bad",
+        "plans.report_export",
+        expect(400, stranger=404),
+    ),
     # Oversight: dashboard, search, account settings, calendar feed, API (tokens: tests/oversight).
     ("GET", "/dashboard", "dashboard.index", expect(200)),
     ("GET", "/dashboard.csv", "dashboard.csv", expect(200)),

@@ -4,6 +4,7 @@ import os
 
 import sqlalchemy as sa
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, INSTANCE_DIR, development_secret_key
 from workflow.extensions import csrf, db, login_manager, migrate
@@ -61,9 +62,18 @@ def _begin_sqlite(connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+class RecordIdConverter(IntegerConverter):
+    """Ids in addresses stop at the database's integer range: anything longer is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     from workflow.views import all_blueprints
 
+    app.url_map.converters["int"] = RecordIdConverter
     for blueprint in all_blueprints():
         app.register_blueprint(blueprint)
 

@@ -150,7 +150,7 @@ def create_action(actor: User, recommendation: Recommendation, **values) -> Acti
         action,
         "created",
         f"Action {action.reference} created",
-        snapshot(action, ACTION_FIELDS),
+        snapshot(action, [*ACTION_FIELDS, "status", "rag"]),
         action_id=action.id,
     )
     return action
