@@ -13,6 +13,13 @@ test: setup
 	bash .ci/services
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Seeds PostgreSQL at 1,000, 10,000 and 100,000 actions, serves the app with gunicorn on
+# loopback, measures the key pages, renders documents and runs the load test (about 15
+# minutes). Prints one table, writes bench/results.json, fails if a budget is missed.
+bench: setup
+	bash .ci/services
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 lint: setup
 	$(VENV)/bin/ruff check .
 

@@ -99,10 +99,15 @@ def sign_in_everyone(base: str, cookies_path: Path) -> list[float]:
     figures are for the work, and fifty Argon2 checks at once are a stampede no real morning
     has. Returns how long each sign-in took; their cookies go to the file for locust."""
 
-    def sign_in(email: str) -> tuple[str, dict, float]:
+    def sign_in(email: str) -> tuple[str, list, float]:
         started = time.perf_counter()
-        session = signed_in(base, email, PASSWORD)
-        return email, session.cookies.get_dict(), time.perf_counter() - started
+        jar = signed_in(base, email, PASSWORD).cookies
+        # With their domain and path: the app's later Set-Cookie must replace them, not
+        # sit beside them as a second cookie of the same name.
+        cookies = [
+            {"name": c.name, "value": c.value, "domain": c.domain, "path": c.path} for c in jar
+        ]
+        return email, cookies, time.perf_counter() - started
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         done = list(pool.map(sign_in, [e for people in PEOPLE.values() for e in people]))

@@ -34,7 +34,7 @@ approved: list[int] = []  # ids of updates the app confirmed as approved
 failures: list[str] = []  # every failed request, and every task that raised
 markers = count(1)
 with open(os.environ["BENCH_LOAD_COOKIES"]) as saved:
-    COOKIES: dict[str, dict[str, str]] = json.load(saved)
+    COOKIES: dict[str, list[dict]] = json.load(saved)
 
 
 class Person(HttpUser):
@@ -45,7 +45,8 @@ class Person(HttpUser):
     def on_start(self):
         """Each simulated person is a different seeded user, already signed in."""
         self.email = next(self.accounts)
-        self.client.cookies.update(COOKIES[self.email])
+        for cookie in COOKIES[self.email]:
+            self.client.cookies.set(**cookie)
         # The session is bound to the browser that signed in (Flask-Login's strong
         # protection): look like the client bench/load.py signed in with.
         self.client.headers["User-Agent"] = requests.utils.default_user_agent()

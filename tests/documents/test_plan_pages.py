@@ -63,9 +63,7 @@ def test_every_format_exports_from_the_page(fmt, check, world, login):
     response = login("viewer").get(f"/inspections/{world.inspection.id}/plan/export.{fmt}")
     assert response.status_code == 200
     disposition = response.headers["Content-Disposition"]
-    assert (
-        disposition.startswith("attachment") and "northbrook-council-action-plan-" in disposition
-    )
+    assert disposition.startswith("attachment") and "northbrook-council-action-plan-" in disposition
     assert check(response.get_data()) == "1.1"
 
 

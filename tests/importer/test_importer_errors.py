@@ -146,6 +146,7 @@ def test_report_without_recommendations_section():
 
 def test_ilacs_report_with_its_list_cut_out():
     text = fixture_text("ilacs_standard_pasted.txt")
-    start, end = text.index("What needs to improve?"), text.index("The experiences and progress")
+    start = text.index("What needs to improve?")
+    end = text.index("The experiences and progress", start)
     with pytest.raises(ReportParseError, match="No recommendations found"):
         parse_text(text[:start] + text[end:])
