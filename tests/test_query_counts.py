@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_action, make_user, proposal
-from workflow import planning, signoff, tokens
+from workflow import accounts, planning, signoff, tokens
 from workflow.extensions import db
 from workflow.models import Rag, Role, utcnow
 
@@ -77,12 +77,9 @@ def grow(world, first: int, last: int) -> None:
     """A busier authority: more actions, owners, updates in every state, and history."""
     admin, head, manager = world.users["admin"], world.users["head"], world.users["manager"]
     for n in range(first, last):
-        # One action in three has an owner of its own, so owners cannot hide in the cache.
-        owner = (
-            manager
-            if n % 3
-            else make_user(world.authority, Role.SERVICE_MANAGER, f"Owner {n}", world.area)
-        )
+        # One action in three has an owner of its own, in a team of its own, so that owners
+        # and service areas cannot hide in the session's identity map.
+        owner = manager if n % 3 else new_owner(world, n)
         action = make_action(
             admin,
             world.recommendation,
@@ -115,6 +112,11 @@ def grow(world, first: int, last: int) -> None:
     returned(manager, head, world.action, "More to do.")
     db.session.commit()
     assert update.state.value == "approved"
+
+
+def new_owner(world, n: int):
+    team = accounts.create_service_area(world.authority, f"Team {n}")
+    return make_user(world.authority, Role.SERVICE_MANAGER, f"Owner {n}", team)
 
 
 def submitted(author, action, narrative: str, values=None):

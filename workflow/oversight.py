@@ -31,8 +31,6 @@ from workflow.scoping import actions_of
 
 DUE_SOON_DAYS = 30
 HISTORY_WEEKS = 12
-# Action-created events do not record the RAG: every action starts with the column default.
-INITIAL_RAG = Rag.GREEN
 
 
 @dataclass(frozen=True)
@@ -85,24 +83,29 @@ def filtered_actions(user: User, filters: Filters) -> sa.Select:
 
 
 def summary(user: User, filters: Filters, today: date) -> Summary:
-    """Totals in two queries: one pass over the actions, one count of waiting updates."""
+    """Totals in one query: a pass over the actions, and a count of waiting updates."""
     open_ = Action.status != ActionStatus.COMPLETE
     soon = today + timedelta(days=DUE_SOON_DAYS)
     overdue = sa.and_(open_, Action.due_date < today)
     due_soon = sa.and_(open_, Action.due_date >= today, Action.due_date <= soon)
     completed = Action.status == ActionStatus.COMPLETE
+    waiting = (
+        sa.select(sa.func.count(ProgressUpdate.id))
+        .where(
+            ProgressUpdate.state == UpdateState.SUBMITTED,
+            ProgressUpdate.action_id.in_(_action_ids(user, filters)),
+        )
+        .correlate(None)  # its own actions, not a row of the query around it
+        .scalar_subquery()
+    )
     query = filtered_actions(user, filters).with_only_columns(
         sa.func.count(Action.id),
         _count_where(overdue),
         _count_where(due_soon),
         _count_where(completed),
+        waiting,
     )
-    total, n_overdue, n_soon, n_completed = db.session.execute(query).one()
-    waiting = sa.select(sa.func.count(ProgressUpdate.id)).where(
-        ProgressUpdate.state == UpdateState.SUBMITTED,
-        ProgressUpdate.action_id.in_(_action_ids(user, filters)),
-    )
-    return Summary(total, n_overdue, n_soon, n_completed, db.session.scalar(waiting))
+    return Summary(*db.session.execute(query).one())
 
 
 def _count_where(condition) -> sa.ColumnElement[int]:
@@ -153,25 +156,34 @@ def rag_by_recommendation(user: User, filters: Filters) -> list[RagRow]:
 
 
 def weekly_rag(user: User, filters: Filters, today: date) -> list[RagRow]:
-    """RAG counts at the end of each week, rebuilt from the audit trail in one query.
+    """RAG counts at the end of each week, in one query however long the history.
 
-    An action counts from the week it was created, at the RAG it had then; each approved
-    update that changed its RAG moves it. Weeks end on Sunday; the last is this week so far.
+    Each action counts from the week it was created. Its RAG at the end of a week is its
+    RAG now with the approvals made since undone: approvals are the only way an action's RAG
+    changes, and each records the RAG before and after. So only the approvals of the weeks
+    shown are read, and years of an authority's history cost nothing here. Weeks end on
+    Sunday; the last is this week so far.
     """
-    events = db.session.execute(
-        sa.select(AuditEvent.action_id, AuditEvent.at, AuditEvent.object_type, AuditEvent.changes)
-        .where(
-            AuditEvent.action_id.in_(_action_ids(user, filters)),
-            sa.or_(
-                sa.and_(AuditEvent.object_type == "action", AuditEvent.verb == "created"),
-                sa.and_(AuditEvent.object_type == "progress_update", AuditEvent.verb == "approved"),
-            ),
-        )
-        .order_by(AuditEvent.at, AuditEvent.id)
+    rag_before = AuditEvent.changes[("rag", 0)].as_string().label("rag_before")
+    oldest_week = _week_ends(date.min, today)[0]  # the earliest a chart can go back to
+    recent_approval = sa.and_(
+        AuditEvent.action_id == Action.id,
+        AuditEvent.object_type == "progress_update",
+        AuditEvent.verb == "approved",
+        AuditEvent.at >= _closes(oldest_week),
+        rag_before.is_not(None),  # not an approval that left the RAG as it was
+    )
+    rows = db.session.execute(
+        filtered_actions(user, filters)
+        .outerjoin(AuditEvent, recent_approval)
+        .with_only_columns(Action.id, Action.rag, Action.created_at, AuditEvent.at, rag_before)
     ).all()
-    if not events:
+    if not rows:
         return []
-    return _sweep(events, _week_ends(events[0].at.date(), today))
+    actions = {row[0]: row for row in rows}.values()  # one row per approval: each action once
+    approvals = sorted((row for row in rows if row.at is not None), key=lambda row: row.at)
+    week_ends = _week_ends(min(action.created_at for action in actions).date(), today)
+    return _rewind(list(actions), approvals[::-1], week_ends)
 
 
 def _week_ends(first: date, today: date) -> list[date]:
@@ -180,22 +192,32 @@ def _week_ends(first: date, today: date) -> list[date]:
     return [last - timedelta(weeks=n) for n in reversed(range(weeks))]
 
 
-def _sweep(events: list, week_ends: list[date]) -> list[RagRow]:
-    """Replay the events in time order, taking the RAG counts as each week closes."""
-    current: dict[int, Rag] = {}
-    rows, position = [], 0
-    for week_end in week_ends:
-        # Audit times are UTC; a week closes at midnight UTC, near enough for weekly counts.
-        closes = datetime.combine(week_end + timedelta(days=1), time.min)
-        while position < len(events) and events[position].at < closes:
-            action_id, _, kind, changes = events[position]
-            if kind == "action":
-                current[action_id] = Rag(changes.get("rag", INITIAL_RAG.value))
-            elif "rag" in changes:
-                current[action_id] = Rag(changes["rag"][1])
-            position += 1
-        rows.append(RagRow(f"Week ending {week_end:%-d %b %Y}", dict(Counter(current.values()))))
-    return rows
+def _closes(week_end: date) -> datetime:
+    # Audit times are UTC; a week closes at midnight UTC, near enough for weekly counts.
+    return datetime.combine(week_end + timedelta(days=1), time.min)
+
+
+def _rewind(actions: list, approvals: list, week_ends: list[date]) -> list[RagRow]:
+    """Walk back from now, undoing approvals and creations, taking the counts at each week's
+    close. Approvals come newest first."""
+    current = {action.id: action.rag for action in actions}
+    counts = Counter(current.values())
+    newest_first = sorted(actions, key=lambda action: action.created_at, reverse=True)
+    rows, undone, gone = [], 0, 0
+    for week_end in reversed(week_ends):
+        closes = _closes(week_end)
+        while undone < len(approvals) and approvals[undone].at >= closes:
+            action_id, *_, before = approvals[undone]
+            counts[current[action_id]] -= 1
+            current[action_id] = Rag(before)
+            counts[current[action_id]] += 1
+            undone += 1
+        while gone < len(newest_first) and newest_first[gone].created_at >= closes:
+            counts[current[newest_first[gone].id]] -= 1
+            gone += 1
+        week = {rag: count for rag, count in counts.items() if count}
+        rows.append(RagRow(f"Week ending {week_end:%-d %b %Y}", week))
+    return rows[::-1]
 
 
 def action_list(user: User, filters: Filters) -> sa.Select:

@@ -1,39 +1,24 @@
-"""Importer fixtures and their expected results, shared by the tests and the accuracy bench.
+"""Importer fixtures and what the importer must read from each: the one place for both.
 
 Every fixture is a realistic document of one report kind and shape: pasted text with page
 furniture, text files in three encodings, a saved HTML page, a PDF rendered by WeasyPrint (a
-real text layer, with a running header and footer, a footnote and a recommendation broken
-across a page), and Word files built with python-docx (real tables, list styles, automatic
-numbering). `CASES` pairs each with what the importer must read from it.
-
-The real reports live outside the project, in ../shared: `shared_path()` finds them, and the
-index.csv helpers turn the public scraper's columns into comparable values.
+running header and footer, a footnote and a recommendation broken across a page), and Word
+files built with python-docx (real tables, list styles, automatic numbering). `CASES` pairs
+each with its expected result; the tests and bench/importer_accuracy.py both use it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-REPORTS = SHARED / "reports"
-SEEDS = SHARED / "seeds"
-SEED_2022 = SEEDS / "2022-ofsted-ilacs-report-wolverhampton.txt"
-PDF_2022 = REPORTS / "wolverhampton-2022-05-18.pdf"
-PDF_2017 = REPORTS / "wolverhampton-2017-03-31.pdf"
-
-ILACS_JUDGEMENTS_2019 = (
-    "The impact of leaders on social work practice with children and families",
-    "The experiences and progress of children who need help and protection",
-    "The experiences and progress of children in care and care leavers",
-    "Overall effectiveness",
+from importer_builders import (
+    docx_from_lines,
+    docx_from_markup,
+    fixture_bytes,
+    fixture_text,
+    pdf_from_html,
 )
 
 
@@ -66,104 +51,6 @@ class Case:
     pasted: bool = False  # handed to parse_text rather than parse_file
     shape: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
-
-
-def fixture_text(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
-
-
-def fixture_bytes(name: str, encoding: str = "utf-8") -> bytes:
-    return fixture_text(name).encode(encoding)
-
-
-@cache
-def pdf_from_html(html: str) -> bytes:
-    """A PDF with a real text layer, as a council's print-to-PDF would give."""
-    import weasyprint
-
-    return weasyprint.HTML(string=html).write_pdf()
-
-
-def docx_from_markup(markup: str) -> bytes:
-    """A Word file from a small markup: "# " and "## " headings, "- " and "  - " list
-    bullets (Word's List Bullet styles), "N. " auto-numbered paragraphs (List Number: the
-    number is not in the text), "a | b" table rows, anything else a plain paragraph."""
-    from docx import Document
-
-    document = Document()
-    rows: list[list[str]] = []
-    for line in markup.splitlines():
-        if "|" in line:
-            rows.append([cell.strip() for cell in line.split("|")])
-            continue
-        if rows:
-            _add_table(document, rows)
-            rows = []
-        _add_paragraph(document, line)
-    if rows:
-        _add_table(document, rows)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _add_paragraph(document, line: str) -> None:
-    if not line.strip():
-        return
-    for prefix, style in (("## ", "Heading 2"), ("# ", "Heading 1"), ("  - ", "List Bullet 2")):
-        if line.startswith(prefix):
-            document.add_paragraph(line[len(prefix) :], style=style)
-            return
-    if line.startswith("- "):
-        document.add_paragraph(line[2:], style="List Bullet")
-    elif match := re.match(r"\d+\. (.*)", line):
-        document.add_paragraph(match.group(1), style="List Number")
-    else:
-        document.add_paragraph(line)
-
-
-def _add_table(document, rows: list[list[str]]) -> None:
-    table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    for r, cells in enumerate(rows):
-        for c, text in enumerate(cells):
-            table.cell(r, c).text = text
-
-
-def docx_from_lines(text: str) -> bytes:
-    """A Word file with one plain paragraph per line of the text, tabs and all."""
-    from docx import Document
-
-    document = Document()
-    for line in text.splitlines():
-        if line.strip():
-            document.add_paragraph(line.strip())
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def seed_to_docx_with_word_lists(text: str) -> bytes:
-    """The seed report as an author would type it in Word: a real judgement table, the
-    recommendations as Word bullets and the paragraphs as Word's automatic numbering."""
-    markup = []
-    for line in text.splitlines():
-        line = line.strip()
-        if "\t" in line:
-            markup.append(line.replace("\t", " | "))
-        elif line.startswith("- "):
-            markup.append(line)
-        elif re.match(r"\d+\. ", line):
-            markup.append(line)
-        elif line.endswith("?") or re.search(r": (?:good|outstanding)$", line):
-            markup.append("## " + line)
-        else:
-            markup.append(line)
-    return docx_from_markup("\n".join(markup))
-
-
-def seed_bullets(text: str) -> list[str]:
-    """The seed's "What needs to improve?" bullets, exactly as printed after "- "."""
-    return [line[2:] for line in text.splitlines() if line.startswith("- ")]
 
 
 def _d(text: str) -> date:
@@ -253,8 +140,7 @@ WESTBOROUGH = Expected(
         "about what needs to change and by when.",
         "Management oversight of work in the pre-proceedings stage of the Public Law "
         "Outline, to avoid drift and delay for children.",
-        "The recording of direct work with children, so that their voices inform their "
-        "plans.",
+        "The recording of direct work with children, so that their voices inform their plans.",
     ),
     judgements=(),
 )
@@ -471,65 +357,3 @@ CASES: tuple[Case, ...] = (
     Case("ilacs-docx", "millbrook.docx", lambda: docx_from_markup(MILLBROOK_MARKUP), MILLBROOK,
          shape="Word: styles, table, List Bullet 2 sub-bullets, auto numbering"),
 )  # fmt: skip
-
-
-# The real reports: what a careful reading of each one finds (council, LSCB).
-REAL_RECOMMENDATION_COUNTS = {
-    "derby-2022-05-11.pdf": (2, 0),
-    "isles-of-scilly-2019-12-19.pdf": (4, 0),
-    "kingston-upon-hull-2019-05-17.pdf": (10, 0),
-    "reading-2024-07-12.pdf": (6, 0),
-    "surrey-2015-08-03.pdf": (8, 0),  # a review of the LSCB alone: its list is the board's
-    "wakefield-2016-09-20.pdf": (13, 4),
-    "west-northamptonshire-2026-07-07.pdf": (2, 0),
-    "wolverhampton-2017-03-31.pdf": (11, 5),
-    "wolverhampton-2022-05-18.pdf": (5, 0),
-    "wolverhampton-2026-06-18.pdf": (3, 0),
-}
-
-# Text that would mean page furniture or a list heading leaked into a recommendation.
-JUNK_PATTERNS = (
-    r"local authority children's services \d",
-    r"Inspection of .* children's services",
-    r"Crown copyright",
-    r"www\.",
-    r"should:$",
-    r"What needs to improve",
-    r"Areas for (?:improvement|priority action)$",
-    r"\b\d{1,2} (?:to|-) \d{1,2} \w+ \d{4}$",
-    r"National Framework\. This statutory guidance",
-)
-
-
-def shared_path(path: Path) -> Path | None:
-    """The shared file or folder if it is there."""
-    return path if path.exists() else None
-
-
-def index_rows() -> list[dict[str, str]]:
-    with (REPORTS / "index.csv").open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-_UNUSABLE = {"", "data_unreadable", "not_reported_post_reform", "inspection_pre_dates_judgement"}
-
-
-def index_value(row: dict[str, str], column: str) -> str | None:
-    """The index's value, or None where the index has nothing usable."""
-    value = (row.get(column) or "").strip()
-    return None if value.lower() in _UNUSABLE else value
-
-
-def index_date(row: dict[str, str], column: str) -> date | None:
-    value = index_value(row, column)
-    return datetime.strptime(value, "%d/%m/%Y").date() if value else None
-
-
-def index_kind(row: dict[str, str]) -> tuple[str, str] | None:
-    """("ilacs", "short"|"standard") from the index's framework column."""
-    value = index_value(row, "inspection_framework")
-    return ("ilacs", value) if value in ("short", "standard") else None
-
-
-def name_key(name: str | None) -> str:
-    return " ".join((name or "").lower().replace("'", "'").split())

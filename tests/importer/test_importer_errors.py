@@ -4,7 +4,7 @@ import io
 import zipfile
 
 import pytest
-from importer_cases import docx_from_markup, fixture_bytes, fixture_text, pdf_from_html
+from importer_builders import docx_from_markup, fixture_bytes, fixture_text, pdf_from_html
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 

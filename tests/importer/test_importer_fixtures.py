@@ -5,7 +5,8 @@ import json
 
 import pdfplumber
 import pytest
-from importer_cases import CASES, KINGSBRIDGE, Case, fixture_text, pdf_from_html
+from importer_builders import fixture_text, pdf_from_html
+from importer_cases import CASES, KINGSBRIDGE, Case
 from pypdf import PdfReader, PdfWriter
 
 from workflow.importer import ParsedReport, parse_file, parse_text
@@ -131,6 +132,8 @@ def test_format_is_detected_by_content_not_name():
 def test_parse_file_accepts_a_path(tmp_path):
     path = tmp_path / "northmoor.txt"
     path.write_text(fixture_text("focused_visit_priority.txt"), encoding="utf-8")
-    assert parse_file(path).authority == parse_file(str(path)).authority == (
-        "Northmoor Metropolitan Borough Council"
+    assert (
+        parse_file(path).authority
+        == parse_file(str(path)).authority
+        == ("Northmoor Metropolitan Borough Council")
     )

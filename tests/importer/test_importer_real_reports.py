@@ -2,29 +2,37 @@
 
 import os
 import re
+from functools import cache
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from importer_cases import (
+from importer_builders import docx_from_lines, seed_to_docx_with_word_lists
+from importer_real import (
     JUNK_PATTERNS,
     PDF_2017,
     PDF_2022,
     REAL_RECOMMENDATION_COUNTS,
+    REAL_RECOMMENDATIONS,
+    REAL_SIF_FRONT_MATTER,
     REPORTS,
     SEED_2022,
     SEEDS,
-    docx_from_lines,
     index_date,
     index_kind,
     index_rows,
     index_value,
     name_key,
     seed_bullets,
-    seed_to_docx_with_word_lists,
 )
 
 from workflow.importer import ParsedReport, ReportParseError, authority_key, parse_file, parse_text
+
+
+@cache
+def parsed(name: str) -> ParsedReport:
+    """Each real PDF is read once per test run: several tests look at the same result."""
+    return parse_file(require(REPORTS / name))
 
 
 def require(path: Path) -> Path:
@@ -103,7 +111,7 @@ def test_2022_paragraphs_are_repaired_across_pages(wolverhampton_2022):
 
 
 def test_2017_sif_keeps_lscb_recommendations_apart():
-    report = parse_file(require(PDF_2017))
+    report = parsed(require(PDF_2017).name)
     assert report.kind == "sif"
     assert len(report.recommendations) == 11
     assert report.recommendations[0].text == (
@@ -129,7 +137,7 @@ def test_2017_sif_keeps_lscb_recommendations_apart():
 @pytest.mark.parametrize("row", _index_params())
 def test_real_pdf_matches_index(row):
     require(REPORTS / "index.csv")
-    report = parse_file(require(REPORTS / row["file"]))
+    report = parsed(row["file"])
     if kind := index_kind(row):
         assert (report.kind, report.ilacs_variant) == kind
     else:
@@ -145,10 +153,25 @@ def test_real_pdf_matches_index(row):
     assert (len(report.recommendations), len(report.lscb_recommendations)) == (council, lscb)
 
 
+@pytest.mark.parametrize("name", sorted(REAL_RECOMMENDATIONS))
+def test_real_pdf_recommendation_texts(name):
+    report = parsed(name)
+    assert tuple(r.text for r in report.recommendations) == REAL_RECOMMENDATIONS[name]
+
+
+@pytest.mark.parametrize("name", sorted(REAL_SIF_FRONT_MATTER))
+def test_sif_front_matter_the_index_lacks(name):
+    report = parsed(name)
+    start, end, inspector, published = REAL_SIF_FRONT_MATTER[name]
+    assert report.kind == "sif"
+    assert (report.start_date.isoformat(), report.end_date.isoformat()) == (start, end)
+    assert (report.lead_inspector, report.published_date.isoformat()) == (inspector, published)
+
+
 @pytest.mark.parametrize("row", _index_params())
 def test_real_pdf_grades_match_index(row):
     require(REPORTS / "index.csv")
-    report = parse_file(require(REPORTS / row["file"]))
+    report = parsed(row["file"])
     grades = {j.area: j.grade.lower() for j in report.judgements}
     columns = {
         "overall_effectiveness_grade": "Overall effectiveness",
@@ -167,7 +190,8 @@ def test_real_pdf_grades_match_index(row):
 
 @pytest.mark.parametrize("row", _index_params())
 def test_real_pdf_recommendations_are_clean(row):
-    report = parse_file(require(REPORTS / row["file"]))
+    require(REPORTS / "index.csv")
+    report = parsed(row["file"])
     texts = [r.text for r in report.recommendations] + report.lscb_recommendations
     assert texts
     for text in texts:
@@ -179,13 +203,12 @@ def test_real_pdf_recommendations_are_clean(row):
 
 @pytest.mark.parametrize("row", _index_params())
 def test_real_pdf_pasted_as_text_gives_the_same_recommendations(row):
+    require(REPORTS / "index.csv")
     path = require(REPORTS / row["file"])
     with pdfplumber.open(path) as pdf:
         pasted = "\n".join(page.extract_text() or "" for page in pdf.pages)
-    from_pdf, from_text = parse_file(path), parse_text(pasted)
-    assert [r.text for r in from_text.recommendations] == [
-        r.text for r in from_pdf.recommendations
-    ]
+    from_pdf, from_text = parsed(row["file"]), parse_text(pasted)
+    assert [r.text for r in from_text.recommendations] == [r.text for r in from_pdf.recommendations]
     assert from_text.lscb_recommendations == from_pdf.lscb_recommendations
     assert (from_text.start_date, from_text.lead_inspector) == (
         from_pdf.start_date,

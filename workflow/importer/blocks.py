@@ -11,6 +11,7 @@ dropped here too, as the PDF reader drops it from PDFs.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from workflow.importer.clean import (
@@ -95,7 +96,7 @@ def _without_text_furniture(lines: list[Line]) -> list[Line]:
             near.setdefault(_key(lines[index].text), set()).add(boundary)
     # A heading that happens to open two pages is not furniture; a footer is on most pages.
     running = {key for key, seen in near.items() if len(seen) >= max(2, len(boundaries) // 2)}
-    dropped = set(numbers)
+    dropped = set(numbers) | _running_lines(lines)
     for boundary in boundaries:
         for index in range(max(0, boundary - 3), min(len(lines), boundary + 4)):
             if _key(lines[index].text) in running and len(lines[index].text) < 120:
@@ -108,6 +109,29 @@ def _without_text_furniture(lines: list[Line]) -> list[Line]:
             line.gap = True  # what followed a page number is not glued to what preceded it
         kept.append(line)
     return kept
+
+
+def _running_lines(lines: list[Line]) -> set[int]:
+    """Lines printed on page after page (a running footer whose page number was glued on,
+    as some PDF viewers copy it): four or more of the same, that are not a heading."""
+    counts = Counter(_key(line.text) for line in lines if _may_be_running(line))
+    return {
+        i for i, line in enumerate(lines) if _may_be_running(line) and counts[_key(line.text)] >= 4
+    }
+
+
+def _may_be_running(line: Line) -> bool:
+    text = line.text
+    return (
+        len(text) < 120
+        and not line.row
+        and split_marker(text) is None
+        and not KNOWN_HEADING_RE.match(text)
+        and text.lower().rstrip(":") not in _GENERIC_HEADINGS
+    )
+
+
+_GENERIC_HEADINGS = {"summary", "inspection findings", "main findings", "findings", "overview"}
 
 
 def _key(text: str) -> str:
@@ -207,17 +231,26 @@ def _break_was_intended(previous: str, text: str, width: float) -> bool:
 
 def _make_block(group: list[Line], vocabulary: tuple[set[str], set[str]]) -> Block:
     first = group[0]
+    if first.row:
+        return _row_block(first)
     parts = [piece for line in group for piece in line.text.split("\n")]
-    marker = None if first.row else split_marker(parts[0])
+    marker = split_marker(parts[0])
     if marker:
         parts[0] = marker.rest
-    if first.row:
-        text = "\t".join(join_lines([cell]) for cell in first.text.split("\t") if cell.strip())
-    else:
-        text = strip_private_use(join_lines(parts, vocabulary))
-    kind = "row" if first.row else "item" if marker else "heading" if first.heading else "para"
+    text = strip_private_use(join_lines(parts, vocabulary))
+    kind = "item" if marker else "heading" if first.heading else "para"
     inner = group[1].indent if len(group) > 1 else None
     return Block(text, kind, marker, first.indent, inner, first.level, first.page, group)
+
+
+def _row_block(line: Line) -> Block:
+    cells = [join_lines([cell]) for cell in line.text.split("\t") if cell.strip()]
+    # A list laid out as a table, bullet or number in a narrow first column, is a list.
+    marker = split_marker(f"{cells[0]} {cells[1]}") if len(cells) == 2 else None
+    if marker and marker.rest == cells[1]:
+        text = strip_private_use(cells[1])
+        return Block(text, "item", marker, line.indent, None, line.level, line.page, [line])
+    return Block("\t".join(cells), "row", None, line.indent, None, line.level, line.page, [line])
 
 
 def _mark_plain_headings(blocks: list[Block]) -> None:

@@ -73,7 +73,7 @@ _MARKER_RE = re.compile(
 _PRIVATE_USE_RE = re.compile(r"[\ue000-\uf8ff]|\(cid:\d+\)")
 _SPACES_RE = re.compile(r"[ \t\r\n\f\v]+")
 _WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
-_SUSPENDED_RE = re.compile(r"^(?:and|or|to|and/or|nor)\b")
+_SUSPENDED_RE = re.compile(r"^(?:and|or|to|and/or|nor)\s")
 _TERMINAL = ".?!"
 
 

@@ -71,9 +71,14 @@ def detect_kind(blocks: list[Block]) -> str | None:
     return None
 
 
+_NAME_WORD = r"(?:[A-Z][\w'&.-]*|of|the|and|upon|on|in)"
+_NAME_PREFIX_RE = re.compile(rf"^(?:{_NAME_WORD}(?:\s+{_NAME_WORD})*)?\s*$")
+
+
 def _is_title(text: str, start: int) -> bool:
-    before = text[:start]
-    return start <= 80 and not re.search(r"[.!?:]\s", before)
+    """The title opens its block, after at most a council's name ("Kingston Upon Hull City
+    Council Inspection of children's social care services" once a paste runs lines on)."""
+    return start <= 80 and bool(_NAME_PREFIX_RE.match(text[:start]))
 
 
 def _opens_letter(text: str) -> bool:

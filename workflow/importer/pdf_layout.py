@@ -75,7 +75,6 @@ def _refuse_encrypted(data: bytes) -> None:
 
 
 def _page_lines(page: pdfplumber.page.Page, number: int) -> list[_Raw]:
-    page = page.dedupe_chars()
     rows = [row for table in page.find_tables() for row in _grid_rows(table)]
     rest = page
     for bbox, _ in rows:
@@ -145,8 +144,10 @@ def _assemble(chars: list[dict], size: float) -> str:
     previous: dict | None = None
     pending_space = False
     for char in chars:
-        if char is previous:
-            continue  # pdfplumber lists a ligature ("ff") once per letter it stands for
+        if previous is not None and _same_glyph(previous, char):
+            # A ligature ("ff") is listed once per letter it stands for, and some producers
+            # fake bold type by printing each glyph twice.
+            continue
         if not char["text"].strip():
             pending_space = True
             continue
@@ -156,6 +157,14 @@ def _assemble(chars: list[dict], size: float) -> str:
         parts.append(char["text"])
         previous, pending_space = char, False
     return collapse_spaces(normalise_chars("".join(parts)))
+
+
+def _same_glyph(previous: dict, char: dict) -> bool:
+    return char is previous or (
+        char["text"] == previous["text"]
+        and abs(char["x0"] - previous["x0"]) < 0.5
+        and abs(char["top"] - previous["top"]) < 0.5
+    )
 
 
 def _word_gap(previous: dict, char: dict) -> float:

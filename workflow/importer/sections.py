@@ -184,9 +184,7 @@ class NumberedParagraph:
     lscb: bool
 
 
-def numbered_paragraphs(
-    blocks: list[Block], used: set[int], kind: str
-) -> list[NumberedParagraph]:
+def numbered_paragraphs(blocks: list[Block], used: set[int], kind: str) -> list[NumberedParagraph]:
     """The report's numbered paragraphs in order, recommendations and tables excluded."""
     lscb = lscb_flags(blocks) if kind == "sif" else [False] * len(blocks)
     found: list[NumberedParagraph] = []
@@ -222,6 +220,4 @@ def _belongs_to(block: Block, paragraph: NumberedParagraph) -> bool:
     """A bulleted list inside a paragraph, or the rest of it after a page break."""
     if block.kind == "item" and block.marker is not None and block.marker.kind != "number":
         return True
-    return (
-        block.kind == "para" and not ends_sentence(paragraph.text) and block.text[:1].islower()
-    )
+    return block.kind == "para" and not ends_sentence(paragraph.text) and block.text[:1].islower()

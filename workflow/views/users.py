@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from workflow import accounts, permissions
 from workflow.errors import RuleError
@@ -18,8 +19,13 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 @bp.get("")
 def index():
     require(permissions.can_manage_users(current_user))
-    query = sa.select(User).where(User.authority_id == current_user.authority_id)
-    page = db.paginate(query.order_by(User.name), page=page_number(), per_page=25, error_out=False)
+    query = (
+        sa.select(User)
+        .where(User.authority_id == current_user.authority_id)
+        .options(joinedload(User.service_area))  # one query, not one per service area
+        .order_by(User.name)
+    )
+    page = db.paginate(query, page=page_number(), per_page=25, error_out=False)
     return render_template("users/index.html", page=page)
 
 

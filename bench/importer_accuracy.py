@@ -1,0 +1,223 @@
+"""Extraction accuracy of the report importer, field by field.
+
+Runs the importer over every fixture of tests/importer (expected results in
+tests/importer/importer_cases.py) and, when ../shared is present, over the real Ofsted PDFs
+(checked against index.csv where it has a value, the recommendation counts a careful reading
+gives, and the seed text's exact recommendations for Wolverhampton 2022), each PDF also
+pasted as plain text. Prints one row per document and the accuracy per field and overall.
+
+    python bench/importer_accuracy.py
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "importer")]
+
+import pdfplumber  # noqa: E402
+from importer_cases import CASES  # noqa: E402
+from importer_real import (  # noqa: E402
+    REAL_RECOMMENDATION_COUNTS,
+    REAL_RECOMMENDATIONS,
+    REAL_SIF_FRONT_MATTER,
+    REPORTS,
+    SEED_2022,
+    index_date,
+    index_kind,
+    index_rows,
+    index_value,
+    name_key,
+    seed_bullets,
+)
+
+from workflow.importer import (  # noqa: E402
+    ParsedReport,
+    ReportParseError,
+    authority_key,
+    parse_file,
+    parse_text,
+)
+
+FIELDS = ("kind", "authority", "dates", "inspector", "judgements", "rec count", "rec texts")
+GRADE_COLUMNS = {
+    "overall_effectiveness_grade": "overall effectiveness",
+    "impact_of_leaders_grade": "the impact of leaders",
+    "help_and_protection_grade": "children who need help and protection",
+    "in_care_grade": "children in care",
+    "care_leavers_grade": "care leavers",
+}
+
+
+@dataclass
+class Row:
+    """One document's checks: field -> True (right), False (wrong); absent = unknown."""
+
+    name: str
+    source: str
+    checks: dict[str, bool] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str = ""
+
+
+def check_fixture(case) -> Row:
+    row = Row(case.name, case.shape or case.filename)
+    started = time.perf_counter()
+    try:
+        data = case.build()
+        report = parse_text(data.decode()) if case.pasted else parse_file(data, case.filename)
+    except ReportParseError as error:
+        row.error = str(error)
+        return row
+    row.seconds = time.perf_counter() - started
+    want = case.expected
+    row.checks = {
+        "kind": report.kind == want.kind,
+        "authority": report.authority == want.authority,
+        "dates": (report.start_date, report.end_date) == (want.start, want.end),
+        "inspector": report.lead_inspector == want.lead_inspector,
+        "rec count": len(report.recommendations) == len(want.recommendations),
+        "rec texts": tuple(r.text for r in report.recommendations) == want.recommendations
+        and tuple(report.lscb_recommendations) == want.lscb,
+    }
+    if want.judgements:
+        row.checks["judgements"] = (
+            tuple((j.area, j.grade) for j in report.judgements) == want.judgements
+        )
+    return row
+
+
+def check_real(index_row: dict[str, str], pasted: bool) -> Row:
+    path = REPORTS / index_row["file"]
+    row = Row(index_row["file"], "PDF pasted as text" if pasted else "PDF")
+    started = time.perf_counter()
+    try:
+        report = _parse_real(path, pasted)
+    except ReportParseError as error:
+        row.error = str(error)
+        return row
+    row.seconds = time.perf_counter() - started
+    row.checks = _real_checks(index_row, report)
+    return row
+
+
+def _parse_real(path: Path, pasted: bool) -> ParsedReport:
+    if not pasted:
+        return parse_file(path)
+    with pdfplumber.open(path) as pdf:
+        return parse_text("\n".join(page.extract_text() or "" for page in pdf.pages))
+
+
+def _real_checks(index_row: dict[str, str], report: ParsedReport) -> dict[str, bool]:
+    checks: dict[str, bool] = {}
+    kind = index_kind(index_row)
+    checks["kind"] = (report.kind, report.ilacs_variant) == kind if kind else report.kind == "sif"
+    checks["authority"] = authority_key(report.authority) == index_row["local_authority"]
+    start, end = (index_date(index_row, f"inspection_{e}_date") for e in ("start", "end"))
+    inspector = index_value(index_row, "inspector_name")
+    if sif := REAL_SIF_FRONT_MATTER.get(index_row["file"]):
+        start, end = (date.fromisoformat(day) for day in sif[:2])
+        inspector = sif[2]
+    if start or end:
+        checks["dates"] = (report.start_date, report.end_date) == (start, end)
+    if inspector:
+        checks["inspector"] = name_key(report.lead_inspector) == name_key(inspector)
+    if grades := _grade_check(index_row, report):
+        checks["judgements"] = all(grades)
+    counts = REAL_RECOMMENDATION_COUNTS.get(index_row["file"])
+    if counts:
+        found = (len(report.recommendations), len(report.lscb_recommendations))
+        checks["rec count"] = found == counts
+    expected = REAL_RECOMMENDATIONS.get(index_row["file"])
+    if index_row["file"] == "wolverhampton-2022-05-18.pdf" and SEED_2022.exists():
+        expected = tuple(seed_bullets(SEED_2022.read_text(encoding="utf-8")))
+    if expected:
+        checks["rec texts"] = tuple(r.text for r in report.recommendations) == expected
+    return checks
+
+
+def _grade_check(index_row: dict[str, str], report: ParsedReport) -> list[bool]:
+    results = []
+    for column, phrase in GRADE_COLUMNS.items():
+        value = index_value(index_row, column)
+        if not value:
+            continue
+        grades = [j.grade.lower() for j in report.judgements if phrase in j.area.lower()]
+        results.append(bool(grades) and grades[0].startswith(value))
+    return results
+
+
+def seed_row() -> Row:
+    row = Row(SEED_2022.name, "seed text file")
+    started = time.perf_counter()
+    report = parse_file(SEED_2022)
+    row.seconds = time.perf_counter() - started
+    expected = seed_bullets(SEED_2022.read_text(encoding="utf-8"))
+    row.checks = {
+        "kind": report.kind == "ilacs",
+        "authority": report.authority == "City of Wolverhampton",
+        "dates": report.to_json_dict()["inspection_dates"]
+        == {"start": "2022-03-28", "end": "2022-04-01"},
+        "inspector": report.lead_inspector == "Andy Waugh",
+        "judgements": len(report.judgements) == 4,
+        "rec count": len(report.recommendations) == 5,
+        "rec texts": [r.text for r in report.recommendations] == expected,
+    }
+    return row
+
+
+def print_table(rows: list[Row]) -> None:
+    mark: Callable[[Row, str], str] = lambda row, name: (  # noqa: E731
+        "ERR" if row.error else {True: "ok", False: "FAIL"}.get(row.checks.get(name), "-")
+    )
+    header = f"{'document':40} {'source':34} " + " ".join(f"{f:>10}" for f in FIELDS)
+    print(header + "   seconds")
+    print("-" * len(header) + "----------")
+    for row in rows:
+        cells = " ".join(f"{mark(row, f):>10}" for f in FIELDS)
+        print(f"{row.name[:40]:40} {row.source[:34]:34} {cells} {row.seconds:9.2f}")
+        if row.error:
+            print(f"    error: {row.error}")
+
+
+def print_summary(rows: list[Row]) -> None:
+    print("\nAccuracy per field (right / checked):")
+    right_total = checked_total = 0
+    for name in FIELDS:
+        values = [row.checks[name] for row in rows if name in row.checks and not row.error]
+        errors = sum(1 for row in rows if row.error)
+        right, checked = sum(values), len(values) + errors
+        right_total, checked_total = right_total + right, checked_total + checked
+        share = f"{100 * right / checked:5.1f}%" if checked else "   n/a"
+        print(f"  {name:12} {right:3} / {checked:<3} {share}")
+    overall = 100 * right_total / checked_total if checked_total else 0.0
+    documents = sum(1 for row in rows if row.checks and all(row.checks.values()))
+    print(f"  {'overall':12} {right_total:3} / {checked_total:<3} {overall:5.1f}%")
+    print(f"  documents with every checked field right: {documents} / {len(rows)}")
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.ERROR)
+    rows = [check_fixture(case) for case in CASES]
+    if (REPORTS / "index.csv").exists():
+        for index_row in index_rows():
+            rows.append(check_real(index_row, pasted=False))
+            rows.append(check_real(index_row, pasted=True))
+    else:
+        print(f"(real reports not found at {REPORTS}: fixtures only)\n")
+    if SEED_2022.exists():
+        rows.append(seed_row())
+    print_table(rows)
+    print_summary(rows)
+    return 0 if all(row.checks and all(row.checks.values()) for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

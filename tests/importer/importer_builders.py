@@ -1,0 +1,103 @@
+"""How the importer's test documents are made: fixture files read, Word files and PDFs built.
+
+Shared by the importer tests and bench/importer_accuracy.py. PDFs are rendered by WeasyPrint
+(a real text layer, like a council's print-to-PDF); Word files are built with python-docx.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import cache
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def fixture_bytes(name: str, encoding: str = "utf-8") -> bytes:
+    return fixture_text(name).encode(encoding)
+
+
+@cache
+def pdf_from_html(html: str) -> bytes:
+    """A PDF with a real text layer, as a council's print-to-PDF would give."""
+    import weasyprint
+
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def docx_from_markup(markup: str) -> bytes:
+    """A Word file from a small markup: "# " and "## " headings, "- " and "  - " list
+    bullets (Word's List Bullet styles), "N. " auto-numbered paragraphs (List Number: the
+    number is not in the text), "a | b" table rows, anything else a plain paragraph."""
+    from docx import Document
+
+    document = Document()
+    rows: list[list[str]] = []
+    for line in markup.splitlines():
+        if "|" in line:
+            rows.append([cell.strip() for cell in line.split("|")])
+            continue
+        if rows:
+            _add_table(document, rows)
+            rows = []
+        _add_paragraph(document, line)
+    if rows:
+        _add_table(document, rows)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_paragraph(document, line: str) -> None:
+    if not line.strip():
+        return
+    for prefix, style in (("## ", "Heading 2"), ("# ", "Heading 1"), ("  - ", "List Bullet 2")):
+        if line.startswith(prefix):
+            document.add_paragraph(line[len(prefix) :], style=style)
+            return
+    if line.startswith("- "):
+        document.add_paragraph(line[2:], style="List Bullet")
+    elif match := re.match(r"\d+\. (.*)", line):
+        document.add_paragraph(match.group(1), style="List Number")
+    else:
+        document.add_paragraph(line)
+
+
+def _add_table(document, rows: list[list[str]]) -> None:
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+
+
+def docx_from_lines(text: str) -> bytes:
+    """A Word file with one plain paragraph per line of the text, tabs and all."""
+    from docx import Document
+
+    document = Document()
+    for line in text.splitlines():
+        if line.strip():
+            document.add_paragraph(line.strip())
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def seed_to_docx_with_word_lists(text: str) -> bytes:
+    """The seed report as an author would type it in Word: a real judgement table, the
+    recommendations as Word bullets and the paragraphs as Word's automatic numbering."""
+    markup = []
+    for line in text.splitlines():
+        line = line.strip()
+        if "\t" in line:
+            markup.append(line.replace("\t", " | "))
+        elif line.endswith("?") or re.search(r": (?:good|outstanding)$", line):
+            markup.append("## " + line)
+        else:
+            markup.append(line)  # "- " becomes a Word bullet, "N. " Word numbering
+    return docx_from_markup("\n".join(markup))
