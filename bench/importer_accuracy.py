@@ -3,8 +3,9 @@
 Runs the importer over every fixture of tests/importer (expected results in
 tests/importer/importer_cases.py) and, when ../shared is present, over the real Ofsted PDFs
 (checked against index.csv where it has a value, the recommendation counts a careful reading
-gives, and the seed text's exact recommendations for Wolverhampton 2022), each PDF also
-pasted as plain text. Prints one row per document and the accuracy per field and overall.
+gives, and exact recommendation texts where they were read off by hand), each PDF also
+pasted as plain text as two different PDF libraries extract it. Prints one row per document
+and the accuracy per field and overall.
 
     python bench/importer_accuracy.py
 """
@@ -37,6 +38,7 @@ from importer_real import (  # noqa: E402
     name_key,
     seed_bullets,
 )
+from pypdf import PdfReader  # noqa: E402
 
 from workflow.importer import (  # noqa: E402
     ParsedReport,
@@ -94,12 +96,13 @@ def check_fixture(case) -> Row:
     return row
 
 
-def check_real(index_row: dict[str, str], pasted: bool) -> Row:
+def check_real(index_row: dict[str, str], viewer: str | None) -> Row:
+    """`viewer` None reads the PDF itself; a library's name pastes the text it extracts."""
     path = REPORTS / index_row["file"]
-    row = Row(index_row["file"], "PDF pasted as text" if pasted else "PDF")
+    row = Row(index_row["file"], f"PDF pasted as text ({viewer})" if viewer else "PDF")
     started = time.perf_counter()
     try:
-        report = _parse_real(path, pasted)
+        report = _parse_real(path, viewer)
     except ReportParseError as error:
         row.error = str(error)
         return row
@@ -108,9 +111,11 @@ def check_real(index_row: dict[str, str], pasted: bool) -> Row:
     return row
 
 
-def _parse_real(path: Path, pasted: bool) -> ParsedReport:
-    if not pasted:
+def _parse_real(path: Path, viewer: str | None) -> ParsedReport:
+    if viewer is None:
         return parse_file(path)
+    if viewer == "pypdf":
+        return parse_text("\n".join(page.extract_text() for page in PdfReader(path).pages))
     with pdfplumber.open(path) as pdf:
         return parse_text("\n".join(page.extract_text() or "" for page in pdf.pages))
 
@@ -208,8 +213,8 @@ def main() -> int:
     rows = [check_fixture(case) for case in CASES]
     if (REPORTS / "index.csv").exists():
         for index_row in index_rows():
-            rows.append(check_real(index_row, pasted=False))
-            rows.append(check_real(index_row, pasted=True))
+            for viewer in (None, "pdfplumber", "pypdf"):
+                rows.append(check_real(index_row, viewer))
     else:
         print(f"(real reports not found at {REPORTS}: fixtures only)\n")
     if SEED_2022.exists():

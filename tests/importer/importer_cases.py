@@ -10,7 +10,7 @@ each with its expected result; the tests and bench/importer_accuracy.py both use
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from importer_builders import (
@@ -50,7 +50,6 @@ class Case:
     expected: Expected
     pasted: bool = False  # handed to parse_text rather than parse_file
     shape: str = ""
-    tags: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _d(text: str) -> date:

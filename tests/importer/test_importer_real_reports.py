@@ -25,6 +25,7 @@ from importer_real import (
     name_key,
     seed_bullets,
 )
+from pypdf import PdfReader
 
 from workflow.importer import ParsedReport, ReportParseError, authority_key, parse_file, parse_text
 
@@ -201,19 +202,29 @@ def test_real_pdf_recommendations_are_clean(row):
         assert len(text.split()) >= 4
 
 
-@pytest.mark.parametrize("row", _index_params())
-def test_real_pdf_pasted_as_text_gives_the_same_recommendations(row):
-    require(REPORTS / "index.csv")
-    path = require(REPORTS / row["file"])
+def pasted_from(path: Path, viewer: str) -> str:
+    """The report's text as a user would paste it, copied with one PDF library or another."""
+    if viewer == "pypdf":
+        return "\n".join(page.extract_text() for page in PdfReader(path).pages)
     with pdfplumber.open(path) as pdf:
-        pasted = "\n".join(page.extract_text() or "" for page in pdf.pages)
-    from_pdf, from_text = parsed(row["file"]), parse_text(pasted)
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+@pytest.mark.parametrize("viewer", ["pdfplumber", "pypdf"])
+@pytest.mark.parametrize("row", _index_params())
+def test_real_pdf_pasted_as_text_gives_the_same_result(row, viewer):
+    require(REPORTS / "index.csv")
+    from_pdf = parsed(row["file"])
+    from_text = parse_text(pasted_from(require(REPORTS / row["file"]), viewer))
     assert [r.text for r in from_text.recommendations] == [r.text for r in from_pdf.recommendations]
     assert from_text.lscb_recommendations == from_pdf.lscb_recommendations
-    assert (from_text.start_date, from_text.lead_inspector) == (
+    assert from_text.judgements == from_pdf.judgements
+    assert (from_text.start_date, from_text.end_date, from_text.lead_inspector) == (
         from_pdf.start_date,
+        from_pdf.end_date,
         from_pdf.lead_inspector,
     )
+    assert [p.number for p in from_text.paragraphs] == [p.number for p in from_pdf.paragraphs]
 
 
 def test_council_paper_about_an_inspection_is_not_a_report():

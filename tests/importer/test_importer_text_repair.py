@@ -216,3 +216,80 @@ def test_letter_mentioning_an_inspection_in_passing_is_no_report():
             "Councillors welcomed the outcome of a recent inspection of children's social "
             "care services.\n\nWhat needs to improve?\n\n• Nothing.\n"
         )
+
+
+def test_list_laid_out_as_a_word_table_with_a_bullet_column():
+    from importer_builders import docx_from_markup
+
+    from workflow.importer import parse_file
+
+    markup = (
+        "# Inspection of Testshire local authority children’s services\n"
+        "Inspection dates: 1 to 5 May 2023\n## What needs to improve?\n"
+        "◼ | The quality of plans.\n◼ | The timeliness of visits.\n"
+        "## The experiences and progress of children who need help and protection: good\n"
+        "1. Plans are weak.\n"
+    )
+    report = parse_file(docx_from_markup(markup), "testshire.docx")
+    assert [r.text for r in report.recommendations] == [
+        "The quality of plans.",
+        "The timeliness of visits.",
+    ]
+
+
+def test_upload_stream_is_read_up_to_the_limit():
+    import io
+
+    from workflow.importer import ReportParseError, parse_file
+
+    stream = io.BytesIO((ILACS_HEAD + "What needs to improve?\n\n• Plans.\n").encode())
+    assert parse_file(stream, "upload.txt").recommendations[0].text == "Plans."
+    with pytest.raises(ReportParseError, match="larger than 10 bytes"):
+        parse_file(io.BytesIO(b"x" * 100), "upload.txt", max_bytes=10)
+
+
+def test_review_of_the_board_alone_gives_the_boards_list_with_a_note():
+    report = parse_text(
+        "Northshire Safeguarding Children Board\n\n"
+        "Review of the effectiveness of the Local Safeguarding Children Board\n\n"
+        "Inspection date: 15 June 2015 – 17 June 2015\n\nRecommendations\n\n"
+        "• Update the thresholds document as a matter of urgency (paragraph 2).\n"
+        "• Put in place a process for assessing the impact of training.\n\n"
+        "Inspection findings\n\n1. The board is well chaired.\n"
+        "2. The thresholds document does not meet statutory guidance.\n"
+    )
+    assert (report.kind, report.authority) == ("sif", "Northshire")
+    assert [r.paragraphs for r in report.recommendations] == [[2], []]
+    assert report.lscb_recommendations == []
+    assert "addressed to the board" in report.notes[0]
+
+
+def test_a_sentence_about_the_board_does_not_move_the_council_list_to_it():
+    report = parse_text(
+        "Testshire County Council\n\nInspection of services for children in need of help and "
+        "protection, children looked after and care leavers\n\n"
+        "Inspection date: 3 March 2015 – 25 March 2015\n\nThe local authority\n\n"
+        "The chair of the LSCB has been in post since 2013.\n\nRecommendations\n\n"
+        "1. Improve the quality of plans.\n\nThe Local Safeguarding Children Board (LSCB)\n\n"
+        "Recommendations\n\n2. Develop a training strategy.\n"
+    )
+    assert [r.text for r in report.recommendations] == ["Improve the quality of plans."]
+    assert report.lscb_recommendations == ["Develop a training strategy."]
+
+
+def test_html_list_items_wrapping_paragraphs_as_word_exports_them():
+    from workflow.importer import parse_file
+
+    page = (
+        "<html><body><h1>Inspection of Testshire local authority children&rsquo;s services"
+        "</h1><p>Inspection dates: 1 to 5 May 2023</p><h2>What needs to improve?</h2><ul>"
+        "<li><p>The quality of plans.</p></li><li><p>The timeliness of <b>visits</b>.</p></li>"
+        "</ul><h2>The experiences and progress of children: good</h2>"
+        '<ol start="x"><li>Plans are weak.</li></ol></body></html>'
+    )
+    report = parse_file(page.encode(), "testshire.html")
+    assert [r.text for r in report.recommendations] == [
+        "The quality of plans.",
+        "The timeliness of visits.",
+    ]
+    assert [(p.number, p.text) for p in report.paragraphs] == [(1, "Plans are weak.")]

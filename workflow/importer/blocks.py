@@ -48,7 +48,6 @@ class Block:
     kind: str  # "heading", "para", "item" or "row"
     marker: Marker | None = None
     indent: float | None = None  # of the block's first line (where its marker sits)
-    inner_indent: float | None = None  # of its continuation lines
     level: int = 0
     page: int | None = None
     lines: list[Line] = field(default_factory=list)
@@ -106,7 +105,7 @@ def _without_text_furniture(lines: list[Line]) -> list[Line]:
         if index in dropped:
             continue
         if index - 1 in dropped and line.gap is False:
-            line.gap = True  # what followed a page number is not glued to what preceded it
+            line = replace(line, gap=True)  # what followed a page number is not glued on
         kept.append(line)
     return kept
 
@@ -127,11 +126,12 @@ def _may_be_running(line: Line) -> bool:
         and not line.row
         and split_marker(text) is None
         and not KNOWN_HEADING_RE.match(text)
-        and text.lower().rstrip(":") not in _GENERIC_HEADINGS
+        and text.lower().rstrip(":") not in GENERIC_HEADINGS
     )
 
 
-_GENERIC_HEADINGS = {"summary", "inspection findings", "main findings", "findings", "overview"}
+# Headings too general to say what a paragraph is about, and repeated in every section.
+GENERIC_HEADINGS = {"summary", "inspection findings", "main findings", "findings", "overview"}
 
 
 def _key(text: str) -> str:
@@ -239,8 +239,7 @@ def _make_block(group: list[Line], vocabulary: tuple[set[str], set[str]]) -> Blo
         parts[0] = marker.rest
     text = strip_private_use(join_lines(parts, vocabulary))
     kind = "item" if marker else "heading" if first.heading else "para"
-    inner = group[1].indent if len(group) > 1 else None
-    return Block(text, kind, marker, first.indent, inner, first.level, first.page, group)
+    return Block(text, kind, marker, first.indent, first.level, first.page, group)
 
 
 def _row_block(line: Line) -> Block:
@@ -249,8 +248,8 @@ def _row_block(line: Line) -> Block:
     marker = split_marker(f"{cells[0]} {cells[1]}") if len(cells) == 2 else None
     if marker and marker.rest == cells[1]:
         text = strip_private_use(cells[1])
-        return Block(text, "item", marker, line.indent, None, line.level, line.page, [line])
-    return Block("\t".join(cells), "row", None, line.indent, None, line.level, line.page, [line])
+        return Block(text, "item", marker, line.indent, line.level, line.page, [line])
+    return Block("\t".join(cells), "row", None, line.indent, line.level, line.page, [line])
 
 
 def _mark_plain_headings(blocks: list[Block]) -> None:

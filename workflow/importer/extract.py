@@ -117,7 +117,7 @@ _HTML_RE = re.compile(r"<(?:!doctype html|html|body|head|p|div|h[1-6]|ul|table)\
 
 def _looks_like_html(text: str, filename: str | None) -> bool:
     start = text.lstrip()[:4096]
-    if start.lower().startswith(("<!doctype html", "<html", "<?xml")) and "<" in start:
+    if start.startswith("<"):  # no report's text begins with a tag
         return bool(_HTML_RE.search(start))
     named_html = (filename or "").lower().endswith((".html", ".htm"))
     return named_html and bool(_HTML_RE.search(text[:65536]))

@@ -210,20 +210,22 @@ class _HtmlWalker:
         pieces = [raw.replace(_BR, " ")] if self.prefix else raw.split(_BR)
         texts = [collapse_spaces(piece) for piece in pieces]
         texts = [text for text in texts if text]
-        if texts:
-            letters = sum(len(text.replace(" ", "")) for text in texts)
-            bold = self.bold_chars >= 0.8 * letters
-            for index, text in enumerate(texts):
-                self.lines.append(
-                    Line(
-                        text=(self.prefix if index == 0 else "") + text,
-                        complete=True,
-                        gap=True,
-                        heading=heading or self.heading or bold,
-                        level=self.level,
-                    )
+        self.parts, self.bold_chars = [], 0
+        if not texts:
+            return  # a list item's bullet waits for its text (<li><p>...</p></li>)
+        letters = sum(len(text.replace(" ", "")) for text in texts)
+        bold = self.bold_chars >= 0.8 * letters
+        for index, text in enumerate(texts):
+            self.lines.append(
+                Line(
+                    text=(self.prefix if index == 0 else "") + text,
+                    complete=True,
+                    gap=True,
+                    heading=heading or self.heading or bold,
+                    level=self.level,
                 )
-        self.parts, self.bold_chars, self.prefix, self.heading = [], 0, "", False
+            )
+        self.prefix, self.heading = "", False
 
     def walk(self, element: lxml.html.HtmlElement, level: int, bold: bool = False) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -258,7 +260,8 @@ class _HtmlWalker:
 
     def _list(self, element: lxml.html.HtmlElement, level: int) -> None:
         self.flush()
-        number = int(element.get("start", "1") or 1) if element.tag == "ol" else None
+        start = re.match(r"\s*(\d{1,4})", element.get("start") or "1")
+        number = (int(start.group(1)) if start else 1) if element.tag == "ol" else None
         for item in element:
             if not isinstance(item.tag, str) or item.tag != "li":
                 self.walk(item, level)

@@ -15,7 +15,11 @@ from datetime import date, datetime
 from workflow.importer.blocks import Block
 
 _KIND_PATTERNS = (
-    ("jtai", r"joint (?:targeted area )?inspection (?:\(jtai\) )?of\b"),
+    (
+        "jtai",
+        r"joint targeted area inspection (?:\(jtai\) )?of\b"
+        r"|joint inspection of the multi-agency response",
+    ),
     ("focused_visit", r"\bfocused visit (?:to|of)\b"),
     ("monitoring", r"\bmonitoring visit (?:to|of|at)\b"),
     (
@@ -229,10 +233,16 @@ def _next_text(blocks: list[Block], index: int) -> str:
     return blocks[index + 1].text if index + 1 < len(blocks) else ""
 
 
+_NAME_PARTICLES = {"de", "van", "von", "der", "den", "la", "le", "du", "da", "di", "al", "bin"}
+
+
 def _person(text: str) -> str | None:
+    """The name at the start of the text, if it reads as one ("Jan de Vries", "Dawn O'Reilly")."""
     name = _INSPECTOR_TITLE_RE.split(text, maxsplit=1)[0].strip(" .:;")
     words = name.split()
-    if 2 <= len(words) <= 5 and all(word[:1].isupper() for word in words):
+    if not 2 <= len(words) <= 5 or not words[0][:1].isupper() or not words[-1][:1].isupper():
+        return None
+    if all(word[:1].isupper() or word in _NAME_PARTICLES for word in words):
         return name
     return None
 

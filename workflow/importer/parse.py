@@ -14,7 +14,12 @@ from workflow.importer.blocks import build_blocks
 from workflow.importer.extract import Line
 from workflow.importer.links import link_evidence
 from workflow.importer.model import Paragraph, ParsedReport, Recommendation, ReportParseError
-from workflow.importer.sections import FoundItem, find_recommendations, numbered_paragraphs
+from workflow.importer.sections import (
+    FoundItem,
+    NumberedParagraph,
+    find_recommendations,
+    numbered_paragraphs,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +88,9 @@ def _parse(lines: list[Line]) -> ParsedReport:
     return report
 
 
-def _recommendations(items: list[FoundItem], paragraphs: list) -> list[Recommendation]:
+def _recommendations(
+    items: list[FoundItem], paragraphs: list[NumberedParagraph]
+) -> list[Recommendation]:
     links = link_evidence([i.text for i in items], [i.lscb for i in items], paragraphs)
     return [
         Recommendation(number, item.text, evidence, item.priority)

@@ -51,7 +51,11 @@ def pdf_lines(data: bytes) -> list[Line]:
         if len(pdf.pages) > MAX_PAGES:
             raise ReportParseError(f"The PDF has more than {MAX_PAGES} pages: is it a report?")
         pages = [_page_lines(page, number) for number, page in enumerate(pdf.pages, 1)]
-    if sum(len(raw.text.replace(" ", "")) for page in pages for raw in page) < 40:
+        pictures = any(page.images for page in pdf.pages)
+    letters = sum(len(raw.text.replace(" ", "")) for page in pages for raw in page)
+    # A scan may still carry a little text (a stamped header): a page of a report has
+    # thousands of letters.
+    if letters < 40 or (pictures and letters < 150 * len(pages)):
         raise ReportParseError(
             "The PDF has no text layer (it looks like a scanned image): upload the report "
             "as Ofsted published it, or a Word or text copy."

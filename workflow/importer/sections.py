@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from workflow.importer.blocks import Block
+from workflow.importer.blocks import GENERIC_HEADINGS, Block
 from workflow.importer.clean import ends_sentence
 from workflow.importer.judgements import canonical_grade
 
@@ -58,7 +58,7 @@ class Found:
 
 
 def section_type(block: Block) -> str | None:
-    """ "main", "priority" or "improve" when the block heads a list of recommendations."""
+    """Which list of recommendations the block heads: "main", "priority", "improve" or None."""
     if block.kind not in ("heading", "para") or len(block.text) > 100:
         return None
     match = _SECTION_RE.match(block.text.strip())
@@ -68,11 +68,15 @@ def section_type(block: Block) -> str | None:
 
 
 def lscb_flags(blocks: list[Block]) -> list[bool]:
-    """For each block, whether it sits in the part of a report about the LSCB."""
+    """For each block, whether it sits in the part of a report about the LSCB.
+
+    Only headings move between the parts: a sentence about the board's chair in the
+    council's part does not.
+    """
     flags: list[bool] = []
     lscb = False
     for block in blocks:
-        if block.kind == "heading" or (block.kind == "para" and len(block.text) < 120):
+        if block.kind == "heading":
             if _LSCB_RE.search(block.text) and not _COUNCIL_RE.match(block.text):
                 lscb = True
             elif _COUNCIL_RE.match(block.text):
@@ -153,7 +157,7 @@ def _ends_list(block: Block, top: Block, items: list[FoundItem], blocks: list[Bl
 
 def _is_sub_item(block: Block, top: Block, items: list[FoundItem]) -> bool:
     assert block.marker is not None and top.marker is not None
-    if block.marker.kind == "letter" and top.marker.kind != "letter":
+    if block.marker.kind != top.marker.kind:  # bullets under numbers, letters under bullets
         return True
     if block.level > top.level:
         return True
@@ -169,9 +173,6 @@ def _fold(item: FoundItem, text: str, index: int) -> None:
     else:
         item.text = item.text.rstrip() + " " + text
     item.blocks.append(index)
-
-
-_GENERIC_HEADINGS = {"summary", "inspection findings", "main findings", "findings"}
 
 
 @dataclass
@@ -197,7 +198,7 @@ def numbered_paragraphs(blocks: list[Block], used: set[int], kind: str) -> list[
             current = None
             continue
         if block.kind == "heading":
-            if block.text.lower().rstrip(":") not in _GENERIC_HEADINGS:
+            if block.text.lower().rstrip(":") not in GENERIC_HEADINGS:
                 heading = block.text
             current = None
         elif _is_paragraph_number(block, found):
