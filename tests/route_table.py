@@ -119,16 +119,36 @@ ROUTES = [
     # State changes posted without the version the page showed are refused, changing nothing.
     ("POST", "/updates/{draft}/submit", "updates.submit", owner_only(302)),
     ("POST", "/updates/{submitted}/withdraw", "updates.withdraw", owner_only(302)),
-    ("POST", "/updates/{submitted}/approve", "updates.approve", expect(403, head=302, stranger=404)),
+    (
+        "POST",
+        "/updates/{submitted}/approve",
+        "updates.approve",
+        expect(403, head=302, stranger=404),
+    ),
     ("POST", "/updates/{submitted}/return", "updates.return", expect(403, head=200, stranger=404)),
     ("GET", "/my-actions", "updates.mine", expect(403, **{v: 200 for v in OWNERS})),
     ("GET", "/awaiting-approval", "updates.awaiting", expect(403, head=200, other_head=200)),
     ("GET", "/evidence/{evidence}/download", "evidence.download", expect(200, stranger=404)),
     ("GET", "/evidence/999999/download", "evidence.download", expect(404)),
     # Closing needs every action complete, and reopening a closed one: neither is so here.
-    ("POST", "/recommendations/{recommendation}/close", "recommendations.close", expect(403, stranger=404)),
-    ("GET", "/recommendations/{recommendation}/reopen", "recommendations.reopen", expect(403, stranger=404)),
-    ("POST", "/recommendations/{recommendation}/reopen", "recommendations.reopen", expect(403, stranger=404)),
+    (
+        "POST",
+        "/recommendations/{recommendation}/close",
+        "recommendations.close",
+        expect(403, stranger=404),
+    ),
+    (
+        "GET",
+        "/recommendations/{recommendation}/reopen",
+        "recommendations.reopen",
+        expect(403, stranger=404),
+    ),
+    (
+        "POST",
+        "/recommendations/{recommendation}/reopen",
+        "recommendations.reopen",
+        expect(403, stranger=404),
+    ),
     ("GET", "/settings/rag", "settings.rag", admin_only(stranger=200)),
     # An empty post keeps the saved definitions, which are valid: saved and redirected.
     ("POST", "/settings/rag", "settings.rag", expect(403, admin=302, stranger=302)),

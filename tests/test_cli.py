@@ -145,8 +145,14 @@ def test_audit_verify_reports_an_edited_row(runner, world):
 
 
 def test_audit_verify_reports_deleted_newest_events(runner, world):
-    last = db.session.scalar(sa.text("SELECT max(sequence) FROM audit_event WHERE authority_id = :a"), {"a": world.authority.id})
-    db.session.execute(sa.text("DELETE FROM audit_event WHERE authority_id = :a AND sequence = :s"), {"a": world.authority.id, "s": last})
+    last = db.session.scalar(
+        sa.text("SELECT max(sequence) FROM audit_event WHERE authority_id = :a"),
+        {"a": world.authority.id},
+    )
+    db.session.execute(
+        sa.text("DELETE FROM audit_event WHERE authority_id = :a AND sequence = :s"),
+        {"a": world.authority.id, "s": last},
+    )
     db.session.commit()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1

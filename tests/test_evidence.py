@@ -28,10 +28,17 @@ def docx_bytes(extra: dict[str, bytes] | None = None) -> bytes:
 
 
 def upload(client, world, content: bytes, name: str, title: str = ""):
-    data = {"narrative": "Evidence attached", "status": "in_progress", "rag": "green",
-            "intent": "draft", "file": (io.BytesIO(content), name), "file_title": title}
-    return client.post(f"/actions/{world.action.id}/updates/new", data=data,
-                       content_type="multipart/form-data")
+    data = {
+        "narrative": "Evidence attached",
+        "status": "in_progress",
+        "rag": "green",
+        "intent": "draft",
+        "file": (io.BytesIO(content), name),
+        "file_title": title,
+    }
+    return client.post(
+        f"/actions/{world.action.id}/updates/new", data=data, content_type="multipart/form-data"
+    )
 
 
 def stored_files(app) -> set[Path]:
@@ -43,11 +50,17 @@ def evidence_count() -> int:
     return db.session.scalar(sa.select(sa.func.count(Evidence.id)))
 
 
-@pytest.mark.parametrize("content, name", [
-    (PDF, "minutes.pdf"), (PNG, "chart.png"), (b"\xff\xd8\xff\xe0" + b"\x00" * 32, "photo.jpeg"),
-    (docx_bytes(), "report.docx"), (b"month,value\nMarch,55.3\n", "figures.csv"),
-    ("Notes – café\n".encode(), "notes.txt"),
-])
+@pytest.mark.parametrize(
+    "content, name",
+    [
+        (PDF, "minutes.pdf"),
+        (PNG, "chart.png"),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 32, "photo.jpeg"),
+        (docx_bytes(), "report.docx"),
+        (b"month,value\nMarch,55.3\n", "figures.csv"),
+        ("Notes – café\n".encode(), "notes.txt"),
+    ],
+)
 def test_accepted_types_are_stored_by_their_hash(app, world, login, content, name):
     response = upload(login("manager"), world, content, name)
     assert response.status_code == 302, text_of(response)[:300]
@@ -72,16 +85,31 @@ def bomb() -> bytes:
 
 CATALOGUE = [
     ("oversize", lambda: b"a" * (100 * 1024 + 1), "big.txt", "must be smaller than 100 KB"),
-    ("executable renamed .pdf", lambda: b"MZ\x90\x00" + b"\x00" * 200, "report.pdf", "not a real .pdf"),
+    (
+        "executable renamed .pdf",
+        lambda: b"MZ\x90\x00" + b"\x00" * 200,
+        "report.pdf",
+        "not a real .pdf",
+    ),
     ("polyglot pdf and zip", lambda: PDF + docx_bytes(), "both.pdf", "another file hidden inside"),
-    ("html in a png", lambda: PNG + b"<html><script>alert(1)</script>", "x.png", "another file hidden"),
+    (
+        "html in a png",
+        lambda: PNG + b"<html><script>alert(1)</script>",
+        "x.png",
+        "another file hidden",
+    ),
     ("zip bomb docx", bomb, "bomb.docx", "zip bomb"),
     ("empty file", lambda: b"", "empty.pdf", "is empty"),
     ("path in the name", lambda: PDF, "../../etc/passwd.pdf", "not allowed"),
     ("null byte in the name", lambda: PDF, "report\x00.pdf", "not allowed"),
     ("right-to-left override", lambda: PDF, "report\u202efdp.exe", "not allowed"),
     ("unknown type", lambda: b"#!/bin/sh\nrm -rf /\n", "run.sh", "must be a PDF"),
-    ("docx that is a plain zip", lambda: io.BytesIO().getvalue() or _plain_zip(), "x.docx", "not a real .docx"),
+    (
+        "docx that is a plain zip",
+        lambda: io.BytesIO().getvalue() or _plain_zip(),
+        "x.docx",
+        "not a real .docx",
+    ),
 ]
 
 
@@ -93,7 +121,9 @@ def _plain_zip() -> bytes:
 
 
 @pytest.mark.parametrize("case, make, name, message", CATALOGUE, ids=[c[0] for c in CATALOGUE])
-def test_hostile_uploads_are_refused_and_nothing_is_stored(app, world, login, case, make, name, message):
+def test_hostile_uploads_are_refused_and_nothing_is_stored(
+    app, world, login, case, make, name, message
+):
     client = login("manager")
     if case == "oversize":  # a small limit keeps it quick; the default is tested below
         app.config["MAX_UPLOAD_BYTES"] = 100 * 1024
@@ -121,20 +151,29 @@ def test_downloads_are_attachments_for_the_authority_only(world, login):
 
 def test_links_must_be_https_with_a_title(world, login):
     client = login("manager")
-    data = {"narrative": "Link", "status": "in_progress", "rag": "green", "intent": "draft",
-            "link_url": "javascript:alert(1)", "link_title": "Case notes"}
+    data = {
+        "narrative": "Link",
+        "status": "in_progress",
+        "rag": "green",
+        "intent": "draft",
+        "link_url": "javascript:alert(1)",
+        "link_title": "Case notes",
+    }
     response = client.post(f"/actions/{world.action.id}/updates/new", data=data)
     assert "Enter a link that starts with https://" in text_of(response)
     data.update(link_url="https://records.example/cases/audit", link_title="")
-    assert "Enter a title for the link" in text_of(client.post(f"/actions/{world.action.id}/updates/new", data=data))
+    assert "Enter a title for the link" in text_of(
+        client.post(f"/actions/{world.action.id}/updates/new", data=data)
+    )
 
 
 def test_a_newer_item_with_the_same_title_supersedes_and_never_deletes(world, login):
     client = login("manager")
     upload(client, world, PDF, "v1.pdf", "Audit report")
     upload(client, world, PDF + b"%v2\n", "v2.pdf", "Audit report")
-    items = db.session.scalars(sa.select(Evidence).where(Evidence.title == "Audit report")
-                               .order_by(Evidence.id)).all()
+    items = db.session.scalars(
+        sa.select(Evidence).where(Evidence.title == "Audit report").order_by(Evidence.id)
+    ).all()
     assert len(items) == 2
     assert items[0].superseded_by_id == items[1].id and items[1].superseded_by_id is None
 

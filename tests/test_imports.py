@@ -16,6 +16,7 @@ from workflow.reports import ReviewRow, apply_review
 
 SEED = SHARED / "seeds" / "2022-ofsted-ilacs-report-wolverhampton.txt"
 REPORTS = SHARED / "reports"
+HEALTH_ASSESSMENTS = "The timeliness of initial health assessments for children coming into care."
 
 
 def shared(path: Path) -> Path:
@@ -63,8 +64,11 @@ def test_upload_review_and_confirm_creates_the_inspection(world, login):
     client = login("admin")
     before = inspections()
     content = (FIXTURES / "northbrook-ilacs.txt").read_bytes()
-    response = client.post("/imports/new", data={"file": (io.BytesIO(content), "report.txt")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/imports/new",
+        data={"file": (io.BytesIO(content), "report.txt")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     assert inspections() == before  # nothing is created before the review
     page = text_of(client.get(response.headers["Location"]))
@@ -72,11 +76,22 @@ def test_upload_review_and_confirm_creates_the_inspection(world, login):
     assert "Evidence: paragraphs 3" in page
     report_import = db.session.scalar(sa.select(ReportImport).order_by(ReportImport.id.desc()))
     rows = [
-        {"text": "The timeliness of initial health assessments for children coming into care.", "position": "2", "paragraphs": "3"},
-        {"text": "The quality of pathway plans for care leavers.", "position": "1", "paragraphs": "4"},
+        {
+            "text": "The timeliness of initial health assessments for children coming into care.",
+            "position": "2",
+            "paragraphs": "3",
+        },
+        {
+            "text": "The quality of pathway plans for care leavers.",
+            "position": "1",
+            "paragraphs": "4",
+        },
         {"text": "Added by the officer.", "position": "3"},
     ]
-    response = client.post(f"/imports/{report_import.id}", data={**review_data(report_import, rows), "intent": "confirm"})
+    response = client.post(
+        f"/imports/{report_import.id}",
+        data={**review_data(report_import, rows), "intent": "confirm"},
+    )
     assert response.status_code == 302
     inspection = db.session.scalar(sa.select(Inspection).order_by(Inspection.id.desc()))
     assert inspection.authority_id == world.authority.id
@@ -89,43 +104,83 @@ def test_upload_review_and_confirm_creates_the_inspection(world, login):
     ]
     recommendation = inspection.recommendations[1]
     page = text_of(client.get(f"/recommendations/{recommendation.id}"))
-    assert "What the inspectors found" in page and "Initial health assessments for children coming into care are too often late" in page
+    assert (
+        "What the inspectors found" in page
+        and "Initial health assessments for children coming into care are too often late" in page
+    )
 
 
 def test_importing_the_same_report_again_is_offered_as_an_update(world, login):
     client = login("admin")
     first = world.report_import
-    client.post(f"/imports/{first.id}", data={**review_data(first, [
-        {"text": "The timeliness of initial health assessments for children coming into care.", "position": "1"},
-    ]), "intent": "confirm"})
+    client.post(
+        f"/imports/{first.id}",
+        data={
+            **review_data(
+                first,
+                [
+                    {
+                        "text": HEALTH_ASSESSMENTS,
+                        "position": "1",
+                    },
+                ],
+            ),
+            "intent": "confirm",
+        },
+    )
     count = inspections()
     content = (FIXTURES / "northbrook-ilacs.txt").read_bytes()
     response = client.post("/imports/new", data={"text": content.decode()})
     page = text_of(client.get(response.headers["Location"]))
     assert "This report was imported before" in page and "Update the inspection" in page
     second = db.session.scalar(sa.select(ReportImport).order_by(ReportImport.id.desc()))
-    client.post(f"/imports/{second.id}", data={**review_data(second, [
-        {"text": "The timeliness of initial health assessments for children coming into care.", "position": "1"},
-        {"text": "The quality of pathway plans for care leavers.", "position": "2"},
-    ]), "intent": "confirm"})
+    client.post(
+        f"/imports/{second.id}",
+        data={
+            **review_data(
+                second,
+                [
+                    {
+                        "text": HEALTH_ASSESSMENTS,
+                        "position": "1",
+                    },
+                    {"text": "The quality of pathway plans for care leavers.", "position": "2"},
+                ],
+            ),
+            "intent": "confirm",
+        },
+    )
     assert inspections() == count
-    numbers = db.session.scalars(sa.select(Recommendation.number).join(Recommendation.inspection)
-                                 .where(Inspection.lead_inspector == "Jane Example")).all()
+    numbers = db.session.scalars(
+        sa.select(Recommendation.number)
+        .join(Recommendation.inspection)
+        .where(Inspection.lead_inspector == "Jane Example")
+    ).all()
     assert sorted(numbers) == [1, 2]
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("empty.txt", b"", "empty"),
-    ("binary.pdf", b"\x00\x01\x02" * 100, ""),
-    ("letter.txt", b"Dear resident, your bins are collected on Tuesdays.\n", "Ofsted"),
-    ("norecs.txt", b"Inspection of Northbrook Council local authority children's services\n\n"
-                   b"Inspection dates: 9 to 13 January 2023\n\n1. Children are safe.\n", "recommendation"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.pdf", b"\x00\x01\x02" * 100, ""),
+        ("letter.txt", b"Dear resident, your bins are collected on Tuesdays.\n", "Ofsted"),
+        (
+            "norecs.txt",
+            b"Inspection of Northbrook Council local authority children's services\n\n"
+            b"Inspection dates: 9 to 13 January 2023\n\n1. Children are safe.\n",
+            "recommendation",
+        ),
+    ],
+)
 def test_bad_reports_are_refused_and_nothing_is_kept(world, login, name, content, message):
     client = login("admin")
     imports_before = db.session.scalar(sa.select(sa.func.count(ReportImport.id)))
-    response = client.post("/imports/new", data={"file": (io.BytesIO(content), name)},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/imports/new",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
     page = text_of(response)
     assert response.status_code == 200 and "There is a problem" in page
     assert message.lower() in page.lower()
@@ -159,10 +214,14 @@ def test_cli_gives_one_line_reasons(runner, tmp_path):
 
 def test_cli_creates_for_a_named_authority_on_confirmation(runner, world):
     path = str(FIXTURES / "northbrook-ilacs.txt")
-    declined = runner.invoke(args=["import-report", path, "--authority", "Northbrook Council"], input="n\n")
+    declined = runner.invoke(
+        args=["import-report", path, "--authority", "Northbrook Council"], input="n\n"
+    )
     assert "Nothing was created" in declined.output
     before = inspections()
-    accepted = runner.invoke(args=["import-report", path, "--authority", "Northbrook Council"], input="y\n")
+    accepted = runner.invoke(
+        args=["import-report", path, "--authority", "Northbrook Council"], input="y\n"
+    )
     assert accepted.exit_code == 0, accepted.output
     assert inspections() == before + 1
 
@@ -170,16 +229,30 @@ def test_cli_creates_for_a_named_authority_on_confirmation(runner, world):
 def test_web_import_of_the_2026_report_sits_beside_the_demo(runner, client):
     pdf = shared(REPORTS / "wolverhampton-2026-06-18.pdf")
     runner.invoke(args=["demo"])
-    client.post("/sign-in", data={"email": "priya.sharma@wolverhampton.example", "password": "canal-lantern-kestrel"})
-    response = client.post("/imports/new", data={"file": (io.BytesIO(pdf.read_bytes()), pdf.name)},
-                           content_type="multipart/form-data")
+    client.post(
+        "/sign-in",
+        data={"email": "priya.sharma@wolverhampton.example", "password": "canal-lantern-kestrel"},
+    )
+    response = client.post(
+        "/imports/new",
+        data={"file": (io.BytesIO(pdf.read_bytes()), pdf.name)},
+        content_type="multipart/form-data",
+    )
     review_url = response.headers["Location"]
     page = text_of(client.get(review_url))
     assert "Alison Smale" in page and "This report is about" not in page
     report_import = db.session.scalar(sa.select(ReportImport).order_by(ReportImport.id.desc()))
-    rows = [{"text": r["text"], "position": str(r["number"]), "paragraphs": ",".join(map(str, r["paragraphs"]))}
-            for r in report_import.parsed["recommendations"]]
-    response = client.post(review_url, data={**review_data(report_import, rows), "intent": "confirm"})
+    rows = [
+        {
+            "text": r["text"],
+            "position": str(r["number"]),
+            "paragraphs": ",".join(map(str, r["paragraphs"])),
+        }
+        for r in report_import.parsed["recommendations"]
+    ]
+    response = client.post(
+        review_url, data={**review_data(report_import, rows), "intent": "confirm"}
+    )
     assert response.status_code == 302
     listing = text_of(client.get("/inspections"))
     assert "26 January 2026" in listing and "28 March 2022" in listing

@@ -88,7 +88,9 @@ def _copy_limited(stream: BinaryIO, handle: int, max_bytes: int) -> tuple[str, i
         while chunk := stream.read(CHUNK):
             size += len(chunk)
             if size > max_bytes:
-                raise RuleError(f"The selected file must be smaller than {_size(max_bytes)}", "file")
+                raise RuleError(
+                    f"The selected file must be smaller than {_size(max_bytes)}", "file"
+                )
             digest.update(chunk)
             out.write(chunk)
         out.flush()

@@ -38,7 +38,9 @@ KIND_OF = {
 }
 
 
-def read_report(data: bytes | None, filename: str | None, text: str | None, max_bytes: int) -> ParsedReport:
+def read_report(
+    data: bytes | None, filename: str | None, text: str | None, max_bytes: int
+) -> ParsedReport:
     """Parse an upload or pasted text; a report the importer cannot read is a RuleError."""
     try:
         if data is not None:
@@ -48,7 +50,9 @@ def read_report(data: bytes | None, filename: str | None, text: str | None, max_
         raise RuleError(error.message, "file" if data is not None else "text") from None
 
 
-def start_import(actor: User, report: ParsedReport, source_name: str, content: bytes) -> ReportImport:
+def start_import(
+    actor: User, report: ParsedReport, source_name: str, content: bytes
+) -> ReportImport:
     """Keep what the importer found, for review; nothing is created yet."""
     parsed = serialise(report)
     report_import = ReportImport(
@@ -61,7 +65,9 @@ def start_import(actor: User, report: ParsedReport, source_name: str, content: b
     db.session.add(report_import)
     db.session.flush()
     summary = f"Report read for review: {source_name[:100]}"
-    record_event(actor, actor.authority_id, report_import, "read", summary, {"kind": parsed["kind"]})
+    record_event(
+        actor, actor.authority_id, report_import, "read", summary, {"kind": parsed["kind"]}
+    )
     return report_import
 
 
@@ -92,15 +98,20 @@ class ReviewRow:
 
 def apply_review(rows: list[ReviewRow]) -> list[dict[str, Any]]:
     """Remove, reorder, merge and split, then number from 1. A blank line splits an item."""
-    kept = sorted((row for row in rows if not row.remove and row.text.strip()), key=lambda r: r.position)
+    kept = sorted(
+        (row for row in rows if not row.remove and row.text.strip()), key=lambda r: r.position
+    )
     merged: list[ReviewRow] = []
     carry: ReviewRow | None = None
     for row in kept:
         if carry is not None:
-            row = ReviewRow(f"{carry.text.strip()} {row.text.strip()}", row.position,
-                            merge_with_next=row.merge_with_next,
-                            paragraphs=_union(carry.paragraphs, row.paragraphs),
-                            priority=carry.priority or row.priority)
+            row = ReviewRow(
+                f"{carry.text.strip()} {row.text.strip()}",
+                row.position,
+                merge_with_next=row.merge_with_next,
+                paragraphs=_union(carry.paragraphs, row.paragraphs),
+                priority=carry.priority or row.priority,
+            )
             carry = None
         if row.merge_with_next:
             carry = row
@@ -111,7 +122,9 @@ def apply_review(rows: list[ReviewRow]) -> list[dict[str, Any]]:
     items = []
     for row in merged:
         for part in _split(row.text):
-            items.append({"text": part, "paragraphs": list(row.paragraphs), "priority": row.priority})
+            items.append(
+                {"text": part, "paragraphs": list(row.paragraphs), "priority": row.priority}
+            )
     return [{"number": n, **item} for n, item in enumerate(items, start=1)]
 
 
@@ -124,7 +137,9 @@ def _union(first: tuple[int, ...], second: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(dict.fromkeys(first + second))
 
 
-def revise_import(actor: User, report_import: ReportImport, version: int | None, rows: list[ReviewRow]) -> None:
+def revise_import(
+    actor: User, report_import: ReportImport, version: int | None, rows: list[ReviewRow]
+) -> None:
     check_version(report_import, version)
     _check_open(report_import)
     parsed = dict(report_import.parsed)
@@ -187,23 +202,38 @@ def _check_open(report_import: ReportImport) -> None:
 def _create_inspection(actor: User | None, authority_id: int, parsed: dict[str, Any]) -> Inspection:
     dates = parsed["inspection_dates"]
     if not dates["start"] or not dates["end"]:
-        raise RuleError("The report's inspection dates could not be read: add the inspection by hand")
+        raise RuleError(
+            "The report's inspection dates could not be read: add the inspection by hand"
+        )
     judgements = [(j["area"], j["grade"]) for j in parsed["judgements"]]
     published = date.fromisoformat(parsed["published"]) if parsed.get("published") else None
     return planning.create_inspection(
-        actor, judgements, authority_id=authority_id, kind=inspection_kind(parsed),
-        start_date=date.fromisoformat(dates["start"]), end_date=date.fromisoformat(dates["end"]),
-        published_on=published, received_on=None, received_on_reason=None,
-        lead_inspector=parsed["lead_inspector"], plan_owner_id=None,
+        actor,
+        judgements,
+        authority_id=authority_id,
+        kind=inspection_kind(parsed),
+        start_date=date.fromisoformat(dates["start"]),
+        end_date=date.fromisoformat(dates["end"]),
+        published_on=published,
+        received_on=None,
+        received_on_reason=None,
+        lead_inspector=parsed["lead_inspector"],
+        plan_owner_id=None,
     )
 
 
-def _save_recommendations(actor: User | None, inspection: Inspection, items: list[dict[str, Any]]) -> None:
+def _save_recommendations(
+    actor: User | None, inspection: Inspection, items: list[dict[str, Any]]
+) -> None:
     existing = {r.number: r for r in inspection.recommendations}
     for item in items:
         current = existing.get(item["number"])
-        values = {"number": item["number"], "text": item["text"], "senior_lead": None,
-                  "priority": item.get("priority", False)}
+        values = {
+            "number": item["number"],
+            "text": item["text"],
+            "senior_lead": None,
+            "priority": item.get("priority", False),
+        }
         if current is None:
             recommendation = planning.create_recommendation(actor, inspection, **values)
         else:
@@ -213,11 +243,18 @@ def _save_recommendations(actor: User | None, inspection: Inspection, items: lis
 
 
 def _save_paragraphs(inspection: Inspection, paragraphs: list[dict[str, Any]]) -> None:
-    db.session.execute(sa.delete(ReportParagraph).where(ReportParagraph.inspection_id == inspection.id))
+    db.session.execute(
+        sa.delete(ReportParagraph).where(ReportParagraph.inspection_id == inspection.id)
+    )
     for paragraph in paragraphs:
-        db.session.add(ReportParagraph(
-            inspection_id=inspection.id, number=paragraph["number"],
-            heading=(paragraph["heading"] or "")[:300] or None, text=paragraph["text"]))
+        db.session.add(
+            ReportParagraph(
+                inspection_id=inspection.id,
+                number=paragraph["number"],
+                heading=(paragraph["heading"] or "")[:300] or None,
+                text=paragraph["text"],
+            )
+        )
 
 
 def linked_paragraphs(recommendation: Recommendation) -> list[ReportParagraph]:

@@ -19,11 +19,21 @@ def test_submit_return_resubmit_approve(browser, live_server):
     action_url = owner.url
     owner.get_by_role("button", name="Write a progress update").click()
     assert violations(owner) == []
-    owner.get_by_label("What has happened since the last update").fill("Themes report for November sent to the hub.")
+    owner.get_by_label("What has happened since the last update").fill(
+        "Themes report for November sent to the hub."
+    )
     owner.get_by_label("In progress").check()
     owner.get_by_label("Green").check()
-    owner.set_input_files("#file", files=[{"name": "themes-november.txt", "mimeType": "text/plain",
-                                          "buffer": b"Themes: two hotspots referred.\n"}])
+    owner.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "themes-november.txt",
+                "mimeType": "text/plain",
+                "buffer": b"Themes: two hotspots referred.\n",
+            }
+        ],
+    )
     owner.get_by_role("button", name="Submit for approval").click()
     assert "Update submitted for approval" in owner.inner_text("main")
     update_url = owner.url
@@ -42,7 +52,8 @@ def test_submit_return_resubmit_approve(browser, live_server):
     owner.get_by_role("link", name="Edit this update").click()
     assert violations(owner) == []
     owner.get_by_label("What has happened since the last update").fill(
-        "Themes report sent; the two hotspots were referred to the police, who visited both.")
+        "Themes report sent; the two hotspots were referred to the police, who visited both."
+    )
     owner.get_by_role("button", name="Submit for approval").click()
     assert "Update submitted for approval" in owner.inner_text("main")
 

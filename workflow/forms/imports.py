@@ -2,8 +2,15 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, IntegerField
-from wtforms import TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    TextAreaField,
+)
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from workflow.forms.fields import strip_filter
@@ -43,14 +50,16 @@ class ReviewForm(VersionedForm):
         rows = []
         for index, row in enumerate(self.rows, start=1):
             numbers = tuple(int(n) for n in (row.paragraphs.data or "").split(",") if n.isdigit())
-            rows.append(ReviewRow(
-                text=row.text.data or "",
-                position=row.position.data or index,
-                remove=row.remove.data,
-                merge_with_next=row.merge_with_next.data,
-                paragraphs=numbers[:20],
-                priority=row.priority.data == "yes",
-            ))
+            rows.append(
+                ReviewRow(
+                    text=row.text.data or "",
+                    position=row.position.data or index,
+                    remove=row.remove.data,
+                    merge_with_next=row.merge_with_next.data,
+                    paragraphs=numbers[:20],
+                    priority=row.priority.data == "yes",
+                )
+            )
         return rows
 
     def show(self, recommendations: list[dict], blank_rows: int = 2) -> None:
@@ -58,10 +67,13 @@ class ReviewForm(VersionedForm):
         while self.rows.entries:
             self.rows.pop_entry()
         for item in recommendations:
-            self.rows.append_entry({
-                "text": item["text"], "position": item["number"],
-                "paragraphs": ",".join(map(str, item["paragraphs"])),
-                "priority": "yes" if item.get("priority") else "",
-            })
+            self.rows.append_entry(
+                {
+                    "text": item["text"],
+                    "position": item["number"],
+                    "paragraphs": ",".join(map(str, item["paragraphs"])),
+                    "priority": "yes" if item.get("priority") else "",
+                }
+            )
         for extra in range(blank_rows):
             self.rows.append_entry({"position": len(recommendations) + extra + 1})

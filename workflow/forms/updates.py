@@ -6,8 +6,17 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DecimalField, Form, FormField, HiddenField, RadioField, StringField
-from wtforms import FieldList, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -32,7 +41,10 @@ class MeasureValueRow(Form):
     value = DecimalField(
         "New value",
         places=None,
-        validators=[Optional(), NumberRange(-BIG, BIG, "Enter a value between -1 trillion and 1 trillion")],
+        validators=[
+            Optional(),
+            NumberRange(-BIG, BIG, "Enter a value between -1 trillion and 1 trillion"),
+        ],
     )
     as_of = GovDateField("Date of the value", validators=[Optional()])
 
@@ -74,7 +86,9 @@ class UpdateForm(VersionedForm):
         "Title of the file", filters=[strip_filter], validators=[Optional(), Length(max=300)]
     )
     link_url = StringField(
-        "Link to a record or report", filters=[strip_filter], validators=[Optional(), Length(max=2000)]
+        "Link to a record or report",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
     )
     link_title = StringField(
         "Title of the link", filters=[strip_filter], validators=[Length(max=300)]
@@ -155,16 +169,26 @@ class MeasureForm(FlaskForm):
         validators=[DataRequired("Enter the name of the measure"), Length(max=300)],
     )
     unit = StringField(
-        "Unit", filters=[strip_filter], validators=[DataRequired("Enter a unit, for example %"), Length(max=40)]
+        "Unit",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter a unit, for example %"), Length(max=40)],
     )
     baseline_value = DecimalField(
-        "Baseline value", places=None,
-        validators=[InputRequired("Enter the baseline value"), NumberRange(-BIG, BIG, "Enter a smaller value")],
+        "Baseline value",
+        places=None,
+        validators=[
+            InputRequired("Enter the baseline value"),
+            NumberRange(-BIG, BIG, "Enter a smaller value"),
+        ],
     )
     baseline_date = GovDateField("Date of the baseline", validators=[InputRequired()])
     target_value = DecimalField(
-        "Target value", places=None,
-        validators=[InputRequired("Enter the target value"), NumberRange(-BIG, BIG, "Enter a smaller value")],
+        "Target value",
+        places=None,
+        validators=[
+            InputRequired("Enter the target value"),
+            NumberRange(-BIG, BIG, "Enter a smaller value"),
+        ],
     )
     target_date = GovDateField("Date the target should be met", validators=[InputRequired()])
     higher_is_better = RadioField(
@@ -186,7 +210,23 @@ class MeasureForm(FlaskForm):
 
 
 class RagDefinitionsForm(FlaskForm):
-    rag_red = TextAreaField("Red means", filters=[strip_filter], validators=[DataRequired("Enter what red means"), Length(max=1000)])
-    rag_amber = TextAreaField("Amber means", filters=[strip_filter], validators=[DataRequired("Enter what amber means"), Length(max=1000)])
-    rag_green = TextAreaField("Green means", filters=[strip_filter], validators=[DataRequired("Enter what green means"), Length(max=1000)])
-    rag_blue = TextAreaField("Blue means", filters=[strip_filter], validators=[DataRequired("Enter what blue means"), Length(max=1000)])
+    rag_red = TextAreaField(
+        "Red means",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter what red means"), Length(max=1000)],
+    )
+    rag_amber = TextAreaField(
+        "Amber means",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter what amber means"), Length(max=1000)],
+    )
+    rag_green = TextAreaField(
+        "Green means",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter what green means"), Length(max=1000)],
+    )
+    rag_blue = TextAreaField(
+        "Blue means",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter what blue means"), Length(max=1000)],
+    )

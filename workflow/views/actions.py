@@ -4,9 +4,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from workflow import permissions, planning
+from workflow.action_page import action_page
 from workflow.errors import RuleError
 from workflow.extensions import db
-from workflow.action_page import action_page
 from workflow.forms.planning import ActionForm
 from workflow.forms.updates import MeasureForm
 from workflow.scoping import action_or_404, colleagues, recommendation_or_404, service_areas

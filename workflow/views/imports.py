@@ -47,9 +47,13 @@ def review(import_id: int):
         form.show(report_import.parsed["recommendations"])
     if form.validate_on_submit():
         try:
-            reports.revise_import(current_user, report_import, form.posted_version(), form.review_rows())
+            reports.revise_import(
+                current_user, report_import, form.posted_version(), form.review_rows()
+            )
             if request.form.get("intent") == "confirm":
-                inspection = reports.confirm_import(current_user, report_import, report_import.version)
+                inspection = reports.confirm_import(
+                    current_user, report_import, report_import.version
+                )
         except RuleError as error:
             refuse(form, error, report_import)
         else:
@@ -71,7 +75,9 @@ def _review_page(form: ReviewForm, report_import: ReportImport):
         parsed=parsed,
         kind=reports.inspection_kind(parsed),
         existing=reports.matching_inspection(report_import.authority_id, parsed),
-        other_authority=not reports.same_authority(parsed["authority"], current_user.authority.name),
+        other_authority=not reports.same_authority(
+            parsed["authority"], current_user.authority.name
+        ),
     )
 
 

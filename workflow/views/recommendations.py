@@ -122,6 +122,4 @@ def reopen(recommendation_id: int):
             db.session.commit()
             flash(f"Recommendation {recommendation.number} reopened.", "success")
             return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
-    return render_template(
-        "recommendations/reopen.html", form=form, recommendation=recommendation
-    )
+    return render_template("recommendations/reopen.html", form=form, recommendation=recommendation)

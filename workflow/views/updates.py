@@ -51,7 +51,9 @@ def edit(update_id: int):
     if form.validate_on_submit():
         proposal = form.proposal(date.today())
         try:
-            signoff.revise_update(current_user, update, form.posted_version(), proposal, date.today())
+            signoff.revise_update(
+                current_user, update, form.posted_version(), proposal, date.today()
+            )
             _attach_and_maybe_submit(form, update)
         except RuleError as error:
             refuse(form, error, update)
@@ -143,8 +145,13 @@ def send_back(update_id: int):
     form = ReturnForm()
     if not form.validate_on_submit():
         return render_template(
-            "updates/show.html", update=update, action=update.action, return_form=form,
-            can_review=True, can_edit=False, can_withdraw=False,
+            "updates/show.html",
+            update=update,
+            action=update.action,
+            return_form=form,
+            can_review=True,
+            can_edit=False,
+            can_withdraw=False,
         )
     return _transition(
         signoff.return_update, update, "Update returned to its author.", form.comment.data
@@ -164,15 +171,11 @@ def _transition(rule, update: ProgressUpdate, success: str, *args):
     return redirect(url_for("updates.show", update_id=update.id))
 
 
-
-
 @bp.get("/my-actions")
 def mine():
     require(permissions.can_see_own_actions(current_user))
     page = db.paginate(my_actions(current_user), page=page_number(), per_page=25, error_out=False)
-    return render_template(
-        "updates/mine.html", page=page, returned=returned_updates(current_user)
-    )
+    return render_template("updates/mine.html", page=page, returned=returned_updates(current_user))
 
 
 @bp.get("/awaiting-approval")
