@@ -14,11 +14,15 @@ test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Seeds PostgreSQL at 1,000, 10,000 and 100,000 actions, serves the app with gunicorn on
-# loopback, measures the key pages, renders documents and runs the load test (about 15
+# loopback, measures the key pages, renders documents and runs the load test (about 10
 # minutes). Prints one table, writes bench/results.json, fails if a budget is missed.
-bench: setup
+bench: setup $(VENV)/.bench-installed
 	bash .ci/services
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
 
 lint: setup
 	$(VENV)/bin/ruff check .
