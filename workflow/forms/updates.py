@@ -209,24 +209,16 @@ class MeasureForm(FlaskForm):
         }
 
 
+def _rag_definition(colour: str) -> TextAreaField:
+    return TextAreaField(
+        f"{colour.title()} means",
+        filters=[strip_filter],
+        validators=[DataRequired(f"Enter what {colour} means"), Length(max=1000)],
+    )
+
+
 class RagDefinitionsForm(FlaskForm):
-    rag_red = TextAreaField(
-        "Red means",
-        filters=[strip_filter],
-        validators=[DataRequired("Enter what red means"), Length(max=1000)],
-    )
-    rag_amber = TextAreaField(
-        "Amber means",
-        filters=[strip_filter],
-        validators=[DataRequired("Enter what amber means"), Length(max=1000)],
-    )
-    rag_green = TextAreaField(
-        "Green means",
-        filters=[strip_filter],
-        validators=[DataRequired("Enter what green means"), Length(max=1000)],
-    )
-    rag_blue = TextAreaField(
-        "Blue means",
-        filters=[strip_filter],
-        validators=[DataRequired("Enter what blue means"), Length(max=1000)],
-    )
+    rag_red = _rag_definition("red")
+    rag_amber = _rag_definition("amber")
+    rag_green = _rag_definition("green")
+    rag_blue = _rag_definition("blue")
