@@ -166,3 +166,42 @@ def test_every_key_page_is_a_route(app):
         path = path.replace("{recommendation}", "<int:recommendation_id>")
         path = path.replace("{action}", "<int:action_id>")
         assert path in rules, name
+
+
+@contextmanager
+def transaction_ends():
+    """How the transactions of the requests inside the block end: "commit" or "rollback"."""
+    ends: list[str] = []
+
+    def committed(conn):
+        ends.append("commit")
+
+    def rolled_back(conn):
+        ends.append("rollback")
+
+    sa.event.listen(db.engine, "commit", committed)
+    sa.event.listen(db.engine, "rollback", rolled_back)
+    try:
+        yield ends
+    finally:
+        sa.event.remove(db.engine, "commit", committed)
+        sa.event.remove(db.engine, "rollback", rolled_back)
+
+
+def test_a_page_view_ends_with_commit_so_prepared_statements_survive(world, login):
+    # psycopg forgets its prepared statements on ROLLBACK: a GET that changed nothing commits.
+    client, path = login("manager"), f"/actions/{world.action.id}"
+    db.session.commit()  # the test's own transaction ends here, not in the block
+    with transaction_ends() as ends:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert ends == ["commit"]
+
+
+def test_a_refused_form_is_still_rolled_back(world, login):
+    client, path = login("head"), f"/actions/{world.action.id}/edit"
+    db.session.commit()
+    with transaction_ends() as ends:
+        response = client.post(path, data={"description": ""})
+    assert response.status_code == 200 and "There is a problem" in response.get_data(as_text=True)
+    assert ends == ["rollback"]

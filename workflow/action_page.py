@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from workflow.extensions import db
 from workflow.measures import MeasureSeries, approved_series
@@ -50,8 +50,8 @@ def visible_updates(action: Action, viewer: User) -> list[ProgressUpdate]:
             ),
         )
         .options(
-            selectinload(ProgressUpdate.author),
-            selectinload(ProgressUpdate.reviewer),
+            joinedload(ProgressUpdate.author),
+            joinedload(ProgressUpdate.reviewer),
             selectinload(ProgressUpdate.evidence),
         )
         .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())

@@ -1,7 +1,7 @@
 """Dashboard figures: actions by RAG, deadlines, approvals and RAG week by week.
 
-Every figure comes from a fixed number of GROUP BY queries whatever the number of actions,
-over the same filtered set of actions (an authority's, or one inspection's).
+Every figure comes from one query over the same filtered set of actions (an authority's,
+or one inspection's), whatever the number of actions.
 """
 
 import csv
@@ -82,88 +82,19 @@ def filtered_actions(user: User, filters: Filters) -> sa.Select:
     return query
 
 
-def summary(user: User, filters: Filters, today: date) -> Summary:
-    """Totals in one query: a pass over the actions, and a count of waiting updates."""
-    open_ = Action.status != ActionStatus.COMPLETE
-    soon = today + timedelta(days=DUE_SOON_DAYS)
-    overdue = sa.and_(open_, Action.due_date < today)
-    due_soon = sa.and_(open_, Action.due_date >= today, Action.due_date <= soon)
-    completed = Action.status == ActionStatus.COMPLETE
-    waiting = (
-        sa.select(sa.func.count(ProgressUpdate.id))
-        .where(
-            ProgressUpdate.state == UpdateState.SUBMITTED,
-            ProgressUpdate.action_id.in_(_action_ids(user, filters)),
-        )
-        .correlate(None)  # its own actions, not a row of the query around it
-        .scalar_subquery()
-    )
-    query = filtered_actions(user, filters).with_only_columns(
-        sa.func.count(Action.id),
-        _count_where(overdue),
-        _count_where(due_soon),
-        _count_where(completed),
-        waiting,
-    )
-    return Summary(*db.session.execute(query).one())
+@dataclass
+class Figures:
+    """Everything the dashboard counts, over one filtered set of actions."""
+
+    summary: Summary
+    by_recommendation: list[RagRow]
+    weekly: list[RagRow]
 
 
-def _count_where(condition) -> sa.ColumnElement[int]:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
-def _action_ids(user: User, filters: Filters) -> sa.Select:
-    return filtered_actions(user, filters).with_only_columns(Action.id)
-
-
-def rag_by_recommendation(user: User, filters: Filters) -> list[RagRow]:
-    """Each recommendation with actions, and how many of them are at each RAG, in one query.
-
-    Across all inspections only open recommendations are shown: a closed one's bar is all
-    blue, and an authority's closed history grows for ever (one inspection's shows them all).
-    """
-    query = (
-        filtered_actions(user, filters)
-        .with_only_columns(
-            Inspection.start_date,
-            Inspection.id,
-            Recommendation.number,
-            Recommendation.id,
-            Action.rag,
-            sa.func.count(Action.id),
-        )
-        .group_by(
-            Inspection.start_date,
-            Inspection.id,
-            Recommendation.number,
-            Recommendation.id,
-            Action.rag,
-        )
-        .order_by(Inspection.start_date.desc(), Inspection.id, Recommendation.number)
-    )
-    if filters.inspection_id is None:
-        query = query.where(Recommendation.closed_at.is_(None))
-    rows: dict[int, RagRow] = {}
-    one_inspection = filters.inspection_id is not None
-    for started, _, number, recommendation_id, rag, count in db.session.execute(query):
-        if recommendation_id not in rows:
-            label = f"Recommendation {number}"
-            if not one_inspection:
-                label = f"{started:%b %Y} inspection, recommendation {number}"
-            rows[recommendation_id] = RagRow(label, recommendation_id=recommendation_id)
-        rows[recommendation_id].counts[rag] = count
-    return list(rows.values())
-
-
-def weekly_rag(user: User, filters: Filters, today: date) -> list[RagRow]:
-    """RAG counts at the end of each week, in one query however long the history.
-
-    Each action counts from the week it was created. Its RAG at the end of a week is its
-    RAG now with the approvals made since undone: approvals are the only way an action's RAG
-    changes, and each records the RAG before and after. So only the approvals of the weeks
-    shown are read, and years of an authority's history cost nothing here. Weeks end on
-    Sunday; the last is this week so far.
-    """
+def figures(user: User, filters: Filters, today: date) -> Figures:
+    """The dashboard's figures from one query, whatever the number of actions: each filtered
+    action with its recommendation, the approvals that changed its RAG in the weeks charted
+    (see _weekly), and the number of updates waiting for approval."""
     rag_before = AuditEvent.changes[("rag", 0)].as_string().label("rag_before")
     oldest_week = _week_ends(date.min, today)[0]  # the earliest a chart can go back to
     recent_approval = sa.and_(
@@ -173,17 +104,96 @@ def weekly_rag(user: User, filters: Filters, today: date) -> list[RagRow]:
         AuditEvent.at >= _closes(oldest_week),
         rag_before.is_not(None),  # not an approval that left the RAG as it was
     )
+    waiting = (
+        sa.select(sa.func.count(ProgressUpdate.id))
+        .where(
+            ProgressUpdate.state == UpdateState.SUBMITTED,
+            ProgressUpdate.action_id.in_(_action_ids(user, filters)),
+        )
+        .correlate(None)  # counted once, not for each row of the query around it
+        .scalar_subquery()
+        .label("waiting")
+    )
     rows = db.session.execute(
         filtered_actions(user, filters)
         .outerjoin(AuditEvent, recent_approval)
-        .with_only_columns(Action.id, Action.rag, Action.created_at, AuditEvent.at, rag_before)
+        .with_only_columns(
+            Action.id,
+            Action.rag,
+            Action.status,
+            Action.due_date,
+            Action.created_at,
+            Inspection.start_date,
+            Recommendation.inspection_id,
+            Recommendation.number,
+            Recommendation.id.label("recommendation_id"),
+            Recommendation.closed_at,
+            AuditEvent.at,
+            rag_before,
+            waiting,
+        )
     ).all()
-    if not rows:
-        return []
-    actions = {row[0]: row for row in rows}.values()  # one row per approval: each action once
+    actions = list({row.id: row for row in rows}.values())  # a row per approval: each once
     approvals = sorted((row for row in rows if row.at is not None), key=lambda row: row.at)
+    return Figures(
+        summary=_summary(actions, rows[0].waiting if rows else 0, today),
+        by_recommendation=_by_recommendation(actions, filters.inspection_id is not None),
+        weekly=_weekly(actions, approvals[::-1], today),
+    )
+
+
+def _action_ids(user: User, filters: Filters) -> sa.Select:
+    return filtered_actions(user, filters).with_only_columns(Action.id)
+
+
+def _summary(actions: list, waiting: int, today: date) -> Summary:
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    open_ = [action for action in actions if action.status is not ActionStatus.COMPLETE]
+    return Summary(
+        total=len(actions),
+        overdue=sum(action.due_date < today for action in open_),
+        due_soon=sum(today <= action.due_date <= soon for action in open_),
+        completed=len(actions) - len(open_),
+        awaiting_approval=waiting,
+    )
+
+
+def _by_recommendation(actions: list, one_inspection: bool) -> list[RagRow]:
+    """Each recommendation with actions and how many are at each RAG, newest inspection first.
+
+    Across all inspections only open recommendations are shown: a closed one's bar is all
+    blue, and an authority's closed history grows for ever (one inspection's shows them all).
+    """
+    if not one_inspection:
+        actions = [action for action in actions if action.closed_at is None]
+    newest_first = sorted(
+        actions,
+        key=lambda a: (-a.start_date.toordinal(), a.inspection_id, a.number, a.recommendation_id),
+    )
+    rows: dict[int, RagRow] = {}
+    for action in newest_first:
+        row = rows.get(action.recommendation_id)
+        if row is None:
+            label = f"Recommendation {action.number}"
+            if not one_inspection:
+                label = f"{action.start_date:%b %Y} inspection, recommendation {action.number}"
+            row = rows[action.recommendation_id] = RagRow(label, {}, action.recommendation_id)
+        row.counts[action.rag] = row.counts.get(action.rag, 0) + 1
+    return list(rows.values())
+
+
+def _weekly(actions: list, approvals: list, today: date) -> list[RagRow]:
+    """RAG counts at the end of each week, each action counted from the week it was created.
+
+    An action's RAG at the end of a week is its RAG now with the approvals made since undone:
+    approvals are the only way an action's RAG changes, and each records the RAG before and
+    after. So only the approvals of the weeks shown are read, and years of an authority's
+    history cost nothing here. Weeks end on Sunday; the last is this week so far.
+    """
+    if not actions:
+        return []
     week_ends = _week_ends(min(action.created_at for action in actions).date(), today)
-    return _rewind(list(actions), approvals[::-1], week_ends)
+    return _rewind(actions, approvals, week_ends)
 
 
 def _week_ends(first: date, today: date) -> list[date]:
@@ -207,10 +217,10 @@ def _rewind(actions: list, approvals: list, week_ends: list[date]) -> list[RagRo
     for week_end in reversed(week_ends):
         closes = _closes(week_end)
         while undone < len(approvals) and approvals[undone].at >= closes:
-            action_id, *_, before = approvals[undone]
-            counts[current[action_id]] -= 1
-            current[action_id] = Rag(before)
-            counts[current[action_id]] += 1
+            approval = approvals[undone]
+            counts[current[approval.id]] -= 1
+            current[approval.id] = Rag(approval.rag_before)
+            counts[current[approval.id]] += 1
             undone += 1
         while gone < len(newest_first) and newest_first[gone].created_at >= closes:
             counts[current[newest_first[gone].id]] -= 1

@@ -7,6 +7,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import contains_eager, joinedload
 
 from workflow.extensions import db
 from workflow.models import (
@@ -70,7 +71,17 @@ def recommendation_or_404(recommendation_id: int, user: User) -> Recommendation:
 
 
 def action_or_404(action_id: int, user: User) -> Action:
-    return _first_or_404(actions_of(user).where(Action.id == action_id))
+    """The action with its owner, service area and recommendation: every page of it shows them."""
+    query = (
+        actions_of(user)
+        .where(Action.id == action_id)
+        .options(
+            joinedload(Action.owner),
+            joinedload(Action.service_area),
+            contains_eager(Action.recommendation).contains_eager(Recommendation.inspection),
+        )
+    )
+    return _first_or_404(query)
 
 
 def update_or_404(update_id: int, user: User) -> ProgressUpdate:

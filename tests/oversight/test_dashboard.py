@@ -135,7 +135,7 @@ def test_week_by_week_counts_replay_the_audit_trail(world, app, monkeypatch):
     approved_update(manager, head, first, Rag.AMBER)
     approved_update(manager, head, second, Rag.GREEN, ActionStatus.COMPLETE)  # shown blue
     db.session.commit()
-    rows = oversight.weekly_rag(manager, Filters(), date(2030, 1, 25))
+    rows = oversight.figures(manager, Filters(), date(2030, 1, 25)).weekly
     assert [(row.label, row.counts) for row in rows[-3:]] == [
         ("Week ending 13 Jan 2030", {Rag.GREEN: 3}),
         ("Week ending 20 Jan 2030", {Rag.RED: 1, Rag.GREEN: 2}),
@@ -147,7 +147,7 @@ def test_week_by_week_counts_replay_the_audit_trail(world, app, monkeypatch):
 
 def test_history_is_empty_without_actions(world, app):
     filters = Filters(rag=Rag.RED)
-    assert oversight.weekly_rag(world.users["viewer"], filters, date.today()) == []
+    assert oversight.figures(world.users["viewer"], filters, date.today()).weekly == []
 
 
 @pytest.mark.parametrize(

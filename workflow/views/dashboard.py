@@ -41,22 +41,20 @@ def _dashboard(inspection: Inspection | None):
     form = _filter_form()
     filters = form.filters(inspection.id if inspection else None)
     today = date.today()
-    by_recommendation = oversight.rag_by_recommendation(current_user, filters)
-    weekly = oversight.weekly_rag(current_user, filters, today)
-    summary = oversight.summary(current_user, filters, today)
+    figures = oversight.figures(current_user, filters, today)
     query = oversight.action_list(current_user, filters)
     # The summary has counted the filtered actions already: the page need not count again.
     page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False, count=False)
-    page.total = summary.total
+    page.total = figures.summary.total
     return render_template(
         "dashboard/index.html",
         inspection=inspection,
         form=form,
-        summary=summary,
-        by_recommendation=by_recommendation,
-        by_recommendation_chart=rag_charts.stacked_bars(by_recommendation),
-        weekly=weekly,
-        weekly_chart=rag_charts.stacked_bars(weekly),
+        summary=figures.summary,
+        by_recommendation=figures.by_recommendation,
+        by_recommendation_chart=rag_charts.stacked_bars(figures.by_recommendation),
+        weekly=figures.weekly,
+        weekly_chart=rag_charts.stacked_bars(figures.weekly),
         page=page,
         csv_url=_csv_url(inspection, form),
         today=today,
