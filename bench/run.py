@@ -53,11 +53,6 @@ PAGES = [
     ("API list (actions)", "api", "/api/v1/actions?per_page=25"),
     ("API list (updates)", "api", "/api/v1/updates?per_page=25"),
 ]
-# Measured and shown, but not held to the time budgets, and why (bench/README.md).
-KNOWN = {
-    "search, common words": "words in one record in 24 are matched by scanning the "
-    "authority's records (see bench/README.md)",
-}
 # Budgets (issue: "Scale and speed"): ratios within one run, never absolute page times.
 GROWTH_LIMIT = 2.0  # median at the largest size / median at the smallest
 FLOOR_LIMIT = 3.0  # median at 10,000 actions / the floor's median at 10,000
@@ -246,24 +241,20 @@ def _page_times(name: str, sizes: list[dict]) -> list[dict]:
     checks = []
     smallest, largest = sizes[0], sizes[-1]
     middle = next((s for s in sizes if s["actions"] == 10_000), None)
-    known = KNOWN.get(name)
     if largest is not smallest:
         ratio = largest["pages"][name]["median_ms"] / smallest["pages"][name]["median_ms"]
         label = f"{name}: median {largest['actions']:,} / {smallest['actions']:,}"
         measured = f"{ratio:.2f}x (< {GROWTH_LIMIT:g}x)"
-        checks.append(_check(label, measured, ratio < GROWTH_LIMIT, known))
+        checks.append(_check(label, measured, ratio < GROWTH_LIMIT))
     if middle:
         ratio = middle["pages"][name]["median_ms"] / middle["pages"][FLOOR]["median_ms"]
         label = f"{name}: median at 10,000 / floor"
         measured = f"{ratio:.2f}x (< {FLOOR_LIMIT:g}x)"
-        checks.append(_check(label, measured, ratio < FLOOR_LIMIT, known))
+        checks.append(_check(label, measured, ratio < FLOOR_LIMIT))
     return checks
 
 
-def _check(budget: str, measured: str, met: bool, known: str | None = None) -> dict:
-    """A budget's outcome; a known limit is reported with its reason, and not counted."""
-    if known and not met:
-        return {"budget": budget, "measured": f"{measured}: {known}", "met": None}
+def _check(budget: str, measured: str, met: bool) -> dict:
     return {"budget": budget, "measured": measured, "met": met}
 
 
@@ -313,12 +304,10 @@ def main() -> int:
     if load_result:
         print("\n" + load.summary(load_result))
     print("\nBudgets:")
-    verdicts = {True: "met   ", False: "MISSED", None: "known "}
     for check in checks:
-        print(f"  {verdicts[check['met']]} {check['budget']}: {check['measured']}")
-    counted = [check for check in checks if check["met"] is not None]
-    missed = [check for check in counted if not check["met"]]
-    print(f"\n{len(counted) - len(missed)} of {len(counted)} budgets met; results in {RESULTS}")
+        print(f"  {'met   ' if check['met'] else 'MISSED'} {check['budget']}: {check['measured']}")
+    missed = [check for check in checks if not check["met"]]
+    print(f"\n{len(checks) - len(missed)} of {len(checks)} budgets met; results in {RESULTS}")
     return 1 if missed else 0
 
 

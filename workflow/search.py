@@ -1,9 +1,9 @@
 """Search across an authority's actions, progress updates and evidence titles.
 
 PostgreSQL matches with full-text search (``plainto_tsquery``: every word, stemmed) over
-the GIN-indexed documents of models/fulltext.py; SQLite, which has no such thing, matches
-every word of the query as a case-insensitive substring. Both look only at updates people
-may read: approved ones, and the searcher's own.
+each record's stored, GIN-indexed search_vector (models/fulltext.py); SQLite, which has no
+such thing, matches every word of the query as a case-insensitive substring. Both look only
+at updates people may read: approved ones, and the searcher's own.
 """
 
 import re
@@ -21,11 +21,16 @@ from workflow.models import (
     Recommendation,
     UpdateState,
     User,
-    search_document,
 )
 from workflow.models.fulltext import LANGUAGE
 
 MAX_WORDS = 12
+# The text of each kind of record, as its search_vector is made of it (models/fulltext.py).
+SEARCHED_TEXT = {
+    Action: (Action.description, Action.measure_of_success),
+    ProgressUpdate: (ProgressUpdate.narrative,),
+    Evidence: (Evidence.title,),
+}
 
 
 @dataclass
@@ -108,11 +113,11 @@ def _hits(user: User, text: str, words: list[str]) -> sa.CompoundSelect:
             Action.id.label("action_id"),
             sa.null().label("update_id"),
             Action.description.label("text"),
-            rank(Action.description, Action.measure_of_success),
+            rank(Action),
         )
         .join(Action.recommendation)
         .join(Recommendation.inspection)
-        .where(in_authority, sa.or_(match(Action.description), match(Action.measure_of_success)))
+        .where(in_authority, match(Action))
     )
     updates = (
         sa.select(
@@ -120,12 +125,12 @@ def _hits(user: User, text: str, words: list[str]) -> sa.CompoundSelect:
             ProgressUpdate.action_id,
             ProgressUpdate.id,
             ProgressUpdate.narrative,
-            rank(ProgressUpdate.narrative),
+            rank(ProgressUpdate),
         )
         .join(ProgressUpdate.action)
         .join(Action.recommendation)
         .join(Recommendation.inspection)
-        .where(in_authority, readable, match(ProgressUpdate.narrative))
+        .where(in_authority, readable, match(ProgressUpdate))
     )
     evidence = (
         sa.select(
@@ -133,36 +138,39 @@ def _hits(user: User, text: str, words: list[str]) -> sa.CompoundSelect:
             Evidence.action_id,
             Evidence.update_id,
             Evidence.title,
-            rank(Evidence.title),
+            rank(Evidence),
         )
         .join(Evidence.update)
         .join(ProgressUpdate.action)
         .join(Action.recommendation)
         .join(Recommendation.inspection)
-        .where(in_authority, readable, Evidence.superseded_by_id.is_(None), match(Evidence.title))
+        .where(in_authority, readable, Evidence.superseded_by_id.is_(None), match(Evidence))
     )
     return sa.union_all(actions, updates, evidence)
 
 
 def _matcher(text: str, words: list[str]):
-    """(match(column), rank(column)) for this database."""
+    """(match(model), rank(model)) for this database."""
     if db.engine.dialect.name == "postgresql":
         query = sa.func.plainto_tsquery(LANGUAGE, text)
 
-        def match(column):
-            return search_document(column).op("@@")(query)
+        def match(model):
+            return model.search_vector.op("@@")(query)
 
-        def rank(*columns):
-            ranks = [sa.func.ts_rank(search_document(column), query) for column in columns]
-            return (sa.func.greatest(*ranks) if len(ranks) > 1 else ranks[0]).label("rank")
+        def rank(model):
+            return sa.func.ts_rank(model.search_vector, query).label("rank")
 
         return match, rank
     patterns = [f"%{_escape_like(word)}%" for word in words]
 
-    def match(column):
-        return sa.and_(*(column.ilike(pattern, escape="\\") for pattern in patterns))
+    def match(model):
+        # Every word, each in any of the columns the record's search_vector is made of.
+        columns = SEARCHED_TEXT[model]
+        return sa.and_(
+            *(sa.or_(*(c.ilike(pattern, escape="\\") for c in columns)) for pattern in patterns)
+        )
 
-    def rank(*columns):
+    def rank(model):
         return sa.literal(0.0).label("rank")
 
     return match, rank

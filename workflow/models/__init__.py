@@ -5,7 +5,6 @@ from workflow.models.audit import AuditEvent, AuditHead
 from workflow.models.authority import DEFAULT_RAG_DEFINITIONS, Authority, ServiceArea
 from workflow.models.base import Base, utcnow
 from workflow.models.evidence import Evidence, EvidenceKind
-from workflow.models.fulltext import search_document
 from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
 from workflow.models.measure import Measure, MeasureValue
 from workflow.models.plan import PlanVersion, PrivacyClearance
@@ -44,6 +43,5 @@ __all__ = [
     "SignInAttempt",
     "UpdateState",
     "User",
-    "search_document",
     "utcnow",
 ]

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.authority import ServiceArea
 from workflow.models.base import Base, LabelledEnum, enum_column, utcnow
+from workflow.models.fulltext import search_index, search_vector
 from workflow.models.inspection import Recommendation
 from workflow.models.user import User
 
@@ -31,6 +32,7 @@ class Action(Base):
         sa.CheckConstraint("due_date >= start_date", name="due_after_start"),
         # Blue means delivered, and only delivered actions are blue.
         sa.CheckConstraint("(status = 'complete') = (rag = 'blue')", name="blue_iff_complete"),
+        search_index("action"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +51,7 @@ class Action(Base):
     rag: Mapped[Rag] = mapped_column(enum_column(Rag), default=Rag.GREEN, index=True)
     impact_evidenced: Mapped[bool] = mapped_column(default=False)
     measure_of_success: Mapped[str] = mapped_column(sa.Text)
+    search_vector: Mapped[str | None] = search_vector("description", "measure_of_success")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

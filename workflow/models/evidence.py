@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.action import Action
 from workflow.models.base import Base, LabelledEnum, enum_column, utcnow
+from workflow.models.fulltext import search_index, search_vector
 from workflow.models.update import ProgressUpdate
 from workflow.models.user import User
 
@@ -24,6 +25,7 @@ class Evidence(Base):
             " OR (kind = 'link' AND url IS NOT NULL AND sha256 IS NULL)",
             name="file_or_link",
         ),
+        search_index("evidence"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +33,7 @@ class Evidence(Base):
     update_id: Mapped[int] = mapped_column(sa.ForeignKey("progress_update.id"), index=True)
     kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind))
     title: Mapped[str] = mapped_column(sa.String(300))
+    search_vector: Mapped[str | None] = search_vector("title")
     sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     original_name: Mapped[str | None] = mapped_column(sa.String(255))
     content_type: Mapped[str | None] = mapped_column(sa.String(100))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.action import Action, ActionStatus, Rag
 from workflow.models.base import Base, LabelledEnum, enum_column, utcnow
+from workflow.models.fulltext import search_index, search_vector
 from workflow.models.user import User
 
 
@@ -40,6 +41,7 @@ class ProgressUpdate(Base):
         # An action's updates, and a person's, are nearly always wanted in one state.
         sa.Index("ix_progress_update_action_id_state", "action_id", "state"),
         sa.Index("ix_progress_update_author_id_state", "author_id", "state"),
+        search_index("progress_update"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +49,7 @@ class ProgressUpdate(Base):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     state: Mapped[UpdateState] = mapped_column(enum_column(UpdateState), default=UpdateState.DRAFT)
     narrative: Mapped[str] = mapped_column(sa.Text)
+    search_vector: Mapped[str | None] = search_vector("narrative")
     proposed_status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus))
     proposed_rag: Mapped[Rag] = mapped_column(enum_column(Rag))
     rag_reason: Mapped[str | None] = mapped_column(sa.Text)
