@@ -348,6 +348,7 @@ class Seeder:
             "action",
             id=aid,
             recommendation_id=rec.id,
+            authority_id=authority.id,
             reference=reference,
             description=f"Action {reference}: review and strengthen {topic}, with a named lead "
             f"in {AREAS[area].lower()} and a monthly audit of a sample of cases.",
@@ -423,6 +424,7 @@ class Seeder:
         uid = self.add(
             "progress_update",
             action_id=work.action_id,
+            authority_id=work.authority.id,
             author_id=work.owner.id,
             state=state,
             narrative=narrative,
@@ -504,6 +506,7 @@ class Seeder:
             self.add(
                 "evidence",
                 action_id=work.action_id,
+                authority_id=work.authority.id,
                 update_id=uid,
                 kind="link",
                 title=f"Audit of {work.topic}, round {n}",

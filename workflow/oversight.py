@@ -67,8 +67,15 @@ class RagRow:
 
 
 def filtered_actions(user: User, filters: Filters) -> sa.Select:
-    """The user's authority's actions, narrowed by the filters (joined to their inspection)."""
+    """The user's authority's actions, narrowed by the filters (joined to their inspection).
+
+    Across all inspections, only the live plans: actions of open recommendations. Closed
+    ones are history, on their own inspection's dashboard; an authority's history grows for
+    ever, and the page would grow with it.
+    """
     query = actions_of(user)
+    if filters.inspection_id is None:
+        query = query.where(Recommendation.closed_at.is_(None))
     conditions = {
         Recommendation.inspection_id: filters.inspection_id,
         Action.service_area_id: filters.service_area_id,
@@ -127,7 +134,6 @@ def figures(user: User, filters: Filters, today: date) -> Figures:
             Recommendation.inspection_id,
             Recommendation.number,
             Recommendation.id.label("recommendation_id"),
-            Recommendation.closed_at,
             AuditEvent.at,
             rag_before,
             waiting,
@@ -159,13 +165,7 @@ def _summary(actions: list, waiting: int, today: date) -> Summary:
 
 
 def _by_recommendation(actions: list, one_inspection: bool) -> list[RagRow]:
-    """Each recommendation with actions and how many are at each RAG, newest inspection first.
-
-    Across all inspections only open recommendations are shown: a closed one's bar is all
-    blue, and an authority's closed history grows for ever (one inspection's shows them all).
-    """
-    if not one_inspection:
-        actions = [action for action in actions if action.closed_at is None]
+    """Each recommendation with actions and how many are at each RAG, newest inspection first."""
     newest_first = sorted(
         actions,
         key=lambda a: (-a.start_date.toordinal(), a.inspection_id, a.number, a.recommendation_id),

@@ -16,9 +16,7 @@ from workflow.extensions import db
 from workflow.models import (
     Action,
     Evidence,
-    Inspection,
     ProgressUpdate,
-    Recommendation,
     UpdateState,
     User,
 )
@@ -102,36 +100,26 @@ def search(user: User, text: str, page: int = 1, per_page: int = 20) -> Results:
 
 
 def _hits(user: User, text: str, words: list[str]) -> sa.CompoundSelect:
+    """Each kind of record is matched in its own table, by its own authority and words (one
+    index on PostgreSQL); only the updates and evidence readable by the user are kept."""
     readable = sa.or_(
         ProgressUpdate.state == UpdateState.APPROVED, ProgressUpdate.author_id == user.id
     )
-    in_authority = Inspection.authority_id == user.authority_id
     match, rank = _matcher(text, words)
-    actions = (
-        sa.select(
-            sa.literal("action").label("kind"),
-            Action.id.label("action_id"),
-            sa.null().label("update_id"),
-            Action.description.label("text"),
-            rank(Action),
-        )
-        .join(Action.recommendation)
-        .join(Recommendation.inspection)
-        .where(in_authority, match(Action))
-    )
-    updates = (
-        sa.select(
-            sa.literal("update"),
-            ProgressUpdate.action_id,
-            ProgressUpdate.id,
-            ProgressUpdate.narrative,
-            rank(ProgressUpdate),
-        )
-        .join(ProgressUpdate.action)
-        .join(Action.recommendation)
-        .join(Recommendation.inspection)
-        .where(in_authority, readable, match(ProgressUpdate))
-    )
+    actions = sa.select(
+        sa.literal("action").label("kind"),
+        Action.id.label("action_id"),
+        sa.null().label("update_id"),
+        Action.description.label("text"),
+        rank(Action),
+    ).where(Action.authority_id == user.authority_id, match(Action))
+    updates = sa.select(
+        sa.literal("update"),
+        ProgressUpdate.action_id,
+        ProgressUpdate.id,
+        ProgressUpdate.narrative,
+        rank(ProgressUpdate),
+    ).where(ProgressUpdate.authority_id == user.authority_id, readable, match(ProgressUpdate))
     evidence = (
         sa.select(
             sa.literal("evidence"),
@@ -141,10 +129,12 @@ def _hits(user: User, text: str, words: list[str]) -> sa.CompoundSelect:
             rank(Evidence),
         )
         .join(Evidence.update)
-        .join(ProgressUpdate.action)
-        .join(Action.recommendation)
-        .join(Recommendation.inspection)
-        .where(in_authority, readable, Evidence.superseded_by_id.is_(None), match(Evidence))
+        .where(
+            Evidence.authority_id == user.authority_id,
+            readable,
+            Evidence.superseded_by_id.is_(None),
+            match(Evidence),
+        )
     )
     return sa.union_all(actions, updates, evidence)
 

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import text_of
 from tests.factories import make_action
 from tests.oversight.conftest import approved_update, submitted_update
-from workflow import oversight
+from workflow import oversight, planning
 from workflow.extensions import db
 from workflow.models import ActionStatus, Rag
 from workflow.oversight import Filters
@@ -167,3 +167,20 @@ def test_query_count_does_not_grow_with_the_data(path, world, login, count_queri
         assert client.get(url + "?page=1").status_code == 200
     assert len(many) == len(few), "\n".join(many)
     assert len(few) <= 14
+
+
+def test_all_inspections_shows_live_plans_and_an_inspection_its_closed_recommendations(
+    world, login
+):
+    closed = planning.create_recommendation(
+        world.users["admin"], world.inspection, number=2, text="Audit plans.", senior_lead=None
+    )
+    make_action(world.users["admin"], closed, world.users["manager"], world.area)
+    closed.closed_at, closed.closed_by = datetime(2030, 1, 1), world.users["director"]
+    db.session.commit()
+    client = login("viewer")
+    everywhere = text_of(client.get("/dashboard"))
+    assert "Actions 1 that match" in everywhere
+    assert "recommendation 2" not in everywhere
+    one = text_of(client.get(f"/inspections/{world.inspection.id}/dashboard"))
+    assert "Actions 2 that match" in one and "Recommendation 2" in one

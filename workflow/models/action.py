@@ -7,8 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.authority import ServiceArea
 from workflow.models.base import Base, LabelledEnum, enum_column, utcnow
-from workflow.models.fulltext import search_index, search_vector
-from workflow.models.inspection import Recommendation
+from workflow.models.fulltext import authority_of, search_index, search_vector
+from workflow.models.inspection import Inspection, Recommendation
 from workflow.models.user import User
 
 
@@ -37,6 +37,12 @@ class Action(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendation.id"), index=True)
+    authority_id: Mapped[int] = authority_of(
+        "recommendation_id",
+        sa.select(Inspection.authority_id)
+        .join(Recommendation.inspection)
+        .where(Recommendation.id == sa.bindparam("parent_id")),
+    )
     reference: Mapped[str] = mapped_column(sa.String(20))
     description: Mapped[str] = mapped_column(sa.Text)
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)

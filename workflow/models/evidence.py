@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.action import Action
 from workflow.models.base import Base, LabelledEnum, enum_column, utcnow
-from workflow.models.fulltext import search_index, search_vector
+from workflow.models.fulltext import authority_of, search_index, search_vector
 from workflow.models.update import ProgressUpdate
 from workflow.models.user import User
 
@@ -30,6 +30,9 @@ class Evidence(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(sa.ForeignKey("action.id"), index=True)
+    authority_id: Mapped[int] = authority_of(
+        "action_id", sa.select(Action.authority_id).where(Action.id == sa.bindparam("parent_id"))
+    )
     update_id: Mapped[int] = mapped_column(sa.ForeignKey("progress_update.id"), index=True)
     kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind))
     title: Mapped[str] = mapped_column(sa.String(300))

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.action import Action, ActionStatus, Rag
 from workflow.models.base import Base, LabelledEnum, enum_column, utcnow
-from workflow.models.fulltext import search_index, search_vector
+from workflow.models.fulltext import authority_of, search_index, search_vector
 from workflow.models.user import User
 
 
@@ -46,6 +46,9 @@ class ProgressUpdate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(sa.ForeignKey("action.id"))
+    authority_id: Mapped[int] = authority_of(
+        "action_id", sa.select(Action.authority_id).where(Action.id == sa.bindparam("parent_id"))
+    )
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     state: Mapped[UpdateState] = mapped_column(enum_column(UpdateState), default=UpdateState.DRAFT)
     narrative: Mapped[str] = mapped_column(sa.Text)
