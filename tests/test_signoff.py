@@ -382,3 +382,22 @@ def test_a_named_delegate_may_write_updates_but_not_others(world, login):
     response = login("other_manager").post(f"/actions/{action.id}/updates/new", data=update_form())
     assert response.status_code == 302
     assert login("viewer").get(f"/actions/{action.id}/updates/new").status_code == 403
+
+
+def test_an_actions_history_comes_a_page_at_a_time(world, login):
+    manager, head, action = world.users["manager"], world.users["head"], world.action
+    for n in range(8):  # three events each: drafted, submitted, approved
+        update = signoff.draft_update(manager, action, proposal(f"Round {n}."), None, date.today())
+        signoff.submit_update(manager, update, update.version)
+        signoff.approve_update(head, update, update.version)
+    db.session.commit()
+    events = db.session.scalar(
+        sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action_id == action.id)
+    )
+    assert events > 20
+    client = login("viewer")
+    first = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert first.count('class="app-timeline__item"') == 20
+    assert 'aria-label="Pages of history"' in first
+    rest = client.get(f"/actions/{action.id}?page=2").get_data(as_text=True)
+    assert rest.count('class="app-timeline__item"') == events - 20

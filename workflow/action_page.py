@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, selectinload
 
 from workflow.extensions import db
@@ -24,16 +25,19 @@ class ActionPage:
     updates: list[ProgressUpdate]
     evidence: list[Evidence]
     measures: list[MeasureSeries]
-    timeline: list[AuditEvent]
+    timeline: Pagination  # of AuditEvent, newest first
     findings: list[ReportParagraph]
 
 
-def action_page(action: Action, viewer: User) -> ActionPage:
+HISTORY_PER_PAGE = 20
+
+
+def action_page(action: Action, viewer: User, history_page: int = 1) -> ActionPage:
     return ActionPage(
         updates=visible_updates(action, viewer),
         evidence=approved_evidence(action),
         measures=approved_series(action.id),
-        timeline=timeline(action),
+        timeline=timeline(action, history_page),
         findings=linked_paragraphs(action.recommendation),
     )
 
@@ -70,10 +74,11 @@ def approved_evidence(action: Action) -> list[Evidence]:
     return list(db.session.scalars(query))
 
 
-def timeline(action: Action) -> list[AuditEvent]:
+def timeline(action: Action, page: int) -> Pagination:
+    """A page of the action's history: every update adds to it, for as long as the plan runs."""
     query = (
         sa.select(AuditEvent)
         .where(AuditEvent.action_id == action.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
-    return list(db.session.scalars(query))
+    return db.paginate(query, page=page, per_page=HISTORY_PER_PAGE, error_out=False)

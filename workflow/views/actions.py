@@ -10,7 +10,7 @@ from workflow.extensions import db
 from workflow.forms.planning import ActionForm
 from workflow.forms.updates import MeasureForm
 from workflow.scoping import action_or_404, colleagues, recommendation_or_404, service_areas
-from workflow.views import refuse, require
+from workflow.views import page_number, refuse, require
 
 bp = Blueprint("actions", __name__)
 
@@ -21,7 +21,7 @@ def show(action_id: int):
     return render_template(
         "actions/show.html",
         action=action,
-        page=action_page(action, current_user),
+        page=action_page(action, current_user, page_number()),
         can_edit=permissions.can_edit_action(current_user, action),
         can_write_update=permissions.can_write_update(current_user, action),
     )
