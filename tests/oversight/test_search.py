@@ -1,13 +1,22 @@
 """Search: the same cases give the same results on SQLite (LIKE) and PostgreSQL (full text)."""
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import text_of
 from tests.factories import make_action
 from tests.oversight.conftest import approved_update, submitted_update
 from workflow import search
 from workflow.extensions import db
-from workflow.models import ActionStatus, Rag
+from workflow.models import (
+    Action,
+    ActionStatus,
+    Evidence,
+    Inspection,
+    ProgressUpdate,
+    Rag,
+    Recommendation,
+)
 from workflow.signoff import add_link_evidence
 
 
@@ -125,3 +134,23 @@ def test_edited_text_is_found_by_its_new_words(corpus, world):
     viewer = world.users["viewer"]
     assert found(viewer, "fostering sufficiency") == {("action", action.id)}
     assert found(viewer, "education plans") == set()
+
+
+def test_every_searched_record_carries_its_parents_authority(corpus, world):
+    # Search finds records by the authority they carry: it must be their action's, always.
+    inspection_of_action = (
+        sa.select(Inspection.authority_id)
+        .join(Recommendation.inspection)
+        .where(Recommendation.id == Action.recommendation_id)
+        .scalar_subquery()
+    )
+    actions = db.session.execute(sa.select(Action.authority_id, inspection_of_action)).all()
+    assert {own for own, _ in actions} == {world.authority.id, world.other_authority.id}
+    assert all(own == parent for own, parent in actions)
+    for model in (ProgressUpdate, Evidence):
+        rows = db.session.execute(
+            sa.select(model.authority_id, Action.authority_id).join(
+                Action, Action.id == model.action_id
+            )
+        ).all()
+        assert rows and all(own == parent for own, parent in rows)
