@@ -15,8 +15,6 @@ from workflow.documents.report_files import render_report_docx, render_report_pd
 from workflow.extensions import db
 from workflow.models import ActionStatus, AuditEvent, ProgressUpdate, Rag
 
-TODAY = date.today()
-
 
 def backdate(update: ProgressUpdate, when: datetime) -> None:
     """Move an approval (and its audit event) into the past, as if approved back then."""
@@ -33,6 +31,7 @@ def backdate(update: ProgressUpdate, when: datetime) -> None:
 
 
 def test_the_report_lists_exactly_what_was_approved_in_the_period(world, progress):
+    today = date.today()  # when the test runs, not when it was collected: a run may pass midnight
     admin = world.users["admin"]
     measure = planning.add_measure(
         admin,
@@ -47,20 +46,20 @@ def test_the_report_lists_exactly_what_was_approved_in_the_period(world, progres
     )
     db.session.commit()
     old = progress(world.action, "Old news.", rag=Rag.AMBER)
-    backdate(old, datetime.combine(TODAY - timedelta(days=60), datetime.min.time()))
+    backdate(old, datetime.combine(today - timedelta(days=60), datetime.min.time()))
     progress(
         world.action,
         "Recruitment slipped.",
         rag=Rag.RED,
         due_date=date(2031, 3, 31),
         due_date_reason="Recruitment delayed",
-        measure_values={measure.id: (Decimal("75"), TODAY)},
+        measure_values={measure.id: (Decimal("75"), today)},
     )
     progress(world.action, "Done.", status=ActionStatus.COMPLETE, evidence=("Audit report",))
     progress(world.action, "Not yet approved.", approve=False, rag=Rag.AMBER)
 
-    since, until = default_period(TODAY)
-    report = build_report(world.inspection, since, until, TODAY)
+    since, until = default_period(today)
+    report = build_report(world.inspection, since, until, today)
     (recommendation,) = report.recommendations
     assert [c.reference for c in recommendation.completed] == ["1.1"]
     assert [(c.old, c.new) for c in recommendation.rag_changes] == [
@@ -80,7 +79,7 @@ def test_the_report_lists_exactly_what_was_approved_in_the_period(world, progres
         "moved back; 1 measure of success moved."
     )
     # The 60-day-old approval is outside the period: its Green to Amber change is not listed.
-    earlier = build_report(world.inspection, TODAY - timedelta(days=90), since, TODAY)
+    earlier = build_report(world.inspection, today - timedelta(days=90), since, today)
     assert [(c.old, c.new) for c in earlier.recommendations[0].rag_changes] == [
         (Rag.GREEN, Rag.AMBER)
     ]
@@ -101,24 +100,26 @@ def test_the_report_lists_exactly_what_was_approved_in_the_period(world, progres
 
 
 def test_a_quiet_period_says_so(world):
-    report = build_report(world.inspection, date(2020, 1, 1), date(2020, 1, 31), TODAY)
+    today = date.today()
+    report = build_report(world.inspection, date(2020, 1, 1), date(2020, 1, 31), today)
     assert report.recommendations[0].quiet
     assert "0 actions were completed" in report.summary
 
 
 def test_report_page_and_downloads(world, login, progress):
+    today = date.today()
     progress(world.action, "Done.", status=ActionStatus.COMPLETE, evidence=("Audit report",))
     client = login("viewer")
     page = text_of(client.get(f"/inspections/{world.inspection.id}/report"))
     assert "Actions completed 1.1 Track children missing from education weekly." in page
-    since = default_period(TODAY)[0].isoformat()
-    url = f"/inspections/{world.inspection.id}/report/export.docx?since={since}&until={TODAY}"
+    since = default_period(today)[0].isoformat()
+    url = f"/inspections/{world.inspection.id}/report/export.docx?since={since}&until={today}"
     document = Document(io.BytesIO(client.get(url).get_data()))
     assert any("Track children missing" in p.text for p in document.paragraphs)
     bad = f"/inspections/{world.inspection.id}/report?since-day=31&since-month=2&since-year=2024"
     response = client.get(bad + "&until-day=1&until-month=3&until-year=2024")
     assert response.status_code == 200 and "Error:" in text_of(response)
     backwards = (
-        f"/inspections/{world.inspection.id}/report/export.pdf?since={TODAY}&until=2020-01-01"
+        f"/inspections/{world.inspection.id}/report/export.pdf?since={today}&until=2020-01-01"
     )
     assert client.get(backwards).status_code == 400
