@@ -19,10 +19,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("WORKFLOW_CONFIG", "testing")
 
 from workflow import create_app  # noqa: E402
-from workflow.documents.builder import build_plan  # noqa: E402
-from workflow.documents.docx import render_docx  # noqa: E402
-from workflow.documents.pdf import render_pdf  # noqa: E402
-from workflow.documents.xlsx import render_xlsx  # noqa: E402
 from workflow.extensions import db  # noqa: E402
 from workflow.models import (  # noqa: E402
     Action,
@@ -41,6 +37,10 @@ from workflow.models import (  # noqa: E402
     User,
     utcnow,
 )
+from workflow.plans.builder import build_plan  # noqa: E402
+from workflow.plans.render.docx import render_docx  # noqa: E402
+from workflow.plans.render.pdf import render_pdf  # noqa: E402
+from workflow.plans.render.xlsx import render_xlsx  # noqa: E402
 
 TARGETS = {"docx": 2.0, "pdf": 5.0}
 NARRATIVE = (

@@ -1,7 +1,7 @@
 """Extraction accuracy of the report importer, field by field.
 
-Runs the importer over every fixture of tests/importer (expected results in
-tests/importer/importer_cases.py) and, when ../shared is present, over the real Ofsted PDFs
+Runs the importer over every fixture of tests/imports/parse (expected results in
+tests/imports/parse/importer_cases.py) and, when ../shared is present, over the real Ofsted PDFs
 (checked against index.csv where it has a value, the recommendation counts a careful reading
 gives, and exact recommendation texts where they were read off by hand), each PDF also
 pasted as plain text as two different PDF libraries extract it. Prints one row per document
@@ -21,11 +21,13 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "importer")]
+sys.path.insert(0, str(ROOT))
 
 import pdfplumber  # noqa: E402
-from importer_cases import CASES  # noqa: E402
-from importer_real import (  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
+from tests.imports.parse.importer_cases import CASES  # noqa: E402
+from tests.imports.parse.importer_real import (  # noqa: E402
     REAL_RECOMMENDATION_COUNTS,
     REAL_RECOMMENDATIONS,
     REAL_SIF_FRONT_MATTER,
@@ -38,9 +40,7 @@ from importer_real import (  # noqa: E402
     name_key,
     seed_bullets,
 )
-from pypdf import PdfReader  # noqa: E402
-
-from workflow.importer import (  # noqa: E402
+from workflow.imports.parse import (  # noqa: E402
     ParsedReport,
     ReportParseError,
     authority_key,

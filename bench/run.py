@@ -189,11 +189,11 @@ def documents() -> dict:
     from bench.documents import seed as seed_plan
     from bench.documents import timed
     from workflow import create_app
-    from workflow.documents.builder import build_plan
-    from workflow.documents.docx import render_docx
-    from workflow.documents.pdf import render_pdf
-    from workflow.documents.xlsx import render_xlsx
     from workflow.extensions import db
+    from workflow.plans.builder import build_plan
+    from workflow.plans.render.docx import render_docx
+    from workflow.plans.render.pdf import render_pdf
+    from workflow.plans.render.xlsx import render_xlsx
 
     results = {}
     with tempfile.TemporaryDirectory() as folder:

@@ -29,10 +29,10 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workflow.audit import GENESIS, event_hash  # noqa: E402
+from workflow.accounts.passwords import hash_password  # noqa: E402
+from workflow.api.tokens import hash_token  # noqa: E402
+from workflow.core.audit import GENESIS, event_hash  # noqa: E402
 from workflow.models import DEFAULT_RAG_DEFINITIONS  # noqa: E402
-from workflow.passwords import hash_password  # noqa: E402
-from workflow.tokens import hash_token  # noqa: E402
 
 AUTHORITIES = 150
 AREAS = ["Children in care", "Early help", "Front door and MASH", "Care leavers"]

@@ -19,7 +19,8 @@ os.environ["WORKFLOW_CONFIG"] = "testing"
 from argon2 import PasswordHasher  # noqa: E402
 
 from tests.factories import build_world  # noqa: E402
-from workflow import create_app, passwords  # noqa: E402
+from workflow import create_app  # noqa: E402
+from workflow.accounts import passwords
 from workflow.extensions import db  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

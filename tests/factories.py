@@ -7,9 +7,10 @@ from pathlib import Path
 
 from flask import current_app
 
-from workflow import accounts, planning, reports, signoff
-from workflow.evidence import store_upload
+from workflow.accounts import rules as accounts
+from workflow.core.storage import store_upload
 from workflow.extensions import db
+from workflow.imports import rules as reports
 from workflow.models import (
     Action,
     ActionStatus,
@@ -25,6 +26,8 @@ from workflow.models import (
     ServiceArea,
     User,
 )
+from workflow.planning import rules as planning
+from workflow.signoff import rules as signoff
 
 PASSWORD = "correct-horse-battery"
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -14,9 +14,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_action, make_user, proposal
-from workflow import accounts, planning, signoff, tokens
+from workflow.accounts import rules as accounts
+from workflow.api import tokens
 from workflow.extensions import db
 from workflow.models import Rag, Role, utcnow
+from workflow.planning import rules as planning
+from workflow.signoff import rules as signoff
 
 # (page, who reads it, address): {braces} name the world's records.
 KEY_PAGES = [

@@ -71,15 +71,32 @@ class RecordIdConverter(IntegerConverter):
 
 
 def register_blueprints(app: Flask) -> None:
-    from workflow.views import all_blueprints
+    from workflow.accounts.views import auth, profile, settings, users
+    from workflow.api import views as api
+    from workflow.imports import views as imports
+    from workflow.oversight.views import calendar, dashboard, home, search
+    from workflow.planning.views import actions, inspections, recommendations
+    from workflow.plans import views as plans
+    from workflow.signoff.views import evidence, updates
+    from workflow.web import pages
 
     app.url_map.converters["int"] = RecordIdConverter
-    for blueprint in all_blueprints():
-        app.register_blueprint(blueprint)
+    feature_blueprints = (
+        [auth.bp, users.bp, settings.bp, profile.bp, pages.bp],
+        [imports.bp],
+        [inspections.bp, recommendations.bp, actions.bp],
+        [updates.bp, evidence.bp],
+        [plans.bp],
+        [home.bp, dashboard.bp, search.bp, calendar.bp],
+        [api.bp],
+    )
+    for blueprints in feature_blueprints:
+        for blueprint in blueprints:
+            app.register_blueprint(blueprint)
 
 
 def register_hooks(app: Flask) -> None:
-    from workflow.views import hooks
+    from workflow.web import hooks
 
     hooks.register(app)
 

@@ -8,14 +8,15 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup, with_appcontext
 
-from workflow import accounts, audit
-from workflow.cli_oversight import send_reminders_command
-from workflow.cli_plans import plan_group
-from workflow.cli_reports import import_report_command
+from workflow.accounts import rules as accounts
+from workflow.core import audit
+from workflow.core.errors import RuleError
 from workflow.demo import DEMO_PASSWORD, load_demo
-from workflow.errors import RuleError
 from workflow.extensions import db
+from workflow.imports.cli import import_report_command
 from workflow.models import Authority, Role, ServiceArea
+from workflow.oversight.cli import send_reminders_command
+from workflow.plans.cli import plan_group
 
 
 @click.command("demo")

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 from workflow.extensions import db
 from workflow.models import Action, ActionStatus, ProgressUpdate, Rag, User
-from workflow.signoff import (
+from workflow.signoff.rules import (
     Proposal,
     add_link_evidence,
     approve_update,

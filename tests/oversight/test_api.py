@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import make_action
 from tests.oversight.conftest import approved_update
-from workflow import tokens
+from workflow.api import tokens
 from workflow.extensions import db
 from workflow.models import Measure, MeasureValue, utcnow
 

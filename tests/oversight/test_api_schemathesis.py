@@ -15,7 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.oversight.conftest import approved_update
-from workflow import tokens
+from workflow.api import tokens
 from workflow.extensions import db
 from workflow.models import Measure, MeasureValue, utcnow
 

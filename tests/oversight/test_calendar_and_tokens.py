@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from tests.conftest import text_of
 from tests.factories import make_action
 from tests.oversight.conftest import approved_update
+from workflow.api.tokens import hash_token
 from workflow.extensions import db
 from workflow.models import ActionStatus, ApiToken, AuditEvent, Rag, User
-from workflow.tokens import hash_token
 
 
 def feed_address(client) -> str:

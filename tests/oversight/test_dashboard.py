@@ -10,10 +10,11 @@ import pytest
 from tests.conftest import text_of
 from tests.factories import make_action
 from tests.oversight.conftest import approved_update, submitted_update
-from workflow import oversight, planning
 from workflow.extensions import db
 from workflow.models import ActionStatus, Rag
-from workflow.oversight import Filters
+from workflow.oversight import dashboard as oversight
+from workflow.oversight.dashboard import Filters
+from workflow.planning import rules as planning
 
 
 def add_actions(world, n: int, **overrides):
@@ -127,7 +128,7 @@ def test_csv_cells_cannot_run_as_formulas(world, login):
 def test_week_by_week_counts_replay_the_audit_trail(world, app, monkeypatch):
     manager, head = world.users["manager"], world.users["head"]
     clock = {"now": datetime(2030, 1, 7, 9)}  # a Monday
-    monkeypatch.setattr("workflow.audit.utcnow", lambda: clock["now"])
+    monkeypatch.setattr("workflow.core.audit.utcnow", lambda: clock["now"])
     first, second = add_actions(world, 2)
     clock["now"] = datetime(2030, 1, 15, 9)  # the next week
     approved_update(manager, head, first, Rag.RED)

@@ -7,7 +7,7 @@ from tests.factories import make_action
 from tests.oversight.conftest import approved_update
 from workflow.extensions import db
 from workflow.models import ActionStatus, Rag
-from workflow.signoff import approve_update, return_update
+from workflow.signoff.rules import approve_update, return_update
 
 
 def test_service_manager_sees_their_actions_by_due_date_and_returned_updates(world, login):

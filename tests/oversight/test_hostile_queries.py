@@ -3,7 +3,7 @@
 import pytest
 
 from tests.test_hostile_input import HOSTILE
-from workflow import tokens
+from workflow.api import tokens
 from workflow.extensions import db
 from workflow.models import utcnow
 

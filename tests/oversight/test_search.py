@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from tests.conftest import text_of
 from tests.factories import make_action
 from tests.oversight.conftest import approved_update, submitted_update
-from workflow import search
 from workflow.extensions import db
 from workflow.models import (
     Action,
@@ -17,7 +16,8 @@ from workflow.models import (
     Rag,
     Recommendation,
 )
-from workflow.signoff import add_link_evidence
+from workflow.oversight import search
+from workflow.signoff.rules import add_link_evidence
 
 
 @pytest.fixture

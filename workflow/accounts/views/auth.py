@@ -1,0 +1,73 @@
+"""Signing in and out, and changing one's own password."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from workflow.accounts import rules as accounts
+from workflow.accounts.forms import ChangePasswordForm, SignInForm
+from workflow.core.errors import RuleError
+from workflow.extensions import db
+from workflow.web.forms import show_rule_error
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow a next address on this site, never an absolute or scheme-relative one."""
+    if not target:
+        return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    return target
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.sign_in(form.email.data, form.password.data, request.remote_addr or "")
+        except RuleError as error:
+            db.session.commit()  # keep the failed attempt: it counts towards throttling
+            show_rule_error(form, error)
+            status = 429 if "Too many" in error.message else 200
+            return render_template("auth/sign_in.html", form=form), status
+        db.session.commit()
+        session.clear()
+        login_user(user)
+        return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    accounts.end_sessions(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except RuleError as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)  # this session carries on; every other one has ended
+            flash("Your password has been changed. Other sessions have been signed out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)

@@ -1,0 +1,29 @@
+"""An authority's own settings: what its RAG ratings mean."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from workflow.accounts import rules as accounts
+from workflow.core import permissions
+from workflow.extensions import db
+from workflow.signoff.forms import RagDefinitionsForm
+from workflow.web import require
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+@bp.route("/rag", methods=["GET", "POST"])
+def rag():
+    require(permissions.can_manage_users(current_user))
+    authority = current_user.authority
+    form = RagDefinitionsForm(obj=authority)
+    if form.validate_on_submit():
+        accounts.edit_rag_definitions(current_user, authority, **_definitions(form))
+        db.session.commit()
+        flash("RAG definitions saved. Update forms now show them.", "success")
+        return redirect(url_for("settings.rag"))
+    return render_template("settings/rag.html", form=form)
+
+
+def _definitions(form: RagDefinitionsForm) -> dict[str, str]:
+    return {name: getattr(form, name).data for name in accounts.RAG_FIELDS}

@@ -1,0 +1,89 @@
+"""User administration for an authority's administrators."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from workflow.accounts import rules as accounts
+from workflow.accounts.user_forms import NewUserForm, UserForm
+from workflow.core import permissions
+from workflow.core.errors import RuleError
+from workflow.core.tenancy import service_areas, user_or_404
+from workflow.extensions import db
+from workflow.models import Role, ServiceArea, User
+from workflow.web import page_number, refuse, require
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+@bp.get("")
+def index():
+    require(permissions.can_manage_users(current_user))
+    query = (
+        sa.select(User)
+        .where(User.authority_id == current_user.authority_id)
+        .options(joinedload(User.service_area))  # one query, not one per service area
+        .order_by(User.name)
+    )
+    page = db.paginate(query, page=page_number(), per_page=25, error_out=False)
+    return render_template("users/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    require(permissions.can_manage_users(current_user))
+    form = NewUserForm(areas=service_areas(current_user))
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                current_user,
+                current_user.authority,
+                email=form.email.data,
+                name=form.name.data,
+                role=Role(form.role.data),
+                password=form.password.data,
+                service_area=_area(form.service_area_id.data),
+            )
+        except RuleError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(f"{user.name} can now sign in.", "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/form.html", form=form, user=None)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+def edit(user_id: int):
+    require(permissions.can_manage_users(current_user))
+    user = user_or_404(user_id, current_user)
+    form = UserForm(obj=user, areas=service_areas(current_user))
+    if request.method == "GET":
+        form.role.data = user.role.value
+    if form.validate_on_submit():
+        try:
+            accounts.edit_user(
+                current_user,
+                user,
+                form.posted_version(),
+                name=form.name.data,
+                email=form.email.data.lower(),
+                role=Role(form.role.data),
+                service_area=_area(form.service_area_id.data),
+                active=form.active.data,
+            )
+        except RuleError as error:
+            refuse(form, error, user)
+        else:
+            db.session.commit()
+            flash(f"{user.name}'s account has been updated.", "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/form.html", form=form, user=user)
+
+
+def _area(service_area_id: int | None) -> ServiceArea | None:
+    if service_area_id is None:
+        return None
+    area = db.session.get(ServiceArea, service_area_id)
+    return area if area and area.authority_id == current_user.authority_id else None

@@ -1,0 +1,1 @@
+"""Importing an Ofsted report: parse it, review what was found, create the inspection."""

@@ -1,0 +1,111 @@
+"""Ofsted report importer: a report file or pasted text in, structured recommendations out.
+
+Public API::
+
+    from workflow.imports.parse import parse_file, parse_text, ReportParseError, ParsedReport
+
+    report = parse_file("wolverhampton.pdf")             # a path: the name is taken from it
+    report = parse_file(upload_bytes, "report.docx")     # bytes and the uploaded name
+    report = parse_file(request.files["report"].stream, request.files["report"].filename)
+    report = parse_text(pasted)                          # text pasted into a form
+    report.to_json_dict()
+
+Formats: PDF (with a text layer), Word .docx, HTML and plain text, recognised by content;
+the file name is only a hint. Kinds: ILACS standard and short inspections (2018 onwards,
+including the post-2026 format), SIF reports (2013-2018, LSCB recommendations kept apart),
+focused visit and monitoring visit letters, and JTAI letters. Anything the importer cannot
+read raises `ReportParseError` with a one-line reason fit to show the user.
+
+Text rules: line breaks and page furniture are repaired, typographic apostrophes and quotes
+become plain ' and " (the seed text's "PEP's"), leading bullets are stripped, and real
+hyphens stay ("16- and 17-year-old"). A sub-item is folded into its parent after a space,
+with "; " between sub-items that lack closing punctuation. Framework cross-references such
+as "(Outcome four, National Framework)" stay in the text, as in the report.
+
+Evidence: each recommendation lists up to three numbered paragraphs, those it cites first,
+then the closest by TF-IDF (see `links`). Letters without numbered paragraphs have none.
+
+A review of a Local Safeguarding Children Board alone (SIF era) gives the board's list as
+`recommendations`, with a line in `notes` saying so; a combined SIF report keeps the board's
+list in `lscb_recommendations`. An ILACS inspection is "short" or "standard" as the report
+says, else by its time on site (one week or two).
+
+The parser core has no Flask dependency.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from workflow.imports.parse.extract import DEFAULT_MAX_BYTES, read_source, text_lines
+from workflow.imports.parse.metadata import authority_key
+from workflow.imports.parse.model import (
+    Judgement,
+    Paragraph,
+    ParsedReport,
+    Recommendation,
+    ReportParseError,
+)
+from workflow.imports.parse.parse import parse_lines
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Judgement",
+    "Paragraph",
+    "ParsedReport",
+    "Recommendation",
+    "ReportParseError",
+    "authority_key",
+    "parse_file",
+    "parse_text",
+]
+
+MAX_TEXT_CHARS = 5_000_000
+
+
+def parse_file(
+    source: bytes | str | os.PathLike[str] | BinaryIO,
+    filename: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ParsedReport:
+    """Parse a report from a path, from uploaded bytes or from an open binary file (such as
+    an upload's stream); `filename` is the uploaded name, a hint only."""
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
+    elif hasattr(source, "read"):
+        try:
+            data = source.read(max_bytes + 1)  # never more than the limit into memory
+        except (OSError, ValueError) as error:
+            raise ReportParseError("The upload could not be read: try again.") from error
+    else:
+        data = _read_path(Path(source), max_bytes)
+        filename = filename or Path(source).name
+    if len(data) > max_bytes:
+        raise ReportParseError(_too_big(max_bytes))
+    return parse_lines(read_source(data, filename))
+
+
+def parse_text(text: str) -> ParsedReport:
+    """Parse a report pasted as text."""
+    if not text or not text.strip():
+        raise ReportParseError("The text is empty.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReportParseError("The text is too long to be one report.")
+    return parse_lines(text_lines(text))
+
+
+def _read_path(path: Path, max_bytes: int) -> bytes:
+    try:
+        if path.stat().st_size > max_bytes:  # refuse before reading it into memory
+            raise ReportParseError(_too_big(max_bytes))
+        return path.read_bytes()
+    except OSError as error:
+        raise ReportParseError(f"The file '{path.name}' cannot be opened.") from error
+
+
+def _too_big(max_bytes: int) -> str:
+    size = f"{max_bytes / 1024 / 1024:g} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes} bytes"
+    return f"The file is larger than {size}: upload the report on its own."

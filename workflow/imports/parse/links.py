@@ -1,0 +1,158 @@
+"""Evidence links: which numbered paragraphs support each recommendation.
+
+Owns the ranking. Paragraphs the recommendation cites itself ("(paragraph 4)", "(paras. 121
+and 122)") come first; the rest are the paragraphs closest in TF-IDF space (English stop
+words removed, sublinear term frequency, words and word pairs, cosine similarity), kept only
+when their score is meaningful: above a floor, and not far below the best match.
+
+Two small aids make the vectors compare like with like: a light suffix stemmer ("records",
+"recording" and "recorded" are one term) and acronym expansion, from the report's own
+definitions ("multi-agency safeguarding hub (MASH)") and a short glossary of the acronyms
+Ofsted leaves undefined (PEP, IRO, PA...).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.metrics.pairwise import linear_kernel
+
+from workflow.imports.parse.sections import NumberedParagraph
+
+MAX_LINKS = 3
+MIN_SCORE = 0.05
+MIN_SHARE_OF_BEST = 0.4
+
+GLOSSARY = {
+    "PEP": "personal education plan",
+    "PEPs": "personal education plans",
+    "IRO": "independent reviewing officer",
+    "IROs": "independent reviewing officers",
+    "MASH": "multi-agency safeguarding hub",
+    "PA": "personal adviser",
+    "PAs": "personal advisers",
+    "CSE": "child sexual exploitation",
+    "CME": "children missing education",
+    "EHE": "elective home education",
+    "EET": "education, employment or training",
+    "NEET": "not in education, employment or training",
+    "UASC": "unaccompanied asylum-seeking children",
+    "PLO": "Public Law Outline",
+    "LADO": "local authority designated officer",
+    "SGO": "special guardianship order",
+    "SEND": "special educational needs and disabilities",
+    "EHCP": "education, health and care plan",
+}
+
+_CITED_RE = re.compile(
+    r"\b(?:paras?\.?|paragraphs?)\s+(\d{1,3}(?:\s*(?:,|and|&|–|-|to)\s*\d{1,3})*)", re.I
+)
+_CROSS_REFERENCE_RE = re.compile(
+    r"\((?:[^()]*\bnational framework|paras?\.?\s*\d[^()]*|paragraphs?\s+\d[^()]*)\)", re.I
+)
+_DEFINITION_RE = re.compile(r"((?:[A-Za-z][\w'-]* ){1,7})\(([A-Z][A-Za-z]{1,7})\)")
+_TOKEN_RE = re.compile(r"[a-z][a-z0-9]+")
+
+
+def cited_paragraphs(text: str) -> list[int]:
+    """Paragraph numbers a recommendation cites, ranges expanded, in the order cited."""
+    numbers: list[int] = []
+    for match in _CITED_RE.finditer(text):
+        for first, dash, last in re.findall(r"(\d+)(?:\s*(–|-|to)\s*(\d+))?", match.group(1)):
+            span = range(int(first), int(last) + 1) if dash and last else [int(first)]
+            numbers.extend(n for n in span if n not in numbers)
+    return numbers
+
+
+def link_evidence(
+    texts: list[str], scopes: list[bool], paragraphs: list[NumberedParagraph]
+) -> list[list[int]]:
+    """For each recommendation, up to three paragraph numbers, best evidence first.
+
+    `scopes` says per recommendation whether it is the LSCB's; it is matched against the
+    paragraphs of its own part of the report when that part has any.
+    """
+    acronyms = _acronyms([p.text for p in paragraphs] + texts)
+    known = {p.number for p in paragraphs}
+    links: list[list[int]] = []
+    for text, lscb in zip(texts, scopes, strict=True):
+        pool = [p for p in paragraphs if p.lscb == lscb] or paragraphs
+        cited = [n for n in cited_paragraphs(text) if n in known][:MAX_LINKS]
+        ranked = [n for n in _ranked(text, pool, acronyms) if n not in cited]
+        links.append(cited + ranked[: MAX_LINKS - len(cited)])
+    return links
+
+
+def _ranked(text: str, pool: list[NumberedParagraph], acronyms: dict[str, str]) -> list[int]:
+    if not pool:
+        return []
+    query = _CROSS_REFERENCE_RE.sub(" ", text)  # "(outcome 1, national framework)" is no evidence
+    documents = [_expand(p.text, acronyms) for p in pool] + [_expand(query, acronyms)]
+    vectorizer = TfidfVectorizer(
+        tokenizer=_terms, token_pattern=None, lowercase=True, sublinear_tf=True, ngram_range=(1, 2)
+    )
+    try:
+        matrix = vectorizer.fit_transform(documents)
+    except ValueError:  # nothing but stop words: no evidence can be scored
+        return []
+    scores = linear_kernel(matrix[-1], matrix[:-1]).ravel()
+    order = sorted(range(len(pool)), key=lambda i: (-scores[i], pool[i].number))
+    best = scores[order[0]]
+    return [
+        pool[i].number
+        for i in order
+        if scores[i] >= MIN_SCORE and scores[i] >= MIN_SHARE_OF_BEST * best
+    ]
+
+
+def _acronyms(texts: list[str]) -> dict[str, str]:
+    """Acronym -> long form, from the glossary and the report's own "long form (ACR)"."""
+    found = dict(GLOSSARY)
+    for text in texts:
+        for words, acronym in _DEFINITION_RE.findall(text):
+            if acronym.isupper() or acronym[:-1].isupper():
+                long_form = _long_form(words.split(), acronym.rstrip("s"))
+                if long_form:
+                    found.setdefault(acronym, long_form)
+    return found
+
+
+def _long_form(words: list[str], acronym: str) -> str | None:
+    """The last words whose initials (hyphenated parts counted) spell the acronym."""
+    for start in range(len(words) - 1, -1, -1):
+        candidate = words[start:]
+        initials = "".join(part[0] for word in candidate for part in word.split("-") if part)
+        if initials.lower() == acronym.lower():
+            return " ".join(candidate)
+    return None
+
+
+def _expand(text: str, acronyms: dict[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(0)
+        stem = word[:-2] if word.endswith("'s") else word
+        return f"{word} {acronyms[stem]}" if stem in acronyms else word
+
+    return re.sub(r"\b[A-Z][A-Za-z]{1,6}(?:'s)?\b", replace, text)
+
+
+def _terms(text: str) -> list[str]:
+    """Lower-case words, stop words dropped, common English suffixes trimmed."""
+    return [_stem(word) for word in _TOKEN_RE.findall(text) if word not in ENGLISH_STOP_WORDS]
+
+
+def _stem(word: str) -> str:
+    for suffix, replacement, keep in (
+        ("ies", "y", 3),
+        ("sses", "ss", 3),
+        ("ings", "", 4),
+        ("ing", "", 4),
+        ("ed", "", 4),
+        ("s", "", 3),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: -len(suffix)] + replacement
+    return word

@@ -1,0 +1,280 @@
+"""Rules for importing an Ofsted report: read it, let an administrator review what was
+found, and only then create (or update) the inspection and its recommendations."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from workflow.core.audit import record_event
+from workflow.core.errors import RuleError
+from workflow.core.locking import check_version
+from workflow.extensions import db
+from workflow.imports.parse import (
+    ParsedReport,
+    ReportParseError,
+    authority_key,
+    parse_file,
+    parse_text,
+)
+from workflow.models import (
+    Authority,
+    Inspection,
+    InspectionKind,
+    Recommendation,
+    ReportImport,
+    ReportParagraph,
+    User,
+)
+from workflow.planning import rules as planning
+
+KIND_OF = {
+    "focused_visit": InspectionKind.FOCUSED_VISIT,
+    "jtai": InspectionKind.JTAI,
+    "sif": InspectionKind.SIF,
+    "monitoring": InspectionKind.MONITORING_VISIT,
+}
+
+
+def read_report(
+    data: bytes | None, filename: str | None, text: str | None, max_bytes: int
+) -> ParsedReport:
+    """Parse an upload or pasted text; a report the importer cannot read is a RuleError."""
+    try:
+        if data is not None:
+            return parse_file(data, filename or "report", max_bytes=max_bytes)
+        return parse_text(text or "")
+    except ReportParseError as error:
+        raise RuleError(error.message, "file" if data is not None else "text") from None
+
+
+def start_import(
+    actor: User, report: ParsedReport, source_name: str, content: bytes
+) -> ReportImport:
+    """Keep what the importer found, for review; nothing is created yet."""
+    parsed = serialise(report)
+    report_import = ReportImport(
+        authority_id=actor.authority_id,
+        created_by=actor,
+        source_name=source_name[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        parsed=parsed,
+    )
+    db.session.add(report_import)
+    db.session.flush()
+    summary = f"Report read for review: {source_name[:100]}"
+    record_event(
+        actor, actor.authority_id, report_import, "read", summary, {"kind": parsed["kind"]}
+    )
+    return report_import
+
+
+def serialise(report: ParsedReport) -> dict[str, Any]:
+    parsed = report.to_json_dict()
+    parsed["ilacs_variant"] = report.ilacs_variant
+    parsed["published"] = report.published_date.isoformat() if report.published_date else None
+    parsed["paragraphs"] = [
+        {"number": p.number, "heading": p.heading, "text": p.text} for p in report.paragraphs
+    ]
+    for item, recommendation in zip(parsed["recommendations"], report.recommendations, strict=True):
+        item["priority"] = recommendation.priority
+    parsed.setdefault("lscb_recommendations", report.lscb_recommendations)
+    return parsed
+
+
+@dataclass
+class ReviewRow:
+    """One recommendation as the administrator left it on the review form."""
+
+    text: str
+    position: int
+    remove: bool = False
+    merge_with_next: bool = False
+    paragraphs: tuple[int, ...] = ()
+    priority: bool = False
+
+
+def apply_review(rows: list[ReviewRow]) -> list[dict[str, Any]]:
+    """Remove, reorder, merge and split, then number from 1. A blank line splits an item."""
+    kept = sorted(
+        (row for row in rows if not row.remove and row.text.strip()), key=lambda r: r.position
+    )
+    merged: list[ReviewRow] = []
+    carry: ReviewRow | None = None
+    for row in kept:
+        if carry is not None:
+            row = ReviewRow(
+                f"{carry.text.strip()} {row.text.strip()}",
+                row.position,
+                merge_with_next=row.merge_with_next,
+                paragraphs=_union(carry.paragraphs, row.paragraphs),
+                priority=carry.priority or row.priority,
+            )
+            carry = None
+        if row.merge_with_next:
+            carry = row
+            continue
+        merged.append(row)
+    if carry is not None:
+        merged.append(carry)
+    items = []
+    for row in merged:
+        for part in _split(row.text):
+            items.append(
+                {"text": part, "paragraphs": list(row.paragraphs), "priority": row.priority}
+            )
+    return [{"number": n, **item} for n, item in enumerate(items, start=1)]
+
+
+def _split(text: str) -> list[str]:
+    parts = [" ".join(part.split()) for part in text.replace("\r\n", "\n").split("\n\n")]
+    return [part for part in parts if part]
+
+
+def _union(first: tuple[int, ...], second: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(first + second))
+
+
+def revise_import(
+    actor: User, report_import: ReportImport, version: int | None, rows: list[ReviewRow]
+) -> None:
+    check_version(report_import, version)
+    _check_open(report_import)
+    parsed = dict(report_import.parsed)
+    parsed["recommendations"] = apply_review(rows)
+    report_import.parsed = parsed
+    db.session.flush()
+
+
+def matching_inspection(authority_id: int, parsed: dict[str, Any]) -> Inspection | None:
+    """An inspection of the same authority, kind and dates: importing again updates it."""
+    dates = parsed["inspection_dates"]
+    if not dates["start"]:
+        return None
+    query = sa.select(Inspection).where(
+        Inspection.authority_id == authority_id,
+        Inspection.kind == inspection_kind(parsed),
+        Inspection.start_date == date.fromisoformat(dates["start"]),
+    )
+    return db.session.scalar(query)
+
+
+def inspection_kind(parsed: dict[str, Any]) -> InspectionKind:
+    if parsed["kind"] == "ilacs":
+        short = parsed.get("ilacs_variant") == "short"
+        return InspectionKind.ILACS_SHORT if short else InspectionKind.ILACS_STANDARD
+    return KIND_OF[parsed["kind"]]
+
+
+def confirm_import(actor: User, report_import: ReportImport, version: int | None) -> Inspection:
+    """Create the inspection with its judgements, recommendations and paragraphs, or update
+    the one imported before: changed texts are replaced and new recommendations added;
+    nothing with actions is ever removed."""
+    check_version(report_import, version)
+    _check_open(report_import)
+    inspection = import_parsed(actor, report_import.authority_id, report_import.parsed)
+    report_import.inspection = inspection
+    db.session.flush()
+    summary = f"Report imported into {inspection.title}"
+    record_event(actor, inspection.authority_id, report_import, "confirmed", summary)
+    return inspection
+
+
+def import_parsed(actor: User | None, authority_id: int, parsed: dict[str, Any]) -> Inspection:
+    """Create or update the inspection a parsed report describes (the CLI acts as System)."""
+    if not parsed["recommendations"]:
+        raise RuleError("Keep at least one recommendation before you confirm")
+    inspection = matching_inspection(authority_id, parsed)
+    if inspection is None:
+        inspection = _create_inspection(actor, authority_id, parsed)
+    _save_recommendations(actor, inspection, parsed["recommendations"])
+    _save_paragraphs(inspection, parsed["paragraphs"])
+    return inspection
+
+
+def _check_open(report_import: ReportImport) -> None:
+    if report_import.confirmed:
+        raise RuleError("This report has already been imported")
+
+
+def _create_inspection(actor: User | None, authority_id: int, parsed: dict[str, Any]) -> Inspection:
+    dates = parsed["inspection_dates"]
+    if not dates["start"] or not dates["end"]:
+        raise RuleError(
+            "The report's inspection dates could not be read: add the inspection by hand"
+        )
+    judgements = [(j["area"], j["grade"]) for j in parsed["judgements"]]
+    published = date.fromisoformat(parsed["published"]) if parsed.get("published") else None
+    return planning.create_inspection(
+        actor,
+        judgements,
+        authority_id=authority_id,
+        kind=inspection_kind(parsed),
+        start_date=date.fromisoformat(dates["start"]),
+        end_date=date.fromisoformat(dates["end"]),
+        published_on=published,
+        received_on=None,
+        received_on_reason=None,
+        lead_inspector=parsed["lead_inspector"],
+        plan_owner_id=None,
+    )
+
+
+def _save_recommendations(
+    actor: User | None, inspection: Inspection, items: list[dict[str, Any]]
+) -> None:
+    existing = {r.number: r for r in inspection.recommendations}
+    for item in items:
+        current = existing.get(item["number"])
+        values = {
+            "number": item["number"],
+            "text": item["text"],
+            "senior_lead": None,
+            "priority": item.get("priority", False),
+        }
+        if current is None:
+            recommendation = planning.create_recommendation(actor, inspection, **values)
+        else:
+            values["senior_lead"] = current.senior_lead
+            recommendation = planning.edit_recommendation(actor, current, current.version, **values)
+        recommendation.paragraph_numbers = item["paragraphs"]
+
+
+def _save_paragraphs(inspection: Inspection, paragraphs: list[dict[str, Any]]) -> None:
+    db.session.execute(
+        sa.delete(ReportParagraph).where(ReportParagraph.inspection_id == inspection.id)
+    )
+    for paragraph in paragraphs:
+        db.session.add(
+            ReportParagraph(
+                inspection_id=inspection.id,
+                number=paragraph["number"],
+                heading=(paragraph["heading"] or "")[:300] or None,
+                text=paragraph["text"],
+            )
+        )
+
+
+def linked_paragraphs(recommendation: Recommendation) -> list[ReportParagraph]:
+    """The report paragraphs behind a recommendation, best evidence first."""
+    numbers = recommendation.paragraph_numbers or []
+    if not numbers:
+        return []
+    query = sa.select(ReportParagraph).where(
+        ReportParagraph.inspection_id == recommendation.inspection_id,
+        ReportParagraph.number.in_(numbers),
+    )
+    found = {p.number: p for p in db.session.scalars(query)}
+    return [found[n] for n in numbers if n in found]
+
+
+def authority_named(name: str) -> Authority | None:
+    return db.session.scalar(sa.select(Authority).where(Authority.name == name))
+
+
+def same_authority(reported: str, ours: str) -> bool:
+    """Does the report name our council? ("Wolverhampton" is "City of Wolverhampton Council")."""
+    key = authority_key(reported)
+    return bool(key) and key in authority_key(ours)

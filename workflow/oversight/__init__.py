@@ -1,0 +1,1 @@
+"""Watching progress: dashboards, home pages, search, reminders and the calendar feed."""

@@ -1,0 +1,69 @@
+"""The private calendar feed: a person's open actions as all-day events on their due dates."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from workflow.core.tenancy import actions_of
+from workflow.extensions import db
+from workflow.models import Action, ActionStatus, Recommendation, User
+
+PRODUCT = "-//Ofsted action plans//Due dates//EN"
+
+
+def feed_actions(user: User) -> list[Action]:
+    """The user's open actions, owned or delegated, in one query."""
+    query = (
+        actions_of(user)
+        .where(
+            sa.or_(Action.owner_id == user.id, Action.delegate_id == user.id),
+            Action.status != ActionStatus.COMPLETE,
+        )
+        .options(joinedload(Action.recommendation).joinedload(Recommendation.inspection))
+        .order_by(Action.due_date, Action.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def build_feed(
+    user: User, actions: list[Action], link: Callable[[Action], str], host: str
+) -> bytes:
+    """An iCalendar (RFC 5545) document: one all-day event per action, on its due date."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Action due dates: {user.name}")
+    stamp = datetime.now(UTC)
+    for action in actions:
+        calendar.add_component(_event(action, link(action), host, stamp))
+    return calendar.to_ical()
+
+
+def _event(action: Action, url: str, host: str, stamp: datetime) -> icalendar.Event:
+    event = icalendar.Event()
+    # Stable per action, so a new due date moves the event rather than adding a second one.
+    event.add("uid", f"action-{action.id}@{host}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", action.due_date)
+    event.add("dtend", action.due_date + timedelta(days=1))
+    event.add("summary", f"Due: action {action.reference}")
+    event.add("description", _description(action, url))
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: it blocks no time
+    return event
+
+
+def _description(action: Action, url: str) -> str:
+    recommendation = action.recommendation
+    return "\n".join(
+        [
+            action.description,
+            "",
+            f"{recommendation.inspection.title}, recommendation {recommendation.number}.",
+            f"Status: {action.status.label}. RAG: {action.rag.label}.",
+            url,
+        ]
+    )

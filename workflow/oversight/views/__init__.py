@@ -1,0 +1,1 @@
+"""The oversight blueprints: dashboard, home, search and the calendar feed."""

@@ -1,0 +1,198 @@
+"""Forms for inspections, recommendations and actions."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from workflow.models import InspectionKind
+from workflow.web.fields import GovDateField, strip_filter
+from workflow.web.forms import options
+
+GRADES = [
+    "Outstanding",
+    "Good",
+    "Requires improvement to be good",
+    "Inadequate",
+]
+
+
+def optional_int(value):
+    """Coerce a select's value to int, keeping an empty choice as None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class VersionedForm(FlaskForm):
+    """Carries the version of the record the form was built from (optimistic locking)."""
+
+    version = HiddenField()
+
+    def posted_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class JudgementRow(Form):
+    area = StringField("Judgement area", filters=[strip_filter], validators=[Length(max=300)])
+    grade = SelectField(
+        "Grade",
+        choices=options([("", "Select a grade")] + [(g, g) for g in GRADES]),
+        validate_choice=False,  # an unused row posts no grade; checked below instead
+    )
+
+    def validate_grade(self, field):
+        if self.area.data and field.data not in GRADES:
+            raise ValidationError(f"Select a grade for “{self.area.data[:80]}”")
+
+
+class InspectionForm(VersionedForm):
+    kind = RadioField(
+        "Kind of inspection",
+        choices=options(InspectionKind.choices()),
+        validators=[InputRequired("Select the kind of inspection")],
+    )
+    start_date = GovDateField("First day of the inspection", validators=[InputRequired()])
+    end_date = GovDateField("Last day of the inspection", validators=[InputRequired()])
+    published_on = GovDateField("Date the report was published", validators=[Optional()])
+    received_on = GovDateField("Date the council received the report", validators=[Optional()])
+    received_on_reason = TextAreaField(
+        "Why the report was received on a different date",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+    )
+    lead_inspector = StringField(
+        "Lead inspector", filters=[strip_filter], validators=[Optional(), Length(max=200)]
+    )
+    plan_owner_id = SelectField("Plan owner", coerce=optional_int, validators=[Optional()])
+    judgements = FieldList(FormField(JudgementRow), min_entries=5, max_entries=8)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_owner_id.choices = options(
+            [("", "No plan owner yet")] + [(p.id, p.name) for p in people]
+        )
+
+    def judgement_rows(self) -> list[tuple[str, str]]:
+        return [(row.area.data, row.grade.data) for row in self.judgements if row.area.data]
+
+    def values(self) -> dict:
+        return {
+            "kind": InspectionKind(self.kind.data),
+            "start_date": self.start_date.data,
+            "end_date": self.end_date.data,
+            "published_on": self.published_on.data,
+            "received_on": self.received_on.data,
+            "received_on_reason": self.received_on_reason.data or None,
+            "lead_inspector": self.lead_inspector.data or None,
+            "plan_owner_id": self.plan_owner_id.data,
+        }
+
+
+class RecommendationForm(VersionedForm):
+    number = IntegerField(
+        "Number",
+        validators=[
+            InputRequired("Enter the recommendation's number"),
+            NumberRange(1, 99, "Number must be between 1 and 99"),
+        ],
+    )
+    text = TextAreaField(
+        "Recommendation",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter the recommendation"), Length(max=4000)],
+    )
+    senior_lead = StringField(
+        "Senior lead", filters=[strip_filter], validators=[Optional(), Length(max=200)]
+    )
+    priority = BooleanField("This is an area for priority action")
+
+    def values(self) -> dict:
+        return {
+            "number": self.number.data,
+            "text": self.text.data,
+            "senior_lead": self.senior_lead.data or None,
+            "priority": bool(self.priority.data),
+        }
+
+
+class ActionForm(VersionedForm):
+    reference = StringField(
+        "Reference",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter a reference, for example 2.3"), Length(max=20)],
+    )
+    description = TextAreaField(
+        "Action",
+        filters=[strip_filter],
+        validators=[DataRequired("Describe the action"), Length(max=4000)],
+    )
+    owner_id = SelectField(
+        "Lead officer (owner)", coerce=optional_int, validators=[InputRequired("Select an owner")]
+    )
+    delegate_id = SelectField("Delegate", coerce=optional_int, validators=[Optional()])
+    service_area_id = SelectField(
+        "Service area", coerce=optional_int, validators=[InputRequired("Select a service area")]
+    )
+    start_date = GovDateField("Start date", validators=[InputRequired()])
+    due_date = GovDateField("Due date", validators=[InputRequired()])
+    due_date_reason = TextAreaField(
+        "Reason for changing the due date",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+    )
+    measure_of_success = TextAreaField(
+        "Measure of success",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter the measure of success"), Length(max=4000)],
+    )
+
+    def __init__(self, *args, people=(), areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        people = [(p.id, p.name) for p in people]
+        self.owner_id.choices = options([("", "Select an owner")] + people)
+        self.delegate_id.choices = options([("", "No delegate")] + people)
+        self.service_area_id.choices = options(
+            [("", "Select a service area")] + [(a.id, a.name) for a in areas]
+        )
+
+    def validate_owner_id(self, field):
+        if field.data is None:
+            raise ValidationError("Select an owner")
+
+    def validate_service_area_id(self, field):
+        if field.data is None:
+            raise ValidationError("Select a service area")
+
+    def values(self) -> dict:
+        fields = [
+            "reference",
+            "description",
+            "owner_id",
+            "delegate_id",
+            "service_area_id",
+            "start_date",
+            "due_date",
+            "measure_of_success",
+        ]
+        return {name: getattr(self, name).data for name in fields}

@@ -1,0 +1,84 @@
+"""Everything the action page shows, gathered in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload, selectinload
+
+from workflow.core.measures import MeasureSeries, approved_series
+from workflow.extensions import db
+from workflow.imports.rules import linked_paragraphs
+from workflow.models import (
+    Action,
+    AuditEvent,
+    Evidence,
+    ProgressUpdate,
+    ReportParagraph,
+    UpdateState,
+    User,
+)
+
+
+@dataclass
+class ActionPage:
+    updates: list[ProgressUpdate]
+    evidence: list[Evidence]
+    measures: list[MeasureSeries]
+    timeline: Pagination  # of AuditEvent, newest first
+    findings: list[ReportParagraph]
+
+
+HISTORY_PER_PAGE = 20
+
+
+def action_page(action: Action, viewer: User, history_page: int = 1) -> ActionPage:
+    return ActionPage(
+        updates=visible_updates(action, viewer),
+        evidence=approved_evidence(action),
+        measures=approved_series(action.id),
+        timeline=timeline(action, history_page),
+        findings=linked_paragraphs(action.recommendation),
+    )
+
+
+def visible_updates(action: Action, viewer: User) -> list[ProgressUpdate]:
+    """Every update but other people's drafts, newest first."""
+    query = (
+        sa.select(ProgressUpdate)
+        .where(
+            ProgressUpdate.action_id == action.id,
+            sa.or_(
+                ProgressUpdate.state != UpdateState.DRAFT,
+                ProgressUpdate.author_id == viewer.id,
+            ),
+        )
+        .options(
+            joinedload(ProgressUpdate.author),
+            joinedload(ProgressUpdate.reviewer),
+            selectinload(ProgressUpdate.evidence),
+        )
+        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def approved_evidence(action: Action) -> list[Evidence]:
+    """Evidence that came with approved updates; superseded items stay, marked as such."""
+    query = (
+        sa.select(Evidence)
+        .join(Evidence.update)
+        .where(Evidence.action_id == action.id, ProgressUpdate.state == UpdateState.APPROVED)
+        .order_by(Evidence.superseded_by_id.is_not(None), Evidence.added_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def timeline(action: Action, page: int) -> Pagination:
+    """A page of the action's history: every update adds to it, for as long as the plan runs."""
+    query = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.action_id == action.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=HISTORY_PER_PAGE, error_out=False)

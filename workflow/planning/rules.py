@@ -1,0 +1,210 @@
+"""Rules for setting up a plan: inspections, their judgements, recommendations and actions."""
+
+import sqlalchemy as sa
+
+from workflow.core.audit import diff, record_event, snapshot
+from workflow.core.errors import RuleError
+from workflow.core.locking import check_version
+from workflow.extensions import db
+from workflow.models import (
+    Action,
+    Inspection,
+    Judgement,
+    Measure,
+    Recommendation,
+    ServiceArea,
+    User,
+)
+
+INSPECTION_FIELDS = [
+    "kind",
+    "start_date",
+    "end_date",
+    "published_on",
+    "received_on",
+    "received_on_reason",
+    "lead_inspector",
+    "plan_owner_id",
+]
+RECOMMENDATION_FIELDS = ["number", "text", "senior_lead", "priority"]
+ACTION_FIELDS = [
+    "reference",
+    "description",
+    "owner_id",
+    "delegate_id",
+    "service_area_id",
+    "start_date",
+    "due_date",
+    "measure_of_success",
+]
+
+
+def create_inspection(
+    actor: User | None,
+    judgements: list[tuple[str, str]],
+    authority_id: int | None = None,
+    **values,
+) -> Inspection:
+    """Add an inspection to the actor's authority (or a named one, for command-line imports)."""
+    authority_id = authority_id or actor.authority_id
+    inspection = Inspection(authority_id=authority_id, **values)
+    _check_dates(inspection)
+    inspection.judgements = _judgements(judgements)
+    db.session.add(inspection)
+    db.session.flush()
+    record_event(
+        actor,
+        authority_id,
+        inspection,
+        "created",
+        f"Inspection created: {inspection.title}",
+        {**snapshot(inspection, INSPECTION_FIELDS), "judgements": judgements},
+    )
+    return inspection
+
+
+def edit_inspection(
+    actor: User, inspection: Inspection, version: int | None, judgements, **values
+) -> Inspection:
+    check_version(inspection, version)
+    before = snapshot(inspection, INSPECTION_FIELDS)
+    old_judgements = [[j.area, j.grade] for j in inspection.judgements]
+    if values.get("received_on") != inspection.received_on and not values.get("received_on_reason"):
+        raise RuleError(
+            "Enter why the report was received on a different date", "received_on_reason"
+        )
+    for field, value in values.items():
+        setattr(inspection, field, value)
+    _check_dates(inspection)
+    changes = diff(inspection, before, INSPECTION_FIELDS)
+    new_judgements = [[area, grade] for area, grade in judgements]
+    if new_judgements != old_judgements:
+        inspection.judgements = _judgements(judgements)
+        changes["judgements"] = [old_judgements, new_judgements]
+    db.session.flush()
+    record_event(actor, actor.authority_id, inspection, "edited", "Inspection edited", changes)
+    return inspection
+
+
+def _judgements(rows: list[tuple[str, str]]) -> list[Judgement]:
+    return [Judgement(position=i, area=area, grade=grade) for i, (area, grade) in enumerate(rows)]
+
+
+def _check_dates(inspection: Inspection) -> None:
+    if inspection.end_date < inspection.start_date:
+        raise RuleError(
+            "The last day of the inspection must be on or after the first day", "end_date"
+        )
+    if inspection.published_on and inspection.published_on < inspection.end_date:
+        raise RuleError(
+            "The report cannot be published before the inspection ended", "published_on"
+        )
+
+
+def create_recommendation(actor: User, inspection: Inspection, **values) -> Recommendation:
+    _check_number_free(inspection, values["number"])
+    recommendation = Recommendation(inspection=inspection, **values)
+    db.session.add(recommendation)
+    db.session.flush()
+    summary = f"Recommendation {recommendation.number} added"
+    changes = snapshot(recommendation, RECOMMENDATION_FIELDS)
+    record_event(actor, inspection.authority_id, recommendation, "created", summary, changes)
+    return recommendation
+
+
+def edit_recommendation(
+    actor: User, recommendation: Recommendation, version: int | None, **values
+) -> Recommendation:
+    check_version(recommendation, version)
+    if values["number"] != recommendation.number:
+        _check_number_free(recommendation.inspection, values["number"])
+    before = snapshot(recommendation, RECOMMENDATION_FIELDS)
+    for field, value in values.items():
+        setattr(recommendation, field, value)
+    db.session.flush()
+    changes = diff(recommendation, before, RECOMMENDATION_FIELDS)
+    summary = f"Recommendation {recommendation.number} edited"
+    authority_id = recommendation.inspection.authority_id
+    record_event(actor, authority_id, recommendation, "edited", summary, changes)
+    return recommendation
+
+
+def _check_number_free(inspection: Inspection, number: int) -> None:
+    taken = db.session.scalar(
+        sa.select(Recommendation.id).where(
+            Recommendation.inspection_id == inspection.id, Recommendation.number == number
+        )
+    )
+    if taken:
+        raise RuleError(f"Recommendation {number} already exists for this inspection", "number")
+
+
+def create_action(actor: User, recommendation: Recommendation, **values) -> Action:
+    _check_action_values(recommendation, values, None)
+    action = Action(recommendation=recommendation, original_due_date=values["due_date"], **values)
+    db.session.add(action)
+    db.session.flush()
+    record_event(
+        actor,
+        recommendation.inspection.authority_id,
+        action,
+        "created",
+        f"Action {action.reference} created",
+        snapshot(action, [*ACTION_FIELDS, "status", "rag"]),
+        action_id=action.id,
+    )
+    return action
+
+
+def edit_action(
+    actor: User, action: Action, version: int | None, due_date_reason: str | None, **values
+) -> Action:
+    check_version(action, version)
+    _check_action_values(action.recommendation, values, action)
+    if values["due_date"] != action.due_date and not due_date_reason:
+        raise RuleError("Enter the reason the due date is changing", "due_date_reason")
+    before = snapshot(action, ACTION_FIELDS)
+    for field, value in values.items():
+        setattr(action, field, value)
+    db.session.flush()
+    changes = diff(action, before, ACTION_FIELDS)
+    if "due_date" in changes:
+        changes["due_date_reason"] = due_date_reason
+    authority_id = action.recommendation.inspection.authority_id
+    summary = f"Action {action.reference} edited"
+    record_event(actor, authority_id, action, "edited", summary, changes, action_id=action.id)
+    return action
+
+
+def _check_action_values(
+    recommendation: Recommendation, values: dict, action: Action | None
+) -> None:
+    authority_id = recommendation.inspection.authority_id
+    for field in ("owner_id", "delegate_id"):
+        person = db.session.get(User, values[field]) if values.get(field) else None
+        if values.get(field) and (person is None or person.authority_id != authority_id):
+            raise RuleError("Select a person from this authority", field)
+    area = db.session.get(ServiceArea, values["service_area_id"])
+    if area is None or area.authority_id != authority_id:
+        raise RuleError("Select a service area", "service_area_id")
+    if values["due_date"] < values["start_date"]:
+        raise RuleError("The due date must be on or after the start date", "due_date")
+    duplicate = sa.select(Action.id).where(
+        Action.recommendation_id == recommendation.id, Action.reference == values["reference"]
+    )
+    if action is not None:
+        duplicate = duplicate.where(Action.id != action.id)
+    if db.session.scalar(duplicate):
+        raise RuleError(f"Action {values['reference']} already exists", "reference")
+
+
+def add_measure(actor: User, action: Action, **values) -> Measure:
+    if values["target_date"] <= values["baseline_date"]:
+        raise RuleError("The target date must be after the baseline date", "target_date")
+    measure = Measure(action=action, **values)
+    db.session.add(measure)
+    db.session.flush()
+    authority_id = action.recommendation.inspection.authority_id
+    summary = f"Measure added: {measure.name}"
+    record_event(actor, authority_id, measure, "created", summary, values, action_id=action.id)
+    return measure

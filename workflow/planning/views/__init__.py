@@ -1,0 +1,1 @@
+"""The planning blueprints: inspections, recommendations and actions."""

@@ -1,0 +1,98 @@
+"""Actions: one action's page, and the forms to create and edit actions."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from workflow.core import permissions
+from workflow.core.errors import RuleError
+from workflow.core.tenancy import action_or_404, colleagues, recommendation_or_404, service_areas
+from workflow.extensions import db
+from workflow.planning import rules as planning
+from workflow.planning.forms import ActionForm
+from workflow.planning.pages import action_page
+from workflow.signoff.forms import MeasureForm
+from workflow.web import page_number, refuse, require
+
+bp = Blueprint("actions", __name__)
+
+
+@bp.get("/actions/<int:action_id>")
+def show(action_id: int):
+    action = action_or_404(action_id, current_user)
+    return render_template(
+        "actions/show.html",
+        action=action,
+        page=action_page(action, current_user, page_number()),
+        can_edit=permissions.can_edit_action(current_user, action),
+        can_write_update=permissions.can_write_update(current_user, action),
+    )
+
+
+@bp.route("/recommendations/<int:recommendation_id>/actions/new", methods=["GET", "POST"])
+def new(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id, current_user)
+    require(permissions.can_create_action(current_user))
+    form = action_form()
+    if form.validate_on_submit():
+        values = form.values()
+        require(_may_use_area(values["service_area_id"]))
+        try:
+            action = planning.create_action(current_user, recommendation, **values)
+        except RuleError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(f"Action {action.reference} added.", "success")
+            return redirect(url_for("actions.show", action_id=action.id))
+    return render_template(
+        "actions/form.html", form=form, recommendation=recommendation, action=None
+    )
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+def edit(action_id: int):
+    action = action_or_404(action_id, current_user)
+    require(permissions.can_edit_action(current_user, action))
+    form = action_form(obj=action)
+    if form.validate_on_submit():
+        values = form.values()
+        require(_may_use_area(values["service_area_id"]))
+        try:
+            reason = form.due_date_reason.data or None
+            planning.edit_action(current_user, action, form.posted_version(), reason, **values)
+        except RuleError as error:
+            refuse(form, error, action)
+        else:
+            db.session.commit()
+            flash(f"Action {action.reference} updated.", "success")
+            return redirect(url_for("actions.show", action_id=action.id))
+    return render_template(
+        "actions/form.html", form=form, recommendation=action.recommendation, action=action
+    )
+
+
+def action_form(**kwargs) -> ActionForm:
+    people = colleagues(current_user)
+    return ActionForm(people=people, areas=service_areas(current_user), **kwargs)
+
+
+def _may_use_area(service_area_id: int) -> bool:
+    """A head of service files actions only under their own service area."""
+    return permissions.can_assign_area(current_user, service_area_id)
+
+
+@bp.route("/actions/<int:action_id>/measures/new", methods=["GET", "POST"])
+def new_measure(action_id: int):
+    action = action_or_404(action_id, current_user)
+    require(permissions.can_edit_action(current_user, action))
+    form = MeasureForm()
+    if form.validate_on_submit():
+        try:
+            planning.add_measure(current_user, action, **form.values())
+        except RuleError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash("Measure added.", "success")
+            return redirect(url_for("actions.show", action_id=action.id))
+    return render_template("actions/measure_form.html", form=form, action=action)

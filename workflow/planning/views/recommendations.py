@@ -1,0 +1,127 @@
+"""Recommendations: one recommendation's page with its actions, and its forms."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from workflow.core import permissions
+from workflow.core.errors import RuleError
+from workflow.core.tenancy import inspection_or_404, recommendation_or_404
+from workflow.extensions import db
+from workflow.imports.rules import linked_paragraphs
+from workflow.models import Action
+from workflow.planning import rules as planning
+from workflow.planning.forms import RecommendationForm
+from workflow.signoff import rules as signoff
+from workflow.signoff.forms import ReopenForm
+from workflow.web import posted_version, refuse, require
+
+bp = Blueprint("recommendations", __name__)
+
+
+@bp.get("/recommendations/<int:recommendation_id>")
+def show(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id, current_user)
+    return render_template(
+        "recommendations/show.html",
+        recommendation=recommendation,
+        actions=actions_with_owners(recommendation),
+        can_edit=permissions.can_manage_inspections(current_user),
+        can_add_action=permissions.can_create_action(current_user),
+        can_close=permissions.can_close_recommendation(current_user, recommendation),
+        can_reopen=permissions.can_reopen_recommendation(current_user, recommendation),
+        findings=linked_paragraphs(recommendation),
+    )
+
+
+def actions_with_owners(recommendation) -> list[Action]:
+    """The recommendation's actions with their owners in one query, not one per owner."""
+    query = (
+        sa.select(Action)
+        .where(Action.recommendation_id == recommendation.id)
+        .options(joinedload(Action.owner))
+        .order_by(Action.id)
+    )
+    return list(db.session.scalars(query))
+
+
+@bp.route("/inspections/<int:inspection_id>/recommendations/new", methods=["GET", "POST"])
+def new(inspection_id: int):
+    inspection = inspection_or_404(inspection_id, current_user)
+    require(permissions.can_manage_inspections(current_user))
+    form = RecommendationForm()
+    if request.method == "GET":
+        form.number.data = len(inspection.recommendations) + 1
+    if form.validate_on_submit():
+        try:
+            recommendation = planning.create_recommendation(
+                current_user, inspection, **form.values()
+            )
+        except RuleError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(f"Recommendation {recommendation.number} added.", "success")
+            return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+    return render_template(
+        "recommendations/form.html", form=form, inspection=inspection, recommendation=None
+    )
+
+
+@bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
+def edit(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id, current_user)
+    require(permissions.can_manage_inspections(current_user))
+    form = RecommendationForm(obj=recommendation)
+    if form.validate_on_submit():
+        try:
+            planning.edit_recommendation(
+                current_user, recommendation, form.posted_version(), **form.values()
+            )
+        except RuleError as error:
+            refuse(form, error, recommendation)
+        else:
+            db.session.commit()
+            flash("Recommendation updated.", "success")
+            return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+    return render_template(
+        "recommendations/form.html",
+        form=form,
+        inspection=recommendation.inspection,
+        recommendation=recommendation,
+    )
+
+
+@bp.post("/recommendations/<int:recommendation_id>/close")
+def close(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id, current_user)
+    require(permissions.can_close_recommendation(current_user, recommendation))
+    try:
+        signoff.close_recommendation(current_user, recommendation, posted_version())
+    except RuleError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Recommendation {recommendation.number} closed.", "success")
+    return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+
+
+@bp.route("/recommendations/<int:recommendation_id>/reopen", methods=["GET", "POST"])
+def reopen(recommendation_id: int):
+    recommendation = recommendation_or_404(recommendation_id, current_user)
+    require(permissions.can_reopen_recommendation(current_user, recommendation))
+    form = ReopenForm(obj=recommendation)
+    if form.validate_on_submit():
+        try:
+            signoff.reopen_recommendation(
+                current_user, recommendation, form.posted_version(), form.reason.data
+            )
+        except RuleError as error:
+            refuse(form, error, recommendation)
+        else:
+            db.session.commit()
+            flash(f"Recommendation {recommendation.number} reopened.", "success")
+            return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+    return render_template("recommendations/reopen.html", form=form, recommendation=recommendation)

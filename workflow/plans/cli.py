@@ -1,0 +1,64 @@
+"""Flask commands for the action plan: export it, and write the board progress report.
+
+flask --app workflow plan export --inspection 1 --format docx --output plan.docx
+flask --app workflow plan report --inspection 1 --since 2024-01-01 --format pdf --output r.pdf
+"""
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from workflow.extensions import db
+from workflow.models import Inspection
+from workflow.plans import render as exports
+from workflow.plans.board_report import build_report
+from workflow.plans.builder import build_plan
+
+plan_group = AppGroup("plan", help="The written action plan for Ofsted.")
+
+
+def _inspection(inspection_id: int) -> Inspection:
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise click.ClickException(f"No inspection with id {inspection_id}.")
+    return inspection
+
+
+def _format(value: str, formats: dict) -> str:
+    if value not in formats:
+        raise click.BadParameter(f"choose one of {', '.join(formats)}", param_hint="--format")
+    return value
+
+
+def _write(output: Path, data: bytes) -> None:
+    output.write_bytes(data)
+    click.echo(f"Wrote {output} ({len(data):,} bytes).")
+
+
+@plan_group.command("export")
+@click.option("--inspection", "inspection_id", type=int, required=True, help="Inspection id.")
+@click.option("--format", "fmt", required=True, help=f"One of {', '.join(exports.PLAN_FORMATS)}.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_command(inspection_id: int, fmt: str, output: Path):
+    """Export the plan as it stands (approved data only)."""
+    fmt = _format(fmt, exports.PLAN_FORMATS)
+    plan = build_plan(_inspection(inspection_id), date.today())
+    _write(output, exports.export_plan(plan, fmt))
+
+
+@plan_group.command("report")
+@click.option("--inspection", "inspection_id", type=int, required=True, help="Inspection id.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), required=True, help="YYYY-MM-DD.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: today.")
+@click.option("--format", "fmt", required=True, help=f"One of {', '.join(exports.REPORT_FORMATS)}.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def report_command(inspection_id: int, since, until, fmt: str, output: Path):
+    """The progress report for boards: changes approved from --since to --until."""
+    fmt = _format(fmt, exports.REPORT_FORMATS)
+    start, end = since.date(), until.date() if until else date.today()
+    if end < start:
+        raise click.BadParameter("must be on or after --since", param_hint="--until")
+    report = build_report(_inspection(inspection_id), start, end, date.today())
+    _write(output, exports.export_report(report, fmt))

@@ -1,0 +1,1 @@
+"""Progress updates, their evidence, and the path through sign-off."""

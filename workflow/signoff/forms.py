@@ -1,0 +1,224 @@
+"""Forms for progress updates, their review, measures, and an authority's RAG definitions."""
+
+import secrets
+from datetime import date
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from workflow.models import ActionStatus, Measure, Rag
+from workflow.planning.forms import VersionedForm
+from workflow.signoff.rules import Proposal
+from workflow.web.fields import GovDateField, strip_filter
+from workflow.web.forms import options
+
+REPORTABLE_RAGS = [Rag.RED, Rag.AMBER, Rag.GREEN]
+BIG = Decimal("1e12")
+
+
+class MeasureValueRow(Form):
+    measure_id = HiddenField()
+    value = DecimalField(
+        "New value",
+        places=None,
+        validators=[
+            Optional(),
+            NumberRange(-BIG, BIG, "Enter a value between -1 trillion and 1 trillion"),
+        ],
+    )
+    as_of = GovDateField("Date of the value", validators=[Optional()])
+
+
+class UpdateForm(VersionedForm):
+    token = HiddenField()
+    narrative = TextAreaField(
+        "What has happened since the last update",
+        filters=[strip_filter],
+        validators=[DataRequired("Describe the progress made"), Length(max=10_000)],
+    )
+    status = RadioField(
+        "Status",
+        choices=options(ActionStatus.choices()),
+        validators=[InputRequired("Select a status")],
+    )
+    rag = RadioField(
+        "RAG rating",
+        choices=options((r.value, r.label) for r in REPORTABLE_RAGS),
+        validators=[InputRequired("Select a RAG rating")],
+    )
+    rag_reason = TextAreaField(
+        "Why this rating differs from the suggested one",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+    )
+    impact_evidenced = BooleanField(
+        "The measures and evidence show the difference this action has made (impact evidenced)"
+    )
+    due_date = GovDateField("Proposed new due date", validators=[Optional()])
+    due_date_reason = TextAreaField(
+        "Reason for the new due date",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+    )
+    measures = FieldList(FormField(MeasureValueRow), max_entries=20)
+    file = FileField("Upload a file")
+    file_title = StringField(
+        "Title of the file", filters=[strip_filter], validators=[Optional(), Length(max=300)]
+    )
+    link_url = StringField(
+        "Link to a record or report",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+    )
+    link_title = StringField(
+        "Title of the link", filters=[strip_filter], validators=[Length(max=300)]
+    )
+
+    def __init__(self, *args, measures: list[Measure] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure_list = list(measures)
+        self.measure_by_id = {str(m.id): m for m in self.measure_list}
+        known = {row.measure_id.data for row in self.measures}
+        for measure in self.measure_list:
+            if str(measure.id) not in known:
+                self.measures.append_entry({"measure_id": str(measure.id)})
+        if not self.token.data:
+            self.token.data = secrets.token_hex(16)
+
+    def validate_link_title(self, field):
+        if self.link_url.data and not field.data:
+            raise ValidationError("Enter a title for the link")
+
+    def proposal(self, today: date) -> Proposal:
+        allowed = {m.id for m in self.measure_list}
+        values = {}
+        for row in self.measures:
+            if row.value.data is not None and row.measure_id.data.isdigit():
+                measure_id = int(row.measure_id.data)
+                if measure_id in allowed:
+                    values[measure_id] = (row.value.data, row.as_of.data or today)
+        return Proposal(
+            narrative=self.narrative.data,
+            status=ActionStatus(self.status.data),
+            rag=Rag(self.rag.data),
+            rag_reason=self.rag_reason.data or None,
+            impact_evidenced=self.impact_evidenced.data,
+            due_date=self.due_date.data,
+            due_date_reason=self.due_date_reason.data or None,
+            measure_values=values,
+        )
+
+    def fill_from(self, update) -> None:
+        """Show a saved update's proposal in the form."""
+        self.narrative.data = update.narrative
+        self.status.data = update.proposed_status.value
+        self.rag.data = update.proposed_rag.value
+        self.rag_reason.data = update.rag_reason
+        self.impact_evidenced.data = update.impact_evidenced
+        self.due_date.process_data(update.proposed_due_date)
+        self.due_date_reason.data = update.due_date_reason
+        self.version.data = update.version
+        reported = {v.measure_id: v for v in update.measure_values}
+        for row in self.measures:
+            value = reported.get(int(row.measure_id.data))
+            if value:
+                row.value.data = value.value
+                row.as_of.process_data(value.as_of)
+
+
+class ReturnForm(VersionedForm):
+    comment = TextAreaField(
+        "What needs to change",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter a comment saying what needs to change"), Length(max=4000)],
+    )
+
+
+class ReopenForm(VersionedForm):
+    reason = TextAreaField(
+        "Why the recommendation is being reopened",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter the reason for reopening"), Length(max=4000)],
+    )
+
+
+class MeasureForm(FlaskForm):
+    name = StringField(
+        "Name of the measure",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter the name of the measure"), Length(max=300)],
+    )
+    unit = StringField(
+        "Unit",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter a unit, for example %"), Length(max=40)],
+    )
+    baseline_value = DecimalField(
+        "Baseline value",
+        places=None,
+        validators=[
+            InputRequired("Enter the baseline value"),
+            NumberRange(-BIG, BIG, "Enter a smaller value"),
+        ],
+    )
+    baseline_date = GovDateField("Date of the baseline", validators=[InputRequired()])
+    target_value = DecimalField(
+        "Target value",
+        places=None,
+        validators=[
+            InputRequired("Enter the target value"),
+            NumberRange(-BIG, BIG, "Enter a smaller value"),
+        ],
+    )
+    target_date = GovDateField("Date the target should be met", validators=[InputRequired()])
+    higher_is_better = RadioField(
+        "Which direction is better",
+        choices=options([("yes", "Higher is better"), ("no", "Lower is better")]),
+        validators=[InputRequired("Select which direction is better")],
+    )
+
+    def values(self) -> dict:
+        return {
+            "name": self.name.data,
+            "unit": self.unit.data,
+            "baseline_value": self.baseline_value.data,
+            "baseline_date": self.baseline_date.data,
+            "target_value": self.target_value.data,
+            "target_date": self.target_date.data,
+            "higher_is_better": self.higher_is_better.data == "yes",
+        }
+
+
+def _rag_definition(colour: str) -> TextAreaField:
+    return TextAreaField(
+        f"{colour.title()} means",
+        filters=[strip_filter],
+        validators=[DataRequired(f"Enter what {colour} means"), Length(max=1000)],
+    )
+
+
+class RagDefinitionsForm(FlaskForm):
+    rag_red = _rag_definition("red")
+    rag_amber = _rag_definition("amber")
+    rag_green = _rag_definition("green")
+    rag_blue = _rag_definition("blue")

@@ -1,0 +1,370 @@
+"""The sign-off workflow for progress updates, and closing recommendations.
+
+States: draft -> submitted -> approved, or submitted -> returned -> (revised) draft.
+Each transition checks the state and version the user saw; the version column makes the
+UPDATE conditional, so of two simultaneous approvals exactly one applies. Approval applies
+the proposal to the action in the same transaction.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from workflow.core.audit import diff, record_event, snapshot
+from workflow.core.errors import RuleError, StaleError
+from workflow.core.measures import on_course
+from workflow.core.storage import StoredFile
+from workflow.extensions import db
+from workflow.models import (
+    Action,
+    ActionStatus,
+    Evidence,
+    EvidenceKind,
+    Measure,
+    MeasureValue,
+    ProgressUpdate,
+    Rag,
+    Recommendation,
+    UpdateState,
+    User,
+    utcnow,
+)
+
+APPLIED_FIELDS = ["status", "rag", "due_date", "impact_evidenced"]
+AT_RISK_DAYS = 30
+
+
+@dataclass
+class Proposal:
+    narrative: str
+    status: ActionStatus
+    rag: Rag
+    rag_reason: str | None = None
+    impact_evidenced: bool = False
+    due_date: date | None = None
+    due_date_reason: str | None = None
+    measure_values: dict[int, tuple[Decimal, date]] = field(default_factory=dict)
+
+
+def suggested_rag(action: Action, proposal: Proposal, today: date) -> Rag:
+    """The rating the authority's RAG rules give: overdue or off course is red, and so on."""
+    if proposal.status is ActionStatus.COMPLETE:
+        return Rag.BLUE
+    due = proposal.due_date or action.due_date
+    if due < today or _any_measure_off_course(action, proposal):
+        return Rag.RED
+    if (due - today).days <= AT_RISK_DAYS and proposal.status is ActionStatus.NOT_STARTED:
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+def _any_measure_off_course(action: Action, proposal: Proposal) -> bool:
+    measures = db.session.scalars(sa.select(Measure).where(Measure.action_id == action.id))
+    for measure in measures:
+        if measure.id in proposal.measure_values:
+            value, as_of = proposal.measure_values[measure.id]
+            if on_course(measure, value, as_of) is False:
+                return True
+    return False
+
+
+class DuplicateSubmission(RuleError):
+    """The same form was posted twice (a double click): the first post already made it."""
+
+    def __init__(self, update_id: int):
+        super().__init__("This update has already been saved")
+        self.update_id = update_id
+
+
+def draft_update(
+    author: User, action: Action, proposal: Proposal, token: str | None, today: date
+) -> ProgressUpdate:
+    """Start a draft update. The form's token makes a second post of the same form harmless."""
+    _check_duplicate(token)
+    _check_proposal(action, proposal, today)
+    update = ProgressUpdate(action=action, author=author, submission_token=token)
+    _apply_proposal(update, proposal)
+    try:
+        with db.session.begin_nested():  # two posts at the same moment: one insert wins
+            db.session.add(update)
+    except IntegrityError:
+        _check_duplicate(token)
+        raise
+    _record(author, update, "drafted", "Update drafted", _proposal_changes(update))
+    return update
+
+
+def _check_duplicate(token: str | None) -> None:
+    if token:
+        query = sa.select(ProgressUpdate.id).where(ProgressUpdate.submission_token == token)
+        existing = db.session.scalar(query)
+        if existing is not None:
+            raise DuplicateSubmission(existing)
+
+
+def suggested_rag_for_form(action: Action, form, today: date) -> Rag:
+    """The suggestion to show beside the RAG choice, from what the form holds now."""
+    try:
+        status = ActionStatus(form.status.data)
+    except ValueError:
+        status = action.status
+    proposal = Proposal("", status, Rag.GREEN, due_date=form.due_date.data)
+    return suggested_rag(action, proposal, today)
+
+
+def revise_update(
+    author: User, update: ProgressUpdate, version: int | None, proposal: Proposal, today: date
+) -> ProgressUpdate:
+    """Edit a draft, or rework a returned update (which makes it a draft again)."""
+    _expect(update, version, (UpdateState.DRAFT, UpdateState.RETURNED))
+    _check_proposal(update.action, proposal, today)
+    was_returned = update.state is UpdateState.RETURNED
+    _apply_proposal(update, proposal)
+    update.state = UpdateState.DRAFT
+    _flush()
+    summary = "Returned update reworked" if was_returned else "Draft update edited"
+    _record(author, update, "revised", summary, _proposal_changes(update))
+    return update
+
+
+def _check_proposal(action: Action, proposal: Proposal, today: date) -> None:
+    if proposal.due_date and not proposal.due_date_reason:
+        raise RuleError("Enter the reason for the new due date", "due_date_reason")
+    if proposal.due_date and proposal.due_date < action.start_date:
+        raise RuleError("The new due date must be on or after the action's start date", "due_date")
+    if proposal.rag is Rag.BLUE:
+        raise RuleError("Blue is given only to complete actions: select complete instead", "rag")
+    suggested = suggested_rag(action, proposal, today)
+    differs = proposal.status is not ActionStatus.COMPLETE and proposal.rag is not suggested
+    if differs and not proposal.rag_reason:
+        raise RuleError(
+            f"Enter why you rate this {proposal.rag.label.lower()} when the RAG rules "
+            f"suggest {suggested.label.lower()}",
+            "rag_reason",
+        )
+
+
+def _apply_proposal(update: ProgressUpdate, proposal: Proposal) -> None:
+    update.narrative = proposal.narrative
+    update.proposed_status = proposal.status
+    # Complete is blue by definition; the stored proposal keeps a RAG for the record.
+    update.proposed_rag = Rag.GREEN if proposal.rag is Rag.BLUE else proposal.rag
+    update.rag_reason = proposal.rag_reason
+    update.impact_evidenced = proposal.impact_evidenced
+    update.proposed_due_date = proposal.due_date
+    update.due_date_reason = proposal.due_date_reason if proposal.due_date else None
+    existing = {value.measure_id: value for value in update.measure_values}
+    for measure_id, (value, as_of) in proposal.measure_values.items():
+        if measure_id in existing:
+            existing[measure_id].value, existing[measure_id].as_of = value, as_of
+        else:
+            update.measure_values.append(
+                MeasureValue(measure_id=measure_id, value=value, as_of=as_of)
+            )
+
+
+def add_file_evidence(
+    author: User, update: ProgressUpdate, stored: StoredFile, title: str
+) -> Evidence:
+    evidence = Evidence(
+        kind=EvidenceKind.FILE,
+        title=title or stored.name,
+        sha256=stored.sha256,
+        original_name=stored.name,
+        content_type=stored.content_type,
+        size=stored.size,
+    )
+    return _add_evidence(author, update, evidence)
+
+
+def add_link_evidence(author: User, update: ProgressUpdate, url: str, title: str) -> Evidence:
+    if not url.startswith("https://") or len(url) > 2000 or any(c.isspace() for c in url):
+        raise RuleError("Enter a link that starts with https://", "link_url")
+    return _add_evidence(author, update, Evidence(kind=EvidenceKind.LINK, title=title, url=url))
+
+
+def _add_evidence(author: User, update: ProgressUpdate, evidence: Evidence) -> Evidence:
+    """Attach evidence; an older item with the same title is superseded, never deleted."""
+    if update.state not in (UpdateState.DRAFT, UpdateState.RETURNED):
+        raise RuleError("Evidence can be added only to a draft or returned update", "file")
+    evidence.action_id, evidence.update, evidence.added_by = update.action_id, update, author
+    db.session.add(evidence)
+    db.session.flush()
+    older = sa.select(Evidence).where(
+        Evidence.action_id == update.action_id,
+        Evidence.title == evidence.title,
+        Evidence.id != evidence.id,
+        Evidence.superseded_by_id.is_(None),
+    )
+    for item in db.session.scalars(older):
+        item.superseded_by_id = evidence.id
+    summary = f"Evidence added: {evidence.title}"
+    _record(
+        author,
+        update,
+        "evidence_added",
+        summary,
+        {"evidence": evidence.title, "kind": evidence.kind},
+    )
+    return evidence
+
+
+def submit_update(author: User, update: ProgressUpdate, version: int | None) -> ProgressUpdate:
+    _expect(update, version, (UpdateState.DRAFT, UpdateState.RETURNED))
+    _check_completion_has_evidence(update)
+    update.state, update.submitted_at = UpdateState.SUBMITTED, utcnow()
+    # A resubmission is reviewed afresh; the earlier return stays in the audit trail.
+    update.reviewer, update.reviewed_at, update.review_comment = None, None, None
+    _flush()
+    _record(
+        author,
+        update,
+        "submitted",
+        "Update submitted for approval",
+        {"state": ["draft", "submitted"]},
+    )
+    return update
+
+
+def withdraw_update(author: User, update: ProgressUpdate, version: int | None) -> ProgressUpdate:
+    _expect(update, version, (UpdateState.SUBMITTED,))
+    update.state, update.submitted_at = UpdateState.DRAFT, None
+    _flush()
+    _record(
+        author,
+        update,
+        "withdrawn",
+        "Update withdrawn by its author",
+        {"state": ["submitted", "draft"]},
+    )
+    return update
+
+
+def approve_update(reviewer: User, update: ProgressUpdate, version: int | None) -> ProgressUpdate:
+    """Approve, and apply the proposal to the action in the same transaction."""
+    _expect(update, version, (UpdateState.SUBMITTED,))
+    if reviewer.id == update.author_id:
+        raise RuleError("You cannot approve an update you wrote")
+    _check_completion_has_evidence(update)
+    update.state, update.reviewer, update.reviewed_at = UpdateState.APPROVED, reviewer, utcnow()
+    _flush()
+    action = update.action
+    before = snapshot(action, APPLIED_FIELDS)
+    action.status, action.rag = update.proposed_status, update.effective_rag
+    action.impact_evidenced = update.impact_evidenced
+    if update.proposed_due_date:
+        action.due_date = update.proposed_due_date
+    _flush()
+    changes = diff(action, before, APPLIED_FIELDS)
+    if update.proposed_due_date:
+        changes["due_date_reason"] = update.due_date_reason
+    _record(reviewer, update, "approved", f"Update approved by {reviewer.name}", changes)
+    return update
+
+
+def return_update(
+    reviewer: User, update: ProgressUpdate, version: int | None, comment: str
+) -> ProgressUpdate:
+    _expect(update, version, (UpdateState.SUBMITTED,))
+    if not comment:
+        raise RuleError("Enter a comment saying what needs to change", "comment")
+    if reviewer.id == update.author_id:
+        raise RuleError("You cannot review an update you wrote")
+    update.state, update.reviewer, update.reviewed_at = UpdateState.RETURNED, reviewer, utcnow()
+    update.review_comment = comment
+    _flush()
+    _record(
+        reviewer, update, "returned", f"Update returned by {reviewer.name}", {"comment": comment}
+    )
+    return update
+
+
+def close_recommendation(
+    director: User, recommendation: Recommendation, version: int | None
+) -> None:
+    _expect_recommendation(recommendation, version)
+    if not recommendation.actions or any(
+        a.status is not ActionStatus.COMPLETE for a in recommendation.actions
+    ):
+        raise RuleError("A recommendation can be closed only when all its actions are complete")
+    recommendation.closed_at, recommendation.closed_by = utcnow(), director
+    _flush()
+    summary = f"Recommendation {recommendation.number} closed"
+    record_event(
+        director, recommendation.inspection.authority_id, recommendation, "closed", summary
+    )
+
+
+def reopen_recommendation(
+    director: User, recommendation: Recommendation, version: int | None, reason: str
+) -> None:
+    _expect_recommendation(recommendation, version)
+    if not reason:
+        raise RuleError("Enter the reason for reopening the recommendation", "reason")
+    if not recommendation.is_closed:
+        raise RuleError("This recommendation is not closed")
+    recommendation.closed_at = recommendation.closed_by_id = None
+    recommendation.closed_by = None
+    _flush()
+    summary = f"Recommendation {recommendation.number} reopened"
+    authority_id = recommendation.inspection.authority_id
+    record_event(director, authority_id, recommendation, "reopened", summary, {"reason": reason})
+
+
+def _check_completion_has_evidence(update: ProgressUpdate) -> None:
+    if update.proposed_status is ActionStatus.COMPLETE and not update.evidence:
+        raise RuleError(
+            "Add at least one piece of evidence to propose that the action is complete", "file"
+        )
+    if update.impact_evidenced and not update.evidence:
+        raise RuleError("Add the evidence that shows the action's impact", "file")
+
+
+def _expect(update: ProgressUpdate, version: int | None, states: tuple[UpdateState, ...]) -> None:
+    """Refuse a request made from an out-of-date page, saying what happened since."""
+    if update.version == version and update.state in states:
+        return
+    if update.state is UpdateState.APPROVED:
+        happened = f"approved by {update.reviewer.name} at {update.reviewed_at:%H:%M on %-d %B %Y}"
+    elif update.state is UpdateState.RETURNED:
+        happened = f"returned by {update.reviewer.name} at {update.reviewed_at:%H:%M on %-d %B %Y}"
+    else:
+        happened = f"changed by {update.author.name} at {update.updated_at:%H:%M on %-d %B %Y}"
+    raise StaleError(
+        f"This update was {happened}, after you opened the page. Nothing has been changed."
+    )
+
+
+def _expect_recommendation(recommendation: Recommendation, version: int | None) -> None:
+    if recommendation.version != version:
+        raise StaleError(
+            "This recommendation changed after you opened the page. Reload it and try again."
+        )
+
+
+def _flush() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleError(
+            "Someone else changed this at the same moment. Nothing was changed: reload the page."
+        ) from None
+
+
+def _proposal_changes(update: ProgressUpdate) -> dict:
+    return {
+        "narrative": update.narrative,
+        "status": update.proposed_status,
+        "rag": update.effective_rag,
+        "due_date": update.proposed_due_date,
+        "measure_values": {str(v.measure_id): str(v.value) for v in update.measure_values},
+    }
+
+
+def _record(actor: User, update: ProgressUpdate, verb: str, summary: str, changes: dict) -> None:
+    authority_id = actor.authority_id
+    record_event(actor, authority_id, update, verb, summary, changes, action_id=update.action_id)

@@ -1,0 +1,1 @@
+"""The sign-off blueprints: progress updates and evidence downloads."""

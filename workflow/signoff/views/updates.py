@@ -1,0 +1,188 @@
+"""Progress updates: writing, submitting, reviewing; "My actions" and "Awaiting approval"."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from workflow.core import permissions
+from workflow.core import storage as evidence
+from workflow.core.errors import RuleError
+from workflow.core.tenancy import action_or_404, update_or_404
+from workflow.extensions import db
+from workflow.models import Action, Measure, ProgressUpdate, UpdateState
+from workflow.signoff import rules as signoff
+from workflow.signoff.forms import ReturnForm, UpdateForm
+from workflow.signoff.queues import awaiting_approval, my_actions, returned_updates
+from workflow.web import page_number, posted_version, refuse, require
+
+bp = Blueprint("updates", __name__)
+
+
+@bp.route("/actions/<int:action_id>/updates/new", methods=["GET", "POST"])
+def new(action_id: int):
+    action = action_or_404(action_id, current_user)
+    require(permissions.can_write_update(current_user, action))
+    form = UpdateForm(measures=_measures(action))
+    if request.method == "GET":
+        form.status.data, form.rag.data = action.status.value, _reportable(action)
+    if form.validate_on_submit():
+        try:
+            update = signoff.draft_update(
+                current_user, action, form.proposal(date.today()), form.token.data, date.today()
+            )
+            _attach_and_maybe_submit(form, update)
+        except signoff.DuplicateSubmission as duplicate:
+            db.session.rollback()
+            return redirect(url_for("updates.show", update_id=duplicate.update_id))
+        except RuleError as error:
+            refuse(form, error)
+        else:
+            return _saved(update)
+    return _form_page(form, action, None)
+
+
+@bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
+def edit(update_id: int):
+    update = update_or_404(update_id, current_user)
+    require(permissions.can_edit_update(current_user, update))
+    form = UpdateForm(measures=_measures(update.action))
+    if request.method == "GET":
+        form.fill_from(update)
+    if form.validate_on_submit():
+        proposal = form.proposal(date.today())
+        try:
+            signoff.revise_update(
+                current_user, update, form.posted_version(), proposal, date.today()
+            )
+            _attach_and_maybe_submit(form, update)
+        except RuleError as error:
+            refuse(form, error, update)
+        else:
+            return _saved(update)
+    return _form_page(form, update.action, update)
+
+
+def _attach_and_maybe_submit(form: UpdateForm, update: ProgressUpdate) -> None:
+    folder, limit = current_app.config["UPLOAD_FOLDER"], current_app.config["MAX_UPLOAD_BYTES"]
+    upload = form.file.data
+    if upload and upload.filename:
+        stored = evidence.store_upload(upload.stream, upload.filename, folder, limit)
+        signoff.add_file_evidence(current_user, update, stored, form.file_title.data)
+    if form.link_url.data:
+        signoff.add_link_evidence(current_user, update, form.link_url.data, form.link_title.data)
+    if request.form.get("intent") == "submit":
+        signoff.submit_update(current_user, update, update.version)
+
+
+def _saved(update: ProgressUpdate):
+    db.session.commit()
+    submitted = update.state is UpdateState.SUBMITTED
+    flash("Update submitted for approval." if submitted else "Draft saved.", "success")
+    return redirect(url_for("updates.show", update_id=update.id))
+
+
+def _form_page(form: UpdateForm, action: Action, update: ProgressUpdate | None):
+    definitions = action.recommendation.inspection.authority.rag_definitions()
+    suggested = signoff.suggested_rag_for_form(action, form, date.today())
+    return render_template(
+        "updates/form.html",
+        form=form,
+        action=action,
+        update=update,
+        definitions=definitions,
+        suggested=suggested,
+    )
+
+
+def _measures(action: Action) -> list[Measure]:
+    query = sa.select(Measure).where(Measure.action_id == action.id).order_by(Measure.id)
+    return list(db.session.scalars(query))
+
+
+def _reportable(action: Action) -> str:
+    return action.rag.value if action.rag.value != "blue" else "green"
+
+
+@bp.get("/updates/<int:update_id>")
+def show(update_id: int):
+    update = update_or_404(update_id, current_user)
+    return render_template(
+        "updates/show.html",
+        update=update,
+        action=update.action,
+        return_form=ReturnForm(version=update.version),
+        can_review=permissions.can_review_update(current_user, update),
+        can_edit=permissions.can_edit_update(current_user, update),
+        can_withdraw=permissions.can_withdraw_update(current_user, update),
+    )
+
+
+@bp.post("/updates/<int:update_id>/submit")
+def submit(update_id: int):
+    update = update_or_404(update_id, current_user)
+    require(permissions.owns_update(current_user, update))
+    return _transition(signoff.submit_update, update, "Update submitted for approval.")
+
+
+@bp.post("/updates/<int:update_id>/withdraw")
+def withdraw(update_id: int):
+    update = update_or_404(update_id, current_user)
+    require(update.author_id == current_user.id)
+    return _transition(signoff.withdraw_update, update, "Update withdrawn. It is a draft again.")
+
+
+@bp.post("/updates/<int:update_id>/approve")
+def approve(update_id: int):
+    update = update_or_404(update_id, current_user)
+    require(permissions.may_review(current_user, update))
+    return _transition(signoff.approve_update, update, "Update approved and applied to the action.")
+
+
+@bp.post("/updates/<int:update_id>/return", endpoint="return")
+def send_back(update_id: int):
+    update = update_or_404(update_id, current_user)
+    require(permissions.may_review(current_user, update))
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "updates/show.html",
+            update=update,
+            action=update.action,
+            return_form=form,
+            can_review=True,
+            can_edit=False,
+            can_withdraw=False,
+        )
+    return _transition(
+        signoff.return_update, update, "Update returned to its author.", form.comment.data
+    )
+
+
+def _transition(rule, update: ProgressUpdate, success: str, *args):
+    """Run one state change from a posted version; a stale or replayed post changes nothing."""
+    try:
+        rule(current_user, update, posted_version(), *args)
+    except RuleError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("updates.show", update_id=update.id))
+
+
+@bp.get("/my-actions")
+def mine():
+    require(permissions.can_see_own_actions(current_user))
+    page = db.paginate(my_actions(current_user), page=page_number(), per_page=25, error_out=False)
+    return render_template("updates/mine.html", page=page, returned=returned_updates(current_user))
+
+
+@bp.get("/awaiting-approval")
+def awaiting():
+    require(permissions.can_review_updates(current_user))
+    query = awaiting_approval(current_user)
+    page = db.paginate(query, page=page_number(), per_page=25, error_out=False)
+    return render_template("updates/awaiting.html", page=page)

@@ -1,0 +1,167 @@
+"""Request hooks: who is signed in, security headers, error pages and shared template values."""
+
+from datetime import date
+
+from flask import Flask, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+
+from workflow.extensions import db, login_manager
+from workflow.models import Rag, User
+from workflow.web.charts import measure_chart
+from workflow.web.navigation import nav_items
+
+PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.accessibility", "static", "calendar.feed"}
+# Signed in by token, never by the session: see views/api.py.
+PUBLIC_BLUEPRINTS = {"api"}
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+ERROR_PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 413: "413", 429: "429", 500: "500"}
+
+
+def register(app: Flask) -> None:
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+    app.before_request(require_sign_in)
+    app.after_request(end_reading_transaction)  # registered first, so it runs last
+    app.after_request(set_security_headers)
+    app.context_processor(template_values)
+    app.add_template_filter(long_date)
+    app.add_template_filter(short_date)
+    app.add_template_filter(date_time)
+    app.add_template_filter(number)
+    app.add_template_filter(filesize)
+    app.add_template_global(page_url)
+    app.add_template_global(measure_chart)
+    app.add_template_global(list(Rag), "rag_order")
+    for code, name in ERROR_PAGES.items():
+        app.register_error_handler(code, _error_page(code, name))
+    app.register_error_handler(CSRFError, csrf_failed)
+    app.register_error_handler(StaleDataError, stale_data)
+
+
+def load_user(user_id: str) -> User | None:
+    """The user a session names, unless the session was ended (its epoch is out of date)."""
+    ident, _, epoch = user_id.partition(".")
+    if not ident.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
+    return user
+
+
+def require_sign_in():
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if request.blueprint in PUBLIC_BLUEPRINTS:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+    return None
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def end_reading_transaction(response):
+    """End a page view's transaction with COMMIT, not the ROLLBACK it would otherwise get.
+
+    A GET changes nothing, so to the data the two are the same. But psycopg forgets its
+    prepared statements on ROLLBACK, and keeping them spares PostgreSQL planning the same
+    queries again on every request (for most of a page's queries, half their time). Only a
+    clean session is committed: anything a GET left unsaved is still rolled back.
+    """
+    session = db.session
+    reading = request.method in ("GET", "HEAD") and response.status_code < 400
+    if reading and not (session.new or session.dirty or session.deleted):
+        session.commit()
+    return response
+
+
+def template_values() -> dict:
+    values = {"accessibility_url": url_for("pages.accessibility"), "today": date.today()}
+    if not current_user.is_authenticated:
+        return {**values, "nav_items": [], "authority_name": None}
+    authority = current_user.authority.name
+    return {**values, "nav_items": nav_items(current_user), "authority_name": authority}
+
+
+def long_date(value) -> str:
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+def short_date(value) -> str:
+    return f"{value:%-d %b %Y}" if value else ""
+
+
+def date_time(value) -> str:
+    return f"{value:%-d %B %Y at %H:%M}" if value else ""
+
+
+def number(value) -> str:
+    """A measure's value without trailing zeros: 77.5, not 77.5000."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def filesize(size: int | None) -> str:
+    if not size:
+        return ""
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
+
+
+def page_url(number: int) -> str:
+    """The current page's address with another page number, keeping the other filters."""
+    args = {**request.view_args, **request.args.to_dict(), "page": number}
+    return url_for(request.endpoint, **args)
+
+
+def _error_page(code: int, name: str):
+    def handler(error):
+        db.session.rollback()
+        return render_template(f"errors/{name}.html", error=error), code
+
+    return handler
+
+
+def csrf_failed(error):
+    db.session.rollback()
+    message = "The form had expired. Go back, reload the page and try again."
+    return render_template("errors/400.html", message=message), 400
+
+
+def stale_data(error):
+    db.session.rollback()
+    message = "Someone else changed this record at the same moment. Reload it and try again."
+    return render_template("errors/400.html", message=message), 409

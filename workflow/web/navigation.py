@@ -1,0 +1,35 @@
+"""The header navigation for each role, built from the permissions module's answers."""
+
+from flask import request, url_for
+
+from workflow.core import permissions
+from workflow.models import User
+from workflow.signoff.queues import waiting_count
+
+# Pages inside an inspection's plan keep "Inspections" marked as where the user is.
+PLAN_BLUEPRINTS = ("inspections", "recommendations", "actions", "updates", "plans", "imports")
+
+
+def nav_items(user: User) -> list[dict]:
+    items = []
+    if permissions.can_see_own_actions(user):
+        count = waiting_count(user) if not permissions.can_review_updates(user) else None
+        items.append(("My actions", "updates.mine", count))
+    if permissions.can_review_updates(user):
+        items.append(("Awaiting approval", "updates.awaiting", waiting_count(user)))
+    items.append(("Inspections", "inspections.index", None))
+    items.append(("Dashboard", "dashboard.index", None))
+    items.append(("Search", "search.index", None))
+    if permissions.can_manage_users(user):
+        items.append(("Users", "users.index", None))
+        items.append(("RAG definitions", "settings.rag", None))
+    items.append(("Your account", "auth.account", None))
+    nav = [
+        {"text": text, "href": url_for(endpoint), "endpoint": endpoint, "count": count or None}
+        for text, endpoint, count in items
+    ]
+    for item in nav:
+        item["active"] = request.path == item["href"]
+    if not any(item["active"] for item in nav) and request.blueprint in PLAN_BLUEPRINTS:
+        next(item for item in nav if item["endpoint"] == "inspections.index")["active"] = True
+    return nav
