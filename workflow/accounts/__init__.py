@@ -1,1 +1,1 @@
-"""Authorities, people and signing in: sign-in, users, service areas, settings and each person's profile."""
+"""Authorities, people and signing in: users, service areas, settings and profiles."""

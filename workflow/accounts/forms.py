@@ -1,10 +1,21 @@
-"""Sign-in and password forms."""
+"""Forms for signing in, passwords, users, an authority's settings and a person's profile."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from workflow.api.tokens import API_TOKEN_LIFETIMES
+from workflow.models import Role
 from workflow.web.fields import strip_filter
+from workflow.web.forms import VersionedForm, optional_int, options
 
 
 class SignInForm(FlaskForm):
@@ -24,4 +35,83 @@ class ChangePasswordForm(FlaskForm):
     )
     new_password = PasswordField(
         "New password", validators=[DataRequired("Enter a new password"), Length(max=256)]
+    )
+
+
+def _rag_definition(colour: str) -> TextAreaField:
+    return TextAreaField(
+        f"{colour.title()} means",
+        filters=[strip_filter],
+        validators=[DataRequired(f"Enter what {colour} means"), Length(max=1000)],
+    )
+
+
+class RagDefinitionsForm(FlaskForm):
+    rag_red = _rag_definition("red")
+    rag_amber = _rag_definition("amber")
+    rag_green = _rag_definition("green")
+    rag_blue = _rag_definition("blue")
+
+
+class ReminderForm(FlaskForm):
+    digests = RadioField(
+        "Do you want reminder emails?",
+        choices=options(
+            [("send", "Yes, email me reminders"), ("stop", "No, do not email me reminders")]
+        ),
+        validators=[InputRequired("Select whether you want reminder emails")],
+    )
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        "Name of the token",
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Enter a name for the token"),
+            Length(max=100, message="Name must be 100 characters or fewer"),
+        ],
+    )
+    lifetime = RadioField(
+        "How long should the token last?",
+        choices=options((str(days), label) for days, label in API_TOKEN_LIFETIMES.items()),
+        validators=[InputRequired("Select how long the token should last")],
+    )
+
+
+
+
+class UserForm(VersionedForm):
+    name = StringField(
+        "Full name",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter the person's full name"), Length(max=200)],
+    )
+    email = EmailField(
+        "Email address",
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Enter an email address"),
+            Length(max=254),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
+    )
+    role = RadioField(
+        "Role", choices=options(Role.choices()), validators=[InputRequired("Select a role")]
+    )
+    service_area_id = SelectField("Service area", coerce=optional_int)
+    active = BooleanField("Account is active", default=True)
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service_area_id.choices = options(
+            [("", "No service area")] + [(a.id, a.name) for a in areas]
+        )
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter a password"), Length(max=256)],
+        description="At least 12 characters. Three random words are a good choice.",
     )

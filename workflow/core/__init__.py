@@ -1,1 +1,3 @@
-"""Shared machinery every feature uses: tenancy, permissions, audit, locking, errors, deadlines, measures, mail and file storage."""
+"""Shared machinery: tenancy, permissions, audit, locking, errors, deadlines, measures, mail,
+file storage.
+"""

@@ -14,8 +14,8 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from workflow.imports.rules import ReviewRow
-from workflow.planning.forms import VersionedForm
 from workflow.web.fields import strip_filter
+from workflow.web.forms import VersionedForm
 
 
 class ReportUploadForm(FlaskForm):

@@ -1,10 +1,8 @@
-"""Forms for the dashboard's filters, search, reminder emails and API tokens."""
+"""Forms for the dashboard's filters and search."""
 
-from flask_wtf import FlaskForm
-from wtforms import Form, RadioField, SearchField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import Form, SearchField, SelectField
+from wtforms.validators import Length
 
-from workflow.api.tokens import API_TOKEN_LIFETIMES
 from workflow.models import ActionStatus, Rag, ServiceArea, User
 from workflow.oversight.dashboard import Filters
 from workflow.web.fields import strip_filter
@@ -55,27 +53,5 @@ class SearchForm(Form):
     )
 
 
-class ReminderForm(FlaskForm):
-    digests = RadioField(
-        "Do you want reminder emails?",
-        choices=options(
-            [("send", "Yes, email me reminders"), ("stop", "No, do not email me reminders")]
-        ),
-        validators=[InputRequired("Select whether you want reminder emails")],
-    )
 
 
-class ApiTokenForm(FlaskForm):
-    name = StringField(
-        "Name of the token",
-        filters=[strip_filter],
-        validators=[
-            DataRequired("Enter a name for the token"),
-            Length(max=100, message="Name must be 100 characters or fewer"),
-        ],
-    )
-    lifetime = RadioField(
-        "How long should the token last?",
-        choices=options((str(days), label) for days, label in API_TOKEN_LIFETIMES.items()),
-        validators=[InputRequired("Select how long the token should last")],
-    )

@@ -1,12 +1,12 @@
-"""Forms for inspections, recommendations and actions."""
+"""Forms for inspections, recommendations, actions and their measures of success."""
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DecimalField,
     FieldList,
     Form,
     FormField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -22,9 +22,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from workflow.core.measures import VALUE_LIMIT
 from workflow.models import InspectionKind
 from workflow.web.fields import GovDateField, strip_filter
-from workflow.web.forms import options
+from workflow.web.forms import VersionedForm, optional_int, options
 
 GRADES = [
     "Outstanding",
@@ -34,23 +35,8 @@ GRADES = [
 ]
 
 
-def optional_int(value):
-    """Coerce a select's value to int, keeping an empty choice as None."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
-class VersionedForm(FlaskForm):
-    """Carries the version of the record the form was built from (optimistic locking)."""
-
-    version = HiddenField()
-
-    def posted_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
 
 
 class JudgementRow(Form):
@@ -196,3 +182,50 @@ class ActionForm(VersionedForm):
             "measure_of_success",
         ]
         return {name: getattr(self, name).data for name in fields}
+
+
+class MeasureForm(FlaskForm):
+    name = StringField(
+        "Name of the measure",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter the name of the measure"), Length(max=300)],
+    )
+    unit = StringField(
+        "Unit",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter a unit, for example %"), Length(max=40)],
+    )
+    baseline_value = DecimalField(
+        "Baseline value",
+        places=None,
+        validators=[
+            InputRequired("Enter the baseline value"),
+            NumberRange(-VALUE_LIMIT, VALUE_LIMIT, "Enter a smaller value"),
+        ],
+    )
+    baseline_date = GovDateField("Date of the baseline", validators=[InputRequired()])
+    target_value = DecimalField(
+        "Target value",
+        places=None,
+        validators=[
+            InputRequired("Enter the target value"),
+            NumberRange(-VALUE_LIMIT, VALUE_LIMIT, "Enter a smaller value"),
+        ],
+    )
+    target_date = GovDateField("Date the target should be met", validators=[InputRequired()])
+    higher_is_better = RadioField(
+        "Which direction is better",
+        choices=options([("yes", "Higher is better"), ("no", "Lower is better")]),
+        validators=[InputRequired("Select which direction is better")],
+    )
+
+    def values(self) -> dict:
+        return {
+            "name": self.name.data,
+            "unit": self.unit.data,
+            "baseline_value": self.baseline_value.data,
+            "baseline_date": self.baseline_date.data,
+            "target_value": self.target_value.data,
+            "target_date": self.target_date.data,
+            "higher_is_better": self.higher_is_better.data == "yes",
+        }

@@ -1,10 +1,8 @@
-"""Forms for progress updates, their review, measures, and an authority's RAG definitions."""
+"""Forms for progress updates, their review, and reopening a recommendation."""
 
 import secrets
 from datetime import date
-from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,14 +24,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from workflow.core.measures import VALUE_LIMIT
 from workflow.models import ActionStatus, Measure, Rag
-from workflow.planning.forms import VersionedForm
 from workflow.signoff.rules import Proposal
 from workflow.web.fields import GovDateField, strip_filter
-from workflow.web.forms import options
+from workflow.web.forms import VersionedForm, options
 
 REPORTABLE_RAGS = [Rag.RED, Rag.AMBER, Rag.GREEN]
-BIG = Decimal("1e12")
 
 
 class MeasureValueRow(Form):
@@ -43,7 +40,9 @@ class MeasureValueRow(Form):
         places=None,
         validators=[
             Optional(),
-            NumberRange(-BIG, BIG, "Enter a value between -1 trillion and 1 trillion"),
+            NumberRange(
+                -VALUE_LIMIT, VALUE_LIMIT, "Enter a value between -1 trillion and 1 trillion"
+            ),
         ],
     )
     as_of = GovDateField("Date of the value", validators=[Optional()])
@@ -160,65 +159,3 @@ class ReopenForm(VersionedForm):
         filters=[strip_filter],
         validators=[DataRequired("Enter the reason for reopening"), Length(max=4000)],
     )
-
-
-class MeasureForm(FlaskForm):
-    name = StringField(
-        "Name of the measure",
-        filters=[strip_filter],
-        validators=[DataRequired("Enter the name of the measure"), Length(max=300)],
-    )
-    unit = StringField(
-        "Unit",
-        filters=[strip_filter],
-        validators=[DataRequired("Enter a unit, for example %"), Length(max=40)],
-    )
-    baseline_value = DecimalField(
-        "Baseline value",
-        places=None,
-        validators=[
-            InputRequired("Enter the baseline value"),
-            NumberRange(-BIG, BIG, "Enter a smaller value"),
-        ],
-    )
-    baseline_date = GovDateField("Date of the baseline", validators=[InputRequired()])
-    target_value = DecimalField(
-        "Target value",
-        places=None,
-        validators=[
-            InputRequired("Enter the target value"),
-            NumberRange(-BIG, BIG, "Enter a smaller value"),
-        ],
-    )
-    target_date = GovDateField("Date the target should be met", validators=[InputRequired()])
-    higher_is_better = RadioField(
-        "Which direction is better",
-        choices=options([("yes", "Higher is better"), ("no", "Lower is better")]),
-        validators=[InputRequired("Select which direction is better")],
-    )
-
-    def values(self) -> dict:
-        return {
-            "name": self.name.data,
-            "unit": self.unit.data,
-            "baseline_value": self.baseline_value.data,
-            "baseline_date": self.baseline_date.data,
-            "target_value": self.target_value.data,
-            "target_date": self.target_date.data,
-            "higher_is_better": self.higher_is_better.data == "yes",
-        }
-
-
-def _rag_definition(colour: str) -> TextAreaField:
-    return TextAreaField(
-        f"{colour.title()} means",
-        filters=[strip_filter],
-        validators=[DataRequired(f"Enter what {colour} means"), Length(max=1000)],
-    )
-
-
-class RagDefinitionsForm(FlaskForm):
-    rag_red = _rag_definition("red")
-    rag_amber = _rag_definition("amber")
-    rag_green = _rag_definition("green")
-    rag_blue = _rag_definition("blue")

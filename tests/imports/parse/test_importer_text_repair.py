@@ -220,7 +220,6 @@ def test_letter_mentioning_an_inspection_in_passing_is_no_report():
 
 def test_list_laid_out_as_a_word_table_with_a_bullet_column():
     from tests.imports.parse.importer_builders import docx_from_markup
-
     from workflow.imports.parse import parse_file
 
     markup = (

@@ -7,12 +7,12 @@ made them, and never stored in the clear, nor put in the session cookie.
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from workflow.accounts.forms import ApiTokenForm, ReminderForm
 from workflow.api import tokens
 from workflow.core.errors import RuleError
 from workflow.extensions import db
 from workflow.models import utcnow
 from workflow.oversight import reminders
-from workflow.oversight.forms import ApiTokenForm, ReminderForm
 from workflow.web import refuse
 
 bp = Blueprint("profile", __name__, url_prefix="/account")

@@ -4,9 +4,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from workflow.accounts import rules as accounts
+from workflow.accounts.forms import RagDefinitionsForm
 from workflow.core import permissions
 from workflow.extensions import db
-from workflow.signoff.forms import RagDefinitionsForm
 from workflow.web import require
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from workflow.accounts import rules as accounts
-from workflow.accounts.user_forms import NewUserForm, UserForm
+from workflow.accounts.forms import NewUserForm, UserForm
 from workflow.core import permissions
 from workflow.core.errors import RuleError
 from workflow.core.tenancy import service_areas, user_or_404

@@ -8,9 +8,8 @@ from workflow.core.errors import RuleError
 from workflow.core.tenancy import action_or_404, colleagues, recommendation_or_404, service_areas
 from workflow.extensions import db
 from workflow.planning import rules as planning
-from workflow.planning.forms import ActionForm
+from workflow.planning.forms import ActionForm, MeasureForm
 from workflow.planning.pages import action_page
-from workflow.signoff.forms import MeasureForm
 from workflow.web import page_number, refuse, require
 
 bp = Blueprint("actions", __name__)
