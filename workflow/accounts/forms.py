@@ -79,8 +79,6 @@ class ApiTokenForm(FlaskForm):
     )
 
 
-
-
 class UserForm(VersionedForm):
     name = StringField(
         "Full name",

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from workflow.accounts.passwords import hash_password, password_problem, verify_password
 from workflow.core.audit import diff, record_event, snapshot
-from workflow.core.errors import RuleError
-from workflow.core.locking import check_version
+from workflow.core.errors import RuleError, Throttled
+from workflow.core.locking import check_version, flush
 from workflow.extensions import db
 from workflow.models import Authority, Role, ServiceArea, SignInAttempt, User, utcnow
 
@@ -104,7 +105,7 @@ def sign_in(email: str, password: str, address: str) -> User:
     """The active user these credentials belong to; throttled per account and per address."""
     email = email.strip().lower()
     if is_throttled(email, address):
-        raise RuleError(
+        raise Throttled(
             "Too many failed sign-in attempts. Wait 5 minutes before you try again", "email"
         )
     user = db.session.scalar(sa.select(User).where(User.email == email))
@@ -136,7 +137,7 @@ def _check_service_area(role: Role, area: ServiceArea | None, authority: Authori
 
 
 def _flushed(obj):
-    db.session.flush()
+    flush()
     return obj
 
 
@@ -150,3 +151,13 @@ def edit_rag_definitions(actor: User, authority: Authority, **definitions: str) 
         setattr(authority, field, text)
     changes = diff(authority, before, RAG_FIELDS)
     record_event(actor, authority.id, authority, "edited", "RAG definitions changed", changes)
+
+
+def users_by_name(authority: Authority) -> sa.Select:
+    """An authority's people in name order, each with their service area in the same query."""
+    return (
+        sa.select(User)
+        .where(User.authority_id == authority.id)
+        .options(joinedload(User.service_area))
+        .order_by(User.name)
+    )

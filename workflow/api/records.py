@@ -93,6 +93,7 @@ def _recommendation_json(items: list[Recommendation]) -> list[Json]:
 def _actions(user: User) -> sa.Select:
     return (
         actions_of(user)
+        .join(Action.recommendation)
         .options(
             contains_eager(Action.recommendation),
             joinedload(Action.owner),

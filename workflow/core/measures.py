@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from workflow.extensions import db
-from workflow.models import Measure, MeasureValue, ProgressUpdate, UpdateState
+from workflow.models import Action, Measure, MeasureValue, ProgressUpdate, UpdateState
 
 # The largest value a measure may hold, in either direction.
 VALUE_LIMIT = Decimal("1e12")
@@ -81,3 +81,9 @@ def approved_series_for(action_ids: list[int]) -> dict[int, list[MeasureSeries]]
         points += points_of.get(measure.id, [])
         series.setdefault(measure.action_id, []).append(MeasureSeries(measure, points))
     return series
+
+
+def measures_of(action: Action) -> list[Measure]:
+    """An action's measures of success, in the order they were added."""
+    query = sa.select(Measure).where(Measure.action_id == action.id).order_by(Measure.id)
+    return list(db.session.scalars(query))

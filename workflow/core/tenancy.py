@@ -17,6 +17,7 @@ from workflow.models import (
     PlanVersion,
     ProgressUpdate,
     Recommendation,
+    ReportImport,
     ServiceArea,
     User,
 )
@@ -43,23 +44,14 @@ def recommendations_of(user: User) -> sa.Select:
     )
 
 
+# Actions, updates and evidence carry their authority's id (copied from the inspection on
+# insert, held to it by a test), so scoping them needs no walk up to the inspection.
 def actions_of(user: User) -> sa.Select:
-    return (
-        sa.select(Action)
-        .join(Action.recommendation)
-        .join(Recommendation.inspection)
-        .where(Inspection.authority_id == user.authority_id)
-    )
+    return sa.select(Action).where(Action.authority_id == user.authority_id)
 
 
 def updates_of(user: User) -> sa.Select:
-    return (
-        sa.select(ProgressUpdate)
-        .join(ProgressUpdate.action)
-        .join(Action.recommendation)
-        .join(Recommendation.inspection)
-        .where(Inspection.authority_id == user.authority_id)
-    )
+    return sa.select(ProgressUpdate).where(ProgressUpdate.authority_id == user.authority_id)
 
 
 def inspection_or_404(inspection_id: int, user: User) -> Inspection:
@@ -74,6 +66,8 @@ def action_or_404(action_id: int, user: User) -> Action:
     """The action with its owner, service area and recommendation: every page of it shows them."""
     query = (
         actions_of(user)
+        .join(Action.recommendation)
+        .join(Recommendation.inspection)
         .where(Action.id == action_id)
         .options(
             joinedload(Action.owner),
@@ -89,18 +83,21 @@ def update_or_404(update_id: int, user: User) -> ProgressUpdate:
 
 
 def evidence_or_404(evidence_id: int, user: User) -> Evidence:
-    query = (
-        sa.select(Evidence)
-        .join(Evidence.action)
-        .join(Action.recommendation)
-        .join(Recommendation.inspection)
-        .where(Inspection.authority_id == user.authority_id, Evidence.id == evidence_id)
+    query = sa.select(Evidence).where(
+        Evidence.authority_id == user.authority_id, Evidence.id == evidence_id
     )
     return _first_or_404(query)
 
 
 def user_or_404(user_id: int, viewer: User) -> User:
     query = sa.select(User).where(User.id == user_id, User.authority_id == viewer.authority_id)
+    return _first_or_404(query)
+
+
+def report_import_or_404(import_id: int, viewer: User) -> ReportImport:
+    query = sa.select(ReportImport).where(
+        ReportImport.id == import_id, ReportImport.authority_id == viewer.authority_id
+    )
     return _first_or_404(query)
 
 

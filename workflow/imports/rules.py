@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from workflow.core.audit import record_event
 from workflow.core.errors import RuleError
-from workflow.core.locking import check_version
+from workflow.core.locking import check_version, flush
 from workflow.extensions import db
 from workflow.imports.parse import (
     ParsedReport,
@@ -63,7 +63,7 @@ def start_import(
         parsed=parsed,
     )
     db.session.add(report_import)
-    db.session.flush()
+    flush()
     summary = f"Report read for review: {source_name[:100]}"
     record_event(
         actor, actor.authority_id, report_import, "read", summary, {"kind": parsed["kind"]}
@@ -137,6 +137,26 @@ def _union(first: tuple[int, ...], second: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(dict.fromkeys(first + second))
 
 
+def import_report(
+    actor: User, data: bytes | None, filename: str, text: str | None, max_bytes: int
+) -> ReportImport:
+    """Read an upload or pasted text and keep what was found for review."""
+    report = read_report(data, filename, text, max_bytes)
+    return start_import(actor, report, filename, data or (text or "").encode())
+
+
+def review_import(
+    actor: User,
+    report_import: ReportImport,
+    version: int | None,
+    rows: list[ReviewRow],
+    confirm: bool,
+) -> Inspection | None:
+    """Apply the reviewer's changes; on confirmation create (or update) the inspection."""
+    revise_import(actor, report_import, version, rows)
+    return confirm_import(actor, report_import, report_import.version) if confirm else None
+
+
 def revise_import(
     actor: User, report_import: ReportImport, version: int | None, rows: list[ReviewRow]
 ) -> None:
@@ -145,7 +165,7 @@ def revise_import(
     parsed = dict(report_import.parsed)
     parsed["recommendations"] = apply_review(rows)
     report_import.parsed = parsed
-    db.session.flush()
+    flush()
 
 
 def matching_inspection(authority_id: int, parsed: dict[str, Any]) -> Inspection | None:
@@ -176,7 +196,7 @@ def confirm_import(actor: User, report_import: ReportImport, version: int | None
     _check_open(report_import)
     inspection = import_parsed(actor, report_import.authority_id, report_import.parsed)
     report_import.inspection = inspection
-    db.session.flush()
+    flush()
     summary = f"Report imported into {inspection.title}"
     record_event(actor, inspection.authority_id, report_import, "confirmed", summary)
     return inspection

@@ -1,16 +1,14 @@
 """Importing a report: upload or paste, review what was found, then confirm."""
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from workflow.core import permissions
-from workflow.core.errors import RuleError
-from workflow.extensions import db
+from workflow.core.tenancy import report_import_or_404
 from workflow.imports import rules as reports
 from workflow.imports.forms import ReportUploadForm, ReviewForm
 from workflow.models import ReportImport
-from workflow.web import refuse, require
+from workflow.web import require, run_rule
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -24,46 +22,39 @@ def new():
         data = upload.read() if upload and upload.filename else None
         name = upload.filename if data is not None else "Pasted text"
         limit = current_app.config["MAX_UPLOAD_BYTES"]
-        try:
-            report = reports.read_report(data, name, form.text.data, limit)
-            report_import = reports.start_import(
-                current_user, report, name, data or form.text.data.encode()
-            )
-        except RuleError as error:
-            refuse(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("imports.review", import_id=report_import.id))
+        if done := run_rule(
+            form, reports.import_report, current_user, data, name, form.text.data, limit
+        ):
+            return redirect(url_for("imports.review", import_id=done.result.id))
     return render_template("imports/new.html", form=form)
 
 
 @bp.route("/<int:import_id>", methods=["GET", "POST"])
 def review(import_id: int):
     require(permissions.can_manage_inspections(current_user))
-    report_import = _import_or_404(import_id)
+    report_import = report_import_or_404(import_id, current_user)
     if report_import.confirmed:
         return redirect(url_for("inspections.show", inspection_id=report_import.inspection_id))
     form = ReviewForm(obj=report_import)
     if request.method == "GET":
         form.show(report_import.parsed["recommendations"])
-    if form.validate_on_submit():
-        try:
-            reports.revise_import(
-                current_user, report_import, form.posted_version(), form.review_rows()
-            )
-            if request.form.get("intent") == "confirm":
-                inspection = reports.confirm_import(
-                    current_user, report_import, report_import.version
-                )
-        except RuleError as error:
-            refuse(form, error, report_import)
-        else:
-            db.session.commit()
-            if request.form.get("intent") == "confirm":
-                flash("The inspection and its recommendations have been saved.", "success")
-                return redirect(url_for("inspections.show", inspection_id=inspection.id))
-            flash("Changes applied. Check the list, then confirm.", "success")
-            return redirect(url_for("imports.review", import_id=report_import.id))
+    confirm = request.form.get("intent") == "confirm"
+    if form.validate_on_submit() and (
+        done := run_rule(
+            form,
+            reports.review_import,
+            current_user,
+            report_import,
+            form.posted_version(),
+            form.review_rows(),
+            confirm=confirm,
+        )
+    ):
+        if confirm:
+            flash("The inspection and its recommendations have been saved.", "success")
+            return redirect(url_for("inspections.show", inspection_id=done.result.id))
+        flash("Changes applied. Check the list, then confirm.", "success")
+        return redirect(url_for("imports.review", import_id=report_import.id))
     return _review_page(form, report_import)
 
 
@@ -80,10 +71,3 @@ def _review_page(form: ReviewForm, report_import: ReportImport):
             parsed["authority"], current_user.authority.name
         ),
     )
-
-
-def _import_or_404(import_id: int) -> ReportImport:
-    query = sa.select(ReportImport).where(
-        ReportImport.id == import_id, ReportImport.authority_id == current_user.authority_id
-    )
-    return db.session.scalar(query) or abort(404)

@@ -73,7 +73,7 @@ def filtered_actions(user: User, filters: Filters) -> sa.Select:
     ones are history, on their own inspection's dashboard; an authority's history grows for
     ever, and the page would grow with it.
     """
-    query = actions_of(user)
+    query = actions_of(user).join(Action.recommendation).join(Recommendation.inspection)
     if filters.inspection_id is None:
         query = query.where(Recommendation.closed_at.is_(None))
     conditions = {

@@ -51,7 +51,3 @@ class SearchForm(Form):
         filters=[strip_filter],
         validators=[Length(max=200, message="Enter 200 characters or fewer")],
     )
-
-
-
-

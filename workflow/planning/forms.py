@@ -35,10 +35,6 @@ GRADES = [
 ]
 
 
-
-
-
-
 class JudgementRow(Form):
     area = StringField("Judgement area", filters=[strip_filter], validators=[Length(max=300)])
     grade = SelectField(

@@ -1,4 +1,4 @@
-"""Everything the action page shows, gathered in a fixed number of queries."""
+"""What the planning pages show, each gathered in a fixed number of queries."""
 
 from dataclasses import dataclass
 
@@ -13,7 +13,10 @@ from workflow.models import (
     Action,
     AuditEvent,
     Evidence,
+    Inspection,
     ProgressUpdate,
+    Rag,
+    Recommendation,
     ReportParagraph,
     UpdateState,
     User,
@@ -82,3 +85,28 @@ def timeline(action: Action, page: int) -> Pagination:
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
     return db.paginate(query, page=page, per_page=HISTORY_PER_PAGE, error_out=False)
+
+
+def rag_counts_by_recommendation(inspection: Inspection) -> dict[int, dict[Rag, int]]:
+    """{recommendation id: {RAG: number of actions}} in one query."""
+    rows = db.session.execute(
+        sa.select(Action.recommendation_id, Action.rag, sa.func.count(Action.id))
+        .join(Action.recommendation)
+        .where(Recommendation.inspection_id == inspection.id)
+        .group_by(Action.recommendation_id, Action.rag)
+    )
+    counts: dict[int, dict[Rag, int]] = {}
+    for recommendation_id, rag, count in rows:
+        counts.setdefault(recommendation_id, {})[rag] = count
+    return counts
+
+
+def actions_with_owners(recommendation) -> list[Action]:
+    """The recommendation's actions with their owners in one query, not one per owner."""
+    query = (
+        sa.select(Action)
+        .where(Action.recommendation_id == recommendation.id)
+        .options(joinedload(Action.owner))
+        .order_by(Action.id)
+    )
+    return list(db.session.scalars(query))

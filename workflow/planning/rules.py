@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from workflow.core.audit import diff, record_event, snapshot
 from workflow.core.errors import RuleError
-from workflow.core.locking import check_version
+from workflow.core.locking import check_version, flush
 from workflow.extensions import db
 from workflow.models import (
     Action,
@@ -51,7 +51,7 @@ def create_inspection(
     _check_dates(inspection)
     inspection.judgements = _judgements(judgements)
     db.session.add(inspection)
-    db.session.flush()
+    flush()
     record_event(
         actor,
         authority_id,
@@ -81,7 +81,7 @@ def edit_inspection(
     if new_judgements != old_judgements:
         inspection.judgements = _judgements(judgements)
         changes["judgements"] = [old_judgements, new_judgements]
-    db.session.flush()
+    flush()
     record_event(actor, actor.authority_id, inspection, "edited", "Inspection edited", changes)
     return inspection
 
@@ -105,7 +105,7 @@ def create_recommendation(actor: User, inspection: Inspection, **values) -> Reco
     _check_number_free(inspection, values["number"])
     recommendation = Recommendation(inspection=inspection, **values)
     db.session.add(recommendation)
-    db.session.flush()
+    flush()
     summary = f"Recommendation {recommendation.number} added"
     changes = snapshot(recommendation, RECOMMENDATION_FIELDS)
     record_event(actor, inspection.authority_id, recommendation, "created", summary, changes)
@@ -121,7 +121,7 @@ def edit_recommendation(
     before = snapshot(recommendation, RECOMMENDATION_FIELDS)
     for field, value in values.items():
         setattr(recommendation, field, value)
-    db.session.flush()
+    flush()
     changes = diff(recommendation, before, RECOMMENDATION_FIELDS)
     summary = f"Recommendation {recommendation.number} edited"
     authority_id = recommendation.inspection.authority_id
@@ -143,7 +143,7 @@ def create_action(actor: User, recommendation: Recommendation, **values) -> Acti
     _check_action_values(recommendation, values, None)
     action = Action(recommendation=recommendation, original_due_date=values["due_date"], **values)
     db.session.add(action)
-    db.session.flush()
+    flush()
     record_event(
         actor,
         recommendation.inspection.authority_id,
@@ -166,7 +166,7 @@ def edit_action(
     before = snapshot(action, ACTION_FIELDS)
     for field, value in values.items():
         setattr(action, field, value)
-    db.session.flush()
+    flush()
     changes = diff(action, before, ACTION_FIELDS)
     if "due_date" in changes:
         changes["due_date_reason"] = due_date_reason
@@ -203,7 +203,7 @@ def add_measure(actor: User, action: Action, **values) -> Measure:
         raise RuleError("The target date must be after the baseline date", "target_date")
     measure = Measure(action=action, **values)
     db.session.add(measure)
-    db.session.flush()
+    flush()
     authority_id = action.recommendation.inspection.authority_id
     summary = f"Measure added: {measure.name}"
     record_event(actor, authority_id, measure, "created", summary, values, action_id=action.id)

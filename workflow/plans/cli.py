@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 
 from workflow.extensions import db
 from workflow.models import Inspection
-from workflow.plans import render as exports
+from workflow.plans import exports
 from workflow.plans.board_report import build_report
 from workflow.plans.builder import build_plan
 

@@ -13,7 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from workflow.core.audit import record_event
-from workflow.core.errors import RuleError, StaleError
+from workflow.core.errors import RuleError
+from workflow.core.locking import flush
 from workflow.extensions import db
 from workflow.models import Inspection, PlanVersion, PrivacyClearance, Rag, User
 from workflow.plans.builder import SignOff, build_plan
@@ -84,7 +85,11 @@ def issue_plan(
         snapshot_sha256=sha256(canonical_json(snapshot)),
     )
     db.session.add(version)
-    _flush_new_version()
+    # Two directors issuing at once: the unique (inspection, number) lets one through.
+    flush(
+        "Another version was issued at the same moment. Nothing was issued: reload the page.",
+        unique_race=True,
+    )
     changes = {"number": number, "sent_to_ofsted_on": details.sent_to_ofsted_on}
     changes |= {"docx_sha256": version.docx_sha256, "pdf_sha256": version.pdf_sha256}
     record_event(director, inspection.authority_id, version, "issued", label, changes)
@@ -96,16 +101,6 @@ def _next_number(inspection: Inspection) -> int:
         PlanVersion.inspection_id == inspection.id
     )
     return (db.session.scalar(query) or 0) + 1
-
-
-def _flush_new_version() -> None:
-    try:
-        db.session.flush()
-    except sa.exc.IntegrityError:
-        # Two directors issuing at once: the unique (inspection, number) lets one through.
-        raise StaleError(
-            "Another version was issued at the same moment. Nothing was issued: reload the page."
-        ) from None
 
 
 def clear_hit(
@@ -124,7 +119,7 @@ def clear_hit(
         cleared_by_id=director.id,
     )
     db.session.add(clearance)
-    db.session.flush()
+    flush()
     summary = f"Confirmed not personal data: {hit.kind.lower()} in {hit.location}"[:500]
     changes = {"location": hit.location, "text": hit.text, "kind": hit.kind}
     record_event(director, inspection.authority_id, clearance, "cleared", summary, changes)

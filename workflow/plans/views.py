@@ -11,16 +11,13 @@ from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.core.deadlines import inspection_deadlines
-from workflow.core.errors import RuleError
 from workflow.core.tenancy import inspection_or_404, plan_version_or_404
-from workflow.extensions import db
-from workflow.plans import render as exports
-from workflow.plans import versions
+from workflow.plans import exports, versions
 from workflow.plans.board_report import build_report, default_period
 from workflow.plans.builder import build_plan
 from workflow.plans.forms import ClearHitForm, IssuePlanForm, ReportPeriodForm
 from workflow.plans.privacy import outstanding_hits
-from workflow.web import refuse, require
+from workflow.web import require, run_button, run_rule
 
 bp = Blueprint("plans", __name__)
 
@@ -53,15 +50,13 @@ def issue(inspection_id: int):
     inspection = inspection_or_404(inspection_id, current_user)
     require(permissions.can_issue_plan(current_user))
     form = IssuePlanForm()
-    if form.validate_on_submit():
-        try:
-            version = versions.issue_plan(current_user, inspection, form.details(), date.today())
-        except RuleError as error:
-            refuse(form, error)
-        else:
-            db.session.commit()
-            flash(f"{version.label} issued.", "success")
-            return redirect(url_for("plans.show", inspection_id=inspection.id))
+    if form.validate_on_submit() and (
+        done := run_rule(
+            form, versions.issue_plan, current_user, inspection, form.details(), date.today()
+        )
+    ):
+        flash(f"{done.result.label} issued.", "success")
+        return redirect(url_for("plans.show", inspection_id=inspection.id))
     hits = outstanding_hits(build_plan(inspection, date.today()), inspection)
     return render_template(
         "plans/issue.html",
@@ -79,15 +74,15 @@ def clear_hit(inspection_id: int):
     form = ClearHitForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        versions.clear_hit(current_user, inspection, form.fingerprint.data, date.today())
-    except RuleError as error:
-        db.session.rollback()
-        flash(error.message, "important")
-    else:
-        db.session.commit()
-        flash("Marked as not personal data.", "success")
-    return redirect(url_for("plans.issue", inspection_id=inspection.id))
+    return run_button(
+        versions.clear_hit,
+        current_user,
+        inspection,
+        form.fingerprint.data,
+        date.today(),
+        success="Marked as not personal data.",
+        back=url_for("plans.issue", inspection_id=inspection.id),
+    )
 
 
 @bp.get("/plan-versions/<int:version_id>/download.<fmt>")

@@ -32,6 +32,7 @@ def awaiting_approval(user: User) -> sa.Select:
     """Submitted updates in the head of service's area that someone else wrote, oldest first."""
     return (
         updates_of(user)
+        .join(ProgressUpdate.action)
         .where(
             ProgressUpdate.state == UpdateState.SUBMITTED,
             Action.service_area_id == user.service_area_id,

@@ -9,15 +9,16 @@ the proposal to the action in the same transaction.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import BinaryIO
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.core.audit import diff, record_event, snapshot
-from workflow.core.errors import RuleError, StaleError
+from workflow.core.errors import RuleError
+from workflow.core.locking import check_version, flush
 from workflow.core.measures import on_course
-from workflow.core.storage import StoredFile
+from workflow.core.storage import StoredFile, store_upload
 from workflow.extensions import db
 from workflow.models import (
     Action,
@@ -125,7 +126,7 @@ def revise_update(
     was_returned = update.state is UpdateState.RETURNED
     _apply_proposal(update, proposal)
     update.state = UpdateState.DRAFT
-    _flush()
+    flush()
     summary = "Returned update reworked" if was_returned else "Draft update edited"
     _record(author, update, "revised", summary, _proposal_changes(update))
     return update
@@ -193,7 +194,7 @@ def _add_evidence(author: User, update: ProgressUpdate, evidence: Evidence) -> E
         raise RuleError("Evidence can be added only to a draft or returned update", "file")
     evidence.action_id, evidence.update, evidence.added_by = update.action_id, update, author
     db.session.add(evidence)
-    db.session.flush()
+    flush()
     older = sa.select(Evidence).where(
         Evidence.action_id == update.action_id,
         Evidence.title == evidence.title,
@@ -213,13 +214,70 @@ def _add_evidence(author: User, update: ProgressUpdate, evidence: Evidence) -> E
     return evidence
 
 
+@dataclass(frozen=True)
+class Attachments:
+    """Evidence posted with an update form: a file to check and store, and/or a link."""
+
+    stream: BinaryIO | None = None
+    filename: str = ""
+    file_title: str = ""
+    link_url: str = ""
+    link_title: str = ""
+    folder: str = ""
+    max_bytes: int = 0
+
+
+def write_update(
+    author: User,
+    action: Action,
+    proposal: Proposal,
+    token: str,
+    today: date,
+    attachments: Attachments,
+    submit: bool,
+) -> ProgressUpdate:
+    """A new update with its evidence, saved as a draft or submitted for approval."""
+    update = draft_update(author, action, proposal, token, today)
+    _attach(author, update, attachments)
+    if submit:
+        submit_update(author, update, update.version)
+    return update
+
+
+def rewrite_update(
+    author: User,
+    update: ProgressUpdate,
+    version: int | None,
+    proposal: Proposal,
+    today: date,
+    attachments: Attachments,
+    submit: bool,
+) -> ProgressUpdate:
+    """A draft or returned update revised, with any new evidence, and perhaps submitted."""
+    revise_update(author, update, version, proposal, today)
+    _attach(author, update, attachments)
+    if submit:
+        submit_update(author, update, update.version)
+    return update
+
+
+def _attach(author: User, update: ProgressUpdate, attachments: Attachments) -> None:
+    if attachments.stream is not None and attachments.filename:
+        stored = store_upload(
+            attachments.stream, attachments.filename, attachments.folder, attachments.max_bytes
+        )
+        add_file_evidence(author, update, stored, attachments.file_title)
+    if attachments.link_url:
+        add_link_evidence(author, update, attachments.link_url, attachments.link_title)
+
+
 def submit_update(author: User, update: ProgressUpdate, version: int | None) -> ProgressUpdate:
     _expect(update, version, (UpdateState.DRAFT, UpdateState.RETURNED))
     _check_completion_has_evidence(update)
     update.state, update.submitted_at = UpdateState.SUBMITTED, utcnow()
     # A resubmission is reviewed afresh; the earlier return stays in the audit trail.
     update.reviewer, update.reviewed_at, update.review_comment = None, None, None
-    _flush()
+    flush()
     _record(
         author,
         update,
@@ -233,7 +291,7 @@ def submit_update(author: User, update: ProgressUpdate, version: int | None) -> 
 def withdraw_update(author: User, update: ProgressUpdate, version: int | None) -> ProgressUpdate:
     _expect(update, version, (UpdateState.SUBMITTED,))
     update.state, update.submitted_at = UpdateState.DRAFT, None
-    _flush()
+    flush()
     _record(
         author,
         update,
@@ -251,14 +309,14 @@ def approve_update(reviewer: User, update: ProgressUpdate, version: int | None) 
         raise RuleError("You cannot approve an update you wrote")
     _check_completion_has_evidence(update)
     update.state, update.reviewer, update.reviewed_at = UpdateState.APPROVED, reviewer, utcnow()
-    _flush()
+    flush()
     action = update.action
     before = snapshot(action, APPLIED_FIELDS)
     action.status, action.rag = update.proposed_status, update.effective_rag
     action.impact_evidenced = update.impact_evidenced
     if update.proposed_due_date:
         action.due_date = update.proposed_due_date
-    _flush()
+    flush()
     changes = diff(action, before, APPLIED_FIELDS)
     if update.proposed_due_date:
         changes["due_date_reason"] = update.due_date_reason
@@ -276,7 +334,7 @@ def return_update(
         raise RuleError("You cannot review an update you wrote")
     update.state, update.reviewer, update.reviewed_at = UpdateState.RETURNED, reviewer, utcnow()
     update.review_comment = comment
-    _flush()
+    flush()
     _record(
         reviewer, update, "returned", f"Update returned by {reviewer.name}", {"comment": comment}
     )
@@ -286,13 +344,13 @@ def return_update(
 def close_recommendation(
     director: User, recommendation: Recommendation, version: int | None
 ) -> None:
-    _expect_recommendation(recommendation, version)
+    check_version(recommendation, version)
     if not recommendation.actions or any(
         a.status is not ActionStatus.COMPLETE for a in recommendation.actions
     ):
         raise RuleError("A recommendation can be closed only when all its actions are complete")
     recommendation.closed_at, recommendation.closed_by = utcnow(), director
-    _flush()
+    flush()
     summary = f"Recommendation {recommendation.number} closed"
     record_event(
         director, recommendation.inspection.authority_id, recommendation, "closed", summary
@@ -302,14 +360,14 @@ def close_recommendation(
 def reopen_recommendation(
     director: User, recommendation: Recommendation, version: int | None, reason: str
 ) -> None:
-    _expect_recommendation(recommendation, version)
+    check_version(recommendation, version)
     if not reason:
         raise RuleError("Enter the reason for reopening the recommendation", "reason")
     if not recommendation.is_closed:
         raise RuleError("This recommendation is not closed")
     recommendation.closed_at = recommendation.closed_by_id = None
     recommendation.closed_by = None
-    _flush()
+    flush()
     summary = f"Recommendation {recommendation.number} reopened"
     authority_id = recommendation.inspection.authority_id
     record_event(director, authority_id, recommendation, "reopened", summary, {"reason": reason})
@@ -326,33 +384,15 @@ def _check_completion_has_evidence(update: ProgressUpdate) -> None:
 
 def _expect(update: ProgressUpdate, version: int | None, states: tuple[UpdateState, ...]) -> None:
     """Refuse a request made from an out-of-date page, saying what happened since."""
-    if update.version == version and update.state in states:
-        return
+    check_version(update, version, still_allowed=update.state in states, happened=_happened(update))
+
+
+def _happened(update: ProgressUpdate) -> str:
     if update.state is UpdateState.APPROVED:
-        happened = f"approved by {update.reviewer.name} at {update.reviewed_at:%H:%M on %-d %B %Y}"
-    elif update.state is UpdateState.RETURNED:
-        happened = f"returned by {update.reviewer.name} at {update.reviewed_at:%H:%M on %-d %B %Y}"
-    else:
-        happened = f"changed by {update.author.name} at {update.updated_at:%H:%M on %-d %B %Y}"
-    raise StaleError(
-        f"This update was {happened}, after you opened the page. Nothing has been changed."
-    )
-
-
-def _expect_recommendation(recommendation: Recommendation, version: int | None) -> None:
-    if recommendation.version != version:
-        raise StaleError(
-            "This recommendation changed after you opened the page. Reload it and try again."
-        )
-
-
-def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleError(
-            "Someone else changed this at the same moment. Nothing was changed: reload the page."
-        ) from None
+        return f"approved by {update.reviewer.name} at {update.reviewed_at:%H:%M on %-d %B %Y}"
+    if update.state is UpdateState.RETURNED:
+        return f"returned by {update.reviewer.name} at {update.reviewed_at:%H:%M on %-d %B %Y}"
+    return f"changed by {update.author.name} at {update.updated_at:%H:%M on %-d %B %Y}"
 
 
 def _proposal_changes(update: ProgressUpdate) -> dict:

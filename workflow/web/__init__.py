@@ -1,6 +1,15 @@
-"""Blueprints, one per feature. Views parse, load scoped, ask permission, call a rule, commit."""
+"""What every view shares: asking permissions, reading the page number and posted version,
+and running the request's one change (`run_rule`, `run_button`)."""
 
-from flask import abort, request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, flash, redirect, request
+
+from workflow.core.errors import RuleError, StaleError
+from workflow.extensions import db
+from workflow.web.forms import show_rule_error
 
 
 def require(allowed: bool) -> None:
@@ -20,15 +29,43 @@ def posted_version() -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def refuse(form, error, record=None) -> None:
-    """Undo the request's changes and show the rule's message on the form, keeping the input.
+@dataclass(frozen=True)
+class Outcome:
+    """What became of the request's change: done (committed) with the rule's result, or refused."""
 
-    A refreshed version lets the user resubmit what they typed after a stale-form refusal.
+    done: bool
+    result: Any = None
+    error: RuleError | None = None
+
+    def __bool__(self) -> bool:
+        return self.done
+
+
+def run_rule(form, rule: Callable, *args, keep_refused: bool = False, **kwargs) -> Outcome:
+    """Call the request's one rule and commit; on a refusal roll back and show it on the form.
+
+    The form keeps what the person typed. After a stale-form refusal it carries the current
+    version, so the next save is checked against the record as it is now. Without a form the
+    refusal is flashed. `keep_refused` commits what a refused rule recorded (a failed sign-in
+    counts towards throttling).
     """
-    from workflow.extensions import db
-    from workflow.web.forms import show_rule_error
+    try:
+        result = rule(*args, **kwargs)
+    except RuleError as error:
+        db.session.commit() if keep_refused else db.session.rollback()
+        if form is None:
+            flash(error.message, "error")
+        else:
+            show_rule_error(form, error)
+            if isinstance(error, StaleError) and error.current_version is not None:
+                form.version.data = error.current_version
+        return Outcome(False, error=error)
+    db.session.commit()
+    return Outcome(True, result)
 
-    db.session.rollback()
-    show_rule_error(form, error)
-    if record is not None:
-        form.version.data = record.version
+
+def run_button(rule: Callable, *args, success: str, back: str, **kwargs):
+    """A one-button form: call the rule, commit or roll back, flash what happened, go back."""
+    if run_rule(None, rule, *args, **kwargs):
+        flash(success, "success")
+    return redirect(back)

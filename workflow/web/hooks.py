@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 
+from workflow.core.locking import RACE_MESSAGE
 from workflow.extensions import db, login_manager
 from workflow.models import Rag, User
 from workflow.web.charts import measure_chart
@@ -162,6 +163,7 @@ def csrf_failed(error):
 
 
 def stale_data(error):
+    """A write that lost a race outside a rule's own flush: the same refusal as locking's."""
     db.session.rollback()
-    message = "Someone else changed this record at the same moment. Reload it and try again."
+    message = RACE_MESSAGE
     return render_template("errors/400.html", message=message), 409

@@ -7,9 +7,8 @@ from flask_login import current_user, login_user, logout_user
 
 from workflow.accounts import rules as accounts
 from workflow.accounts.forms import ChangePasswordForm, SignInForm
-from workflow.core.errors import RuleError
-from workflow.extensions import db
-from workflow.web.forms import show_rule_error
+from workflow.core.errors import Throttled
+from workflow.web import run_rule
 
 bp = Blueprint("auth", __name__)
 
@@ -29,25 +28,24 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.sign_in(form.email.data, form.password.data, request.remote_addr or "")
-        except RuleError as error:
-            db.session.commit()  # keep the failed attempt: it counts towards throttling
-            show_rule_error(form, error)
-            status = 429 if "Too many" in error.message else 200
-            return render_template("auth/sign_in.html", form=form), status
-        db.session.commit()
-        session.clear()
-        login_user(user)
-        return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/sign_in.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("auth/sign_in.html", form=form)
+    address = request.remote_addr or ""
+    # A failed attempt is kept even though the rule refused: it counts towards throttling.
+    outcome = run_rule(
+        form, accounts.sign_in, form.email.data, form.password.data, address, keep_refused=True
+    )
+    if not outcome:
+        status = 429 if isinstance(outcome.error, Throttled) else 200
+        return render_template("auth/sign_in.html", form=form), status
+    session.clear()
+    login_user(outcome.result)
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.post("/sign-out")
 def sign_out():
-    accounts.end_sessions(current_user._get_current_object())
-    db.session.commit()
+    run_rule(None, accounts.end_sessions, current_user._get_current_object())
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -57,17 +55,12 @@ def sign_out():
 @bp.route("/account", methods=["GET", "POST"])
 def account():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
-        except RuleError as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            session.clear()
-            login_user(user)  # this session carries on; every other one has ended
-            flash("Your password has been changed. Other sessions have been signed out.", "success")
-            return redirect(url_for("auth.account"))
+    user = current_user._get_current_object()
+    if form.validate_on_submit() and run_rule(
+        form, accounts.change_password, user, form.current_password.data, form.new_password.data
+    ):
+        session.clear()
+        login_user(user)  # this session carries on; every other one has ended
+        flash("Your password has been changed. Other sessions have been signed out.", "success")
+        return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)

@@ -6,8 +6,7 @@ from flask_login import current_user
 from workflow.accounts import rules as accounts
 from workflow.accounts.forms import RagDefinitionsForm
 from workflow.core import permissions
-from workflow.extensions import db
-from workflow.web import require
+from workflow.web import require, run_rule
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -17,9 +16,9 @@ def rag():
     require(permissions.can_manage_users(current_user))
     authority = current_user.authority
     form = RagDefinitionsForm(obj=authority)
-    if form.validate_on_submit():
-        accounts.edit_rag_definitions(current_user, authority, **_definitions(form))
-        db.session.commit()
+    if form.validate_on_submit() and run_rule(
+        form, accounts.edit_rag_definitions, current_user, authority, **_definitions(form)
+    ):
         flash("RAG definitions saved. Update forms now show them.", "success")
         return redirect(url_for("settings.rag"))
     return render_template("settings/rag.html", form=form)

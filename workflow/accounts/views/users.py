@@ -1,18 +1,15 @@
 """User administration for an authority's administrators."""
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from workflow.accounts import rules as accounts
 from workflow.accounts.forms import NewUserForm, UserForm
 from workflow.core import permissions
-from workflow.core.errors import RuleError
 from workflow.core.tenancy import service_areas, user_or_404
 from workflow.extensions import db
-from workflow.models import Role, ServiceArea, User
-from workflow.web import page_number, refuse, require
+from workflow.models import Role, ServiceArea
+from workflow.web import page_number, require, run_rule
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -20,12 +17,7 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 @bp.get("")
 def index():
     require(permissions.can_manage_users(current_user))
-    query = (
-        sa.select(User)
-        .where(User.authority_id == current_user.authority_id)
-        .options(joinedload(User.service_area))  # one query, not one per service area
-        .order_by(User.name)
-    )
+    query = accounts.users_by_name(current_user.authority)
     page = db.paginate(query, page=page_number(), per_page=25, error_out=False)
     return render_template("users/index.html", page=page)
 
@@ -34,23 +26,21 @@ def index():
 def new():
     require(permissions.can_manage_users(current_user))
     form = NewUserForm(areas=service_areas(current_user))
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                current_user,
-                current_user.authority,
-                email=form.email.data,
-                name=form.name.data,
-                role=Role(form.role.data),
-                password=form.password.data,
-                service_area=_area(form.service_area_id.data),
-            )
-        except RuleError as error:
-            refuse(form, error)
-        else:
-            db.session.commit()
-            flash(f"{user.name} can now sign in.", "success")
-            return redirect(url_for("users.index"))
+    if form.validate_on_submit() and (
+        done := run_rule(
+            form,
+            accounts.create_user,
+            current_user,
+            current_user.authority,
+            email=form.email.data,
+            name=form.name.data,
+            role=Role(form.role.data),
+            password=form.password.data,
+            service_area=_area(form.service_area_id.data),
+        )
+    ):
+        flash(f"{done.result.name} can now sign in.", "success")
+        return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, user=None)
 
 
@@ -61,24 +51,20 @@ def edit(user_id: int):
     form = UserForm(obj=user, areas=service_areas(current_user))
     if request.method == "GET":
         form.role.data = user.role.value
-    if form.validate_on_submit():
-        try:
-            accounts.edit_user(
-                current_user,
-                user,
-                form.posted_version(),
-                name=form.name.data,
-                email=form.email.data.lower(),
-                role=Role(form.role.data),
-                service_area=_area(form.service_area_id.data),
-                active=form.active.data,
-            )
-        except RuleError as error:
-            refuse(form, error, user)
-        else:
-            db.session.commit()
-            flash(f"{user.name}'s account has been updated.", "success")
-            return redirect(url_for("users.index"))
+    if form.validate_on_submit() and run_rule(
+        form,
+        accounts.edit_user,
+        current_user,
+        user,
+        form.posted_version(),
+        name=form.name.data,
+        email=form.email.data.lower(),
+        role=Role(form.role.data),
+        service_area=_area(form.service_area_id.data),
+        active=form.active.data,
+    ):
+        flash(f"{user.name}'s account has been updated.", "success")
+        return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, user=user)
 
 

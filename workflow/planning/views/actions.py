@@ -4,13 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from workflow.core import permissions
-from workflow.core.errors import RuleError
 from workflow.core.tenancy import action_or_404, colleagues, recommendation_or_404, service_areas
-from workflow.extensions import db
 from workflow.planning import rules as planning
 from workflow.planning.forms import ActionForm, MeasureForm
 from workflow.planning.pages import action_page
-from workflow.web import page_number, refuse, require
+from workflow.web import page_number, require, run_rule
 
 bp = Blueprint("actions", __name__)
 
@@ -35,14 +33,9 @@ def new(recommendation_id: int):
     if form.validate_on_submit():
         values = form.values()
         require(_may_use_area(values["service_area_id"]))
-        try:
-            action = planning.create_action(current_user, recommendation, **values)
-        except RuleError as error:
-            refuse(form, error)
-        else:
-            db.session.commit()
-            flash(f"Action {action.reference} added.", "success")
-            return redirect(url_for("actions.show", action_id=action.id))
+        if done := run_rule(form, planning.create_action, current_user, recommendation, **values):
+            flash(f"Action {done.result.reference} added.", "success")
+            return redirect(url_for("actions.show", action_id=done.result.id))
     return render_template(
         "actions/form.html", form=form, recommendation=recommendation, action=None
     )
@@ -54,15 +47,10 @@ def edit(action_id: int):
     require(permissions.can_edit_action(current_user, action))
     form = action_form(obj=action)
     if form.validate_on_submit():
-        values = form.values()
+        values, reason = form.values(), form.due_date_reason.data or None
         require(_may_use_area(values["service_area_id"]))
-        try:
-            reason = form.due_date_reason.data or None
-            planning.edit_action(current_user, action, form.posted_version(), reason, **values)
-        except RuleError as error:
-            refuse(form, error, action)
-        else:
-            db.session.commit()
+        version = form.posted_version()
+        if run_rule(form, planning.edit_action, current_user, action, version, reason, **values):
             flash(f"Action {action.reference} updated.", "success")
             return redirect(url_for("actions.show", action_id=action.id))
     return render_template(
@@ -85,13 +73,9 @@ def new_measure(action_id: int):
     action = action_or_404(action_id, current_user)
     require(permissions.can_edit_action(current_user, action))
     form = MeasureForm()
-    if form.validate_on_submit():
-        try:
-            planning.add_measure(current_user, action, **form.values())
-        except RuleError as error:
-            refuse(form, error)
-        else:
-            db.session.commit()
-            flash("Measure added.", "success")
-            return redirect(url_for("actions.show", action_id=action.id))
+    if form.validate_on_submit() and run_rule(
+        form, planning.add_measure, current_user, action, **form.values()
+    ):
+        flash("Measure added.", "success")
+        return redirect(url_for("actions.show", action_id=action.id))
     return render_template("actions/measure_form.html", form=form, action=action)

@@ -2,19 +2,18 @@
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.core.deadlines import inspection_deadlines
-from workflow.core.errors import RuleError
 from workflow.core.tenancy import colleagues, inspection_or_404, inspections_of
 from workflow.extensions import db
-from workflow.models import Action, Inspection, Rag, Recommendation
+from workflow.models import Inspection
 from workflow.planning import rules as planning
 from workflow.planning.forms import InspectionForm
-from workflow.web import page_number, refuse, require
+from workflow.planning.pages import rag_counts_by_recommendation
+from workflow.web import page_number, require, run_rule
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
@@ -39,35 +38,17 @@ def show(inspection_id: int):
     )
 
 
-def rag_counts_by_recommendation(inspection: Inspection) -> dict[int, dict[Rag, int]]:
-    """{recommendation id: {RAG: number of actions}} in one query."""
-    rows = db.session.execute(
-        sa.select(Action.recommendation_id, Action.rag, sa.func.count(Action.id))
-        .join(Action.recommendation)
-        .where(Recommendation.inspection_id == inspection.id)
-        .group_by(Action.recommendation_id, Action.rag)
-    )
-    counts: dict[int, dict[Rag, int]] = {}
-    for recommendation_id, rag, count in rows:
-        counts.setdefault(recommendation_id, {})[rag] = count
-    return counts
-
-
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     require(permissions.can_manage_inspections(current_user))
     form = InspectionForm(people=colleagues(current_user))
-    if form.validate_on_submit():
-        try:
-            inspection = planning.create_inspection(
-                current_user, form.judgement_rows(), **form.values()
-            )
-        except RuleError as error:
-            refuse(form, error)
-        else:
-            db.session.commit()
-            flash("Inspection added.", "success")
-            return redirect(url_for("inspections.show", inspection_id=inspection.id))
+    if form.validate_on_submit() and (
+        done := run_rule(
+            form, planning.create_inspection, current_user, form.judgement_rows(), **form.values()
+        )
+    ):
+        flash("Inspection added.", "success")
+        return redirect(url_for("inspections.show", inspection_id=done.result.id))
     return render_template("inspections/form.html", form=form, inspection=None)
 
 
@@ -79,14 +60,15 @@ def edit(inspection_id: int):
     if request.method == "GET":
         form.kind.data = inspection.kind.value
         form.version.data = inspection.version
-    if form.validate_on_submit():
-        try:
-            version, judgements = form.posted_version(), form.judgement_rows()
-            planning.edit_inspection(current_user, inspection, version, judgements, **form.values())
-        except RuleError as error:
-            refuse(form, error, inspection)
-        else:
-            db.session.commit()
-            flash("Inspection updated.", "success")
-            return redirect(url_for("inspections.show", inspection_id=inspection.id))
+    if form.validate_on_submit() and run_rule(
+        form,
+        planning.edit_inspection,
+        current_user,
+        inspection,
+        form.posted_version(),
+        form.judgement_rows(),
+        **form.values(),
+    ):
+        flash("Inspection updated.", "success")
+        return redirect(url_for("inspections.show", inspection_id=inspection.id))
     return render_template("inspections/form.html", form=form, inspection=inspection)

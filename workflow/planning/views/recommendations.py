@@ -1,21 +1,17 @@
 """Recommendations: one recommendation's page with its actions, and its forms."""
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from workflow.core import permissions
-from workflow.core.errors import RuleError
 from workflow.core.tenancy import inspection_or_404, recommendation_or_404
-from workflow.extensions import db
 from workflow.imports.rules import linked_paragraphs
-from workflow.models import Action
 from workflow.planning import rules as planning
 from workflow.planning.forms import RecommendationForm
+from workflow.planning.pages import actions_with_owners
 from workflow.signoff import rules as signoff
 from workflow.signoff.forms import ReopenForm
-from workflow.web import posted_version, refuse, require
+from workflow.web import posted_version, require, run_button, run_rule
 
 bp = Blueprint("recommendations", __name__)
 
@@ -35,17 +31,6 @@ def show(recommendation_id: int):
     )
 
 
-def actions_with_owners(recommendation) -> list[Action]:
-    """The recommendation's actions with their owners in one query, not one per owner."""
-    query = (
-        sa.select(Action)
-        .where(Action.recommendation_id == recommendation.id)
-        .options(joinedload(Action.owner))
-        .order_by(Action.id)
-    )
-    return list(db.session.scalars(query))
-
-
 @bp.route("/inspections/<int:inspection_id>/recommendations/new", methods=["GET", "POST"])
 def new(inspection_id: int):
     inspection = inspection_or_404(inspection_id, current_user)
@@ -53,17 +38,13 @@ def new(inspection_id: int):
     form = RecommendationForm()
     if request.method == "GET":
         form.number.data = len(inspection.recommendations) + 1
-    if form.validate_on_submit():
-        try:
-            recommendation = planning.create_recommendation(
-                current_user, inspection, **form.values()
-            )
-        except RuleError as error:
-            refuse(form, error)
-        else:
-            db.session.commit()
-            flash(f"Recommendation {recommendation.number} added.", "success")
-            return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+    if form.validate_on_submit() and (
+        done := run_rule(
+            form, planning.create_recommendation, current_user, inspection, **form.values()
+        )
+    ):
+        flash(f"Recommendation {done.result.number} added.", "success")
+        return redirect(url_for("recommendations.show", recommendation_id=done.result.id))
     return render_template(
         "recommendations/form.html", form=form, inspection=inspection, recommendation=None
     )
@@ -74,17 +55,12 @@ def edit(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id, current_user)
     require(permissions.can_manage_inspections(current_user))
     form = RecommendationForm(obj=recommendation)
-    if form.validate_on_submit():
-        try:
-            planning.edit_recommendation(
-                current_user, recommendation, form.posted_version(), **form.values()
-            )
-        except RuleError as error:
-            refuse(form, error, recommendation)
-        else:
-            db.session.commit()
-            flash("Recommendation updated.", "success")
-            return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+    version = form.posted_version()
+    if form.validate_on_submit() and run_rule(
+        form, planning.edit_recommendation, current_user, recommendation, version, **form.values()
+    ):
+        flash("Recommendation updated.", "success")
+        return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
     return render_template(
         "recommendations/form.html",
         form=form,
@@ -97,15 +73,14 @@ def edit(recommendation_id: int):
 def close(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id, current_user)
     require(permissions.can_close_recommendation(current_user, recommendation))
-    try:
-        signoff.close_recommendation(current_user, recommendation, posted_version())
-    except RuleError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Recommendation {recommendation.number} closed.", "success")
-    return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+    return run_button(
+        signoff.close_recommendation,
+        current_user,
+        recommendation,
+        posted_version(),
+        success=f"Recommendation {recommendation.number} closed.",
+        back=url_for("recommendations.show", recommendation_id=recommendation.id),
+    )
 
 
 @bp.route("/recommendations/<int:recommendation_id>/reopen", methods=["GET", "POST"])
@@ -113,15 +88,10 @@ def reopen(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id, current_user)
     require(permissions.can_reopen_recommendation(current_user, recommendation))
     form = ReopenForm(obj=recommendation)
-    if form.validate_on_submit():
-        try:
-            signoff.reopen_recommendation(
-                current_user, recommendation, form.posted_version(), form.reason.data
-            )
-        except RuleError as error:
-            refuse(form, error, recommendation)
-        else:
-            db.session.commit()
-            flash(f"Recommendation {recommendation.number} reopened.", "success")
-            return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
+    version, reason = form.posted_version(), form.reason.data
+    if form.validate_on_submit() and run_rule(
+        form, signoff.reopen_recommendation, current_user, recommendation, version, reason
+    ):
+        flash(f"Recommendation {recommendation.number} reopened.", "success")
+        return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))
     return render_template("recommendations/reopen.html", form=form, recommendation=recommendation)

@@ -2,20 +2,18 @@
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from workflow.core import permissions
-from workflow.core import storage as evidence
-from workflow.core.errors import RuleError
+from workflow.core.measures import measures_of
 from workflow.core.tenancy import action_or_404, update_or_404
 from workflow.extensions import db
-from workflow.models import Action, Measure, ProgressUpdate, UpdateState
+from workflow.models import Action, ProgressUpdate, UpdateState
 from workflow.signoff import rules as signoff
 from workflow.signoff.forms import ReturnForm, UpdateForm
 from workflow.signoff.queues import awaiting_approval, my_actions, returned_updates
-from workflow.web import page_number, posted_version, refuse, require
+from workflow.web import page_number, posted_version, require, run_button, run_rule
 
 bp = Blueprint("updates", __name__)
 
@@ -24,22 +22,26 @@ bp = Blueprint("updates", __name__)
 def new(action_id: int):
     action = action_or_404(action_id, current_user)
     require(permissions.can_write_update(current_user, action))
-    form = UpdateForm(measures=_measures(action))
+    form = UpdateForm(measures=measures_of(action))
     if request.method == "GET":
         form.status.data, form.rag.data = action.status.value, _reportable(action)
     if form.validate_on_submit():
-        try:
-            update = signoff.draft_update(
-                current_user, action, form.proposal(date.today()), form.token.data, date.today()
-            )
-            _attach_and_maybe_submit(form, update)
-        except signoff.DuplicateSubmission as duplicate:
-            db.session.rollback()
-            return redirect(url_for("updates.show", update_id=duplicate.update_id))
-        except RuleError as error:
-            refuse(form, error)
-        else:
-            return _saved(update)
+        today = date.today()
+        outcome = run_rule(
+            form,
+            signoff.write_update,
+            current_user,
+            action,
+            form.proposal(today),
+            form.token.data,
+            today,
+            _attachments(form),
+            submit=request.form.get("intent") == "submit",
+        )
+        if isinstance(outcome.error, signoff.DuplicateSubmission):
+            return redirect(url_for("updates.show", update_id=outcome.error.update_id))
+        if outcome:
+            return _saved(outcome.result)
     return _form_page(form, action, None)
 
 
@@ -47,37 +49,41 @@ def new(action_id: int):
 def edit(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.can_edit_update(current_user, update))
-    form = UpdateForm(measures=_measures(update.action))
+    form = UpdateForm(measures=measures_of(update.action))
     if request.method == "GET":
         form.fill_from(update)
     if form.validate_on_submit():
-        proposal = form.proposal(date.today())
-        try:
-            signoff.revise_update(
-                current_user, update, form.posted_version(), proposal, date.today()
-            )
-            _attach_and_maybe_submit(form, update)
-        except RuleError as error:
-            refuse(form, error, update)
-        else:
+        today = date.today()
+        if run_rule(
+            form,
+            signoff.rewrite_update,
+            current_user,
+            update,
+            form.posted_version(),
+            form.proposal(today),
+            today,
+            _attachments(form),
+            submit=request.form.get("intent") == "submit",
+        ):
             return _saved(update)
     return _form_page(form, update.action, update)
 
 
-def _attach_and_maybe_submit(form: UpdateForm, update: ProgressUpdate) -> None:
-    folder, limit = current_app.config["UPLOAD_FOLDER"], current_app.config["MAX_UPLOAD_BYTES"]
+def _attachments(form: UpdateForm) -> signoff.Attachments:
     upload = form.file.data
-    if upload and upload.filename:
-        stored = evidence.store_upload(upload.stream, upload.filename, folder, limit)
-        signoff.add_file_evidence(current_user, update, stored, form.file_title.data)
-    if form.link_url.data:
-        signoff.add_link_evidence(current_user, update, form.link_url.data, form.link_title.data)
-    if request.form.get("intent") == "submit":
-        signoff.submit_update(current_user, update, update.version)
+    has_file = bool(upload and upload.filename)
+    return signoff.Attachments(
+        stream=upload.stream if has_file else None,
+        filename=upload.filename if has_file else "",
+        file_title=form.file_title.data or "",
+        link_url=form.link_url.data or "",
+        link_title=form.link_title.data or "",
+        folder=current_app.config["UPLOAD_FOLDER"],
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+    )
 
 
 def _saved(update: ProgressUpdate):
-    db.session.commit()
     submitted = update.state is UpdateState.SUBMITTED
     flash("Update submitted for approval." if submitted else "Draft saved.", "success")
     return redirect(url_for("updates.show", update_id=update.id))
@@ -94,11 +100,6 @@ def _form_page(form: UpdateForm, action: Action, update: ProgressUpdate | None):
         definitions=definitions,
         suggested=suggested,
     )
-
-
-def _measures(action: Action) -> list[Measure]:
-    query = sa.select(Measure).where(Measure.action_id == action.id).order_by(Measure.id)
-    return list(db.session.scalars(query))
 
 
 def _reportable(action: Action) -> str:
@@ -162,15 +163,10 @@ def send_back(update_id: int):
 
 def _transition(rule, update: ProgressUpdate, success: str, *args):
     """Run one state change from a posted version; a stale or replayed post changes nothing."""
-    try:
-        rule(current_user, update, posted_version(), *args)
-    except RuleError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for("updates.show", update_id=update.id))
+    back = url_for("updates.show", update_id=update.id)
+    return run_button(
+        rule, current_user, update, posted_version(), *args, success=success, back=back
+    )
 
 
 @bp.get("/my-actions")
