@@ -162,3 +162,42 @@ def attach_file(author: User, update: ProgressUpdate, content: bytes, name: str)
     folder = current_app.config["UPLOAD_FOLDER"]
     stored = store_upload(io.BytesIO(content), name, folder, 1024 * 1024)
     return signoff.add_file_evidence(author, update, stored, name.rsplit(".", 1)[0].title())
+
+
+def progress_update(
+    author: User,
+    action: Action,
+    narrative: str = "Progress made.",
+    *,
+    reviewer: User | None = None,
+    returned_with: str | None = None,
+    status: ActionStatus = ActionStatus.IN_PROGRESS,
+    rag: Rag = Rag.AMBER,
+    rag_reason: str = "As discussed at the board.",
+    evidence: tuple[str, ...] = (),
+    due_date: date | None = None,
+    due_date_reason: str | None = None,
+    measure_values: dict | None = None,
+) -> ProgressUpdate:
+    """An update through the real sign-off rules: drafted with link evidence and submitted;
+    then approved by the reviewer, or returned with a comment, when one is given."""
+    if status is ActionStatus.COMPLETE and not evidence:
+        evidence = ("Board minutes",)
+    change = proposal(
+        narrative,
+        status=status,
+        rag=rag,
+        rag_reason=rag_reason,
+        due_date=due_date,
+        due_date_reason=due_date_reason,
+        measure_values=measure_values or {},
+    )
+    update = signoff.draft_update(author, action, change, None, date.today())
+    for title in evidence:
+        signoff.add_link_evidence(author, update, "https://intranet.example/doc", title)
+    signoff.submit_update(author, update, update.version)
+    if reviewer is not None and returned_with:
+        signoff.return_update(reviewer, update, update.version, returned_with)
+    elif reviewer is not None:
+        signoff.approve_update(reviewer, update, update.version)
+    return update

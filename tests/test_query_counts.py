@@ -13,13 +13,12 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_action, make_user, proposal
+from tests.factories import make_action, make_user, progress_update
 from workflow.accounts import rules as accounts
 from workflow.api import tokens
 from workflow.extensions import db
-from workflow.models import Rag, Role, utcnow
+from workflow.models import Role, utcnow
 from workflow.planning import rules as planning
-from workflow.signoff import rules as signoff
 
 # (page, who reads it, address): {braces} name the world's records.
 KEY_PAGES = [
@@ -146,25 +145,38 @@ def new_owner(world, n: int):
 
 
 def submitted(author, action, narrative: str, values=None):
-    update = signoff.draft_update(
+    return progress_update(
         author,
         action,
-        proposal(narrative, rag=Rag.AMBER, rag_reason="As discussed.", measure_values=values or {}),
-        None,
-        date.today(),
+        narrative,
+        rag_reason="As discussed.",
+        evidence=(narrative,),
+        measure_values=values,
     )
-    signoff.add_link_evidence(author, update, "https://intranet.example/tracker", narrative)
-    return signoff.submit_update(author, update, update.version)
 
 
 def approved(author, reviewer, action, narrative: str, values=None):
-    update = submitted(author, action, narrative, values)
-    return signoff.approve_update(reviewer, update, update.version)
+    return progress_update(
+        author,
+        action,
+        narrative,
+        reviewer=reviewer,
+        rag_reason="As discussed.",
+        evidence=(narrative,),
+        measure_values=values,
+    )
 
 
 def returned(author, reviewer, action, narrative: str):
-    update = submitted(author, action, narrative)
-    return signoff.return_update(reviewer, update, update.version, "Add the audit figures.")
+    return progress_update(
+        author,
+        action,
+        narrative,
+        reviewer=reviewer,
+        returned_with="Add the audit figures.",
+        rag_reason="As discussed.",
+        evidence=(narrative,),
+    )
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import socket
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -11,25 +10,15 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from tests.factories import progress_update
 from workflow.extensions import db
 from workflow.models import Action, ActionStatus, ProgressUpdate, Rag, User
-from workflow.signoff.rules import (
-    Proposal,
-    add_link_evidence,
-    approve_update,
-    draft_update,
-    submit_update,
-)
 
 
 def submitted_update(
     author: User, action: Action, rag: Rag, status: ActionStatus, narrative: str = "Progress made."
 ) -> ProgressUpdate:
-    proposal = Proposal(narrative, status, rag, rag_reason="As discussed at the board.")
-    update = draft_update(author, action, proposal, token=None, today=date.today())
-    if status is ActionStatus.COMPLETE:
-        add_link_evidence(author, update, "https://intranet.example/minutes", "Board minutes")
-    return submit_update(author, update, update.version)
+    return progress_update(author, action, narrative, rag=rag, status=status)
 
 
 def approved_update(
@@ -40,8 +29,7 @@ def approved_update(
     status: ActionStatus = ActionStatus.IN_PROGRESS,
     narrative: str = "Progress made.",
 ) -> ProgressUpdate:
-    update = submitted_update(author, action, rag, status, narrative)
-    return approve_update(reviewer, update, update.version)
+    return progress_update(author, action, narrative, reviewer=reviewer, rag=rag, status=status)
 
 
 @pytest.fixture

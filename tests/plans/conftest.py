@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
+from tests.factories import progress_update
 from workflow.extensions import db
 from workflow.models import Action, ActionStatus, ProgressUpdate, Rag
-from workflow.signoff import rules as signoff
 
 
 def report_progress(
@@ -23,22 +23,19 @@ def report_progress(
     measure_values: dict | None = None,
 ) -> ProgressUpdate:
     """The owner drafts, attaches link evidence and submits; the area's head approves."""
-    owner, head = action.owner, world.users["head"]
-    proposal = signoff.Proposal(
-        narrative=narrative,
+    update = progress_update(
+        action.owner,
+        action,
+        narrative,
+        reviewer=world.users["head"] if approve else None,
         status=status,
         rag=rag,
         rag_reason="The owner's judgement",
+        evidence=evidence,
         due_date=due_date,
         due_date_reason=due_date_reason,
-        measure_values=measure_values or {},
+        measure_values=measure_values,
     )
-    update = signoff.draft_update(owner, action, proposal, None, date.today())
-    for title in evidence:
-        signoff.add_link_evidence(owner, update, "https://intranet.example/doc", title)
-    signoff.submit_update(owner, update, update.version)
-    if approve:
-        signoff.approve_update(head, update, update.version)
     db.session.commit()
     return update
 

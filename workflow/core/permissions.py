@@ -49,8 +49,13 @@ def can_edit_update(user: User, update: ProgressUpdate) -> bool:
     return editable and owns_update(user, update)
 
 
+def may_withdraw(user: User, update: ProgressUpdate) -> bool:
+    """Only the author takes back an update, and only while it waits (the rule checks that)."""
+    return update.author_id == user.id
+
+
 def can_withdraw_update(user: User, update: ProgressUpdate) -> bool:
-    return update.state is UpdateState.SUBMITTED and update.author_id == user.id
+    return update.state is UpdateState.SUBMITTED and may_withdraw(user, update)
 
 
 def may_review(user: User, update: ProgressUpdate) -> bool:

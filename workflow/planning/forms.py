@@ -24,6 +24,7 @@ from wtforms.validators import (
 
 from workflow.core.measures import VALUE_LIMIT
 from workflow.models import InspectionKind
+from workflow.planning.rules import ACTION_FIELDS
 from workflow.web.fields import GovDateField, strip_filter
 from workflow.web.forms import VersionedForm, optional_int, options
 
@@ -167,17 +168,7 @@ class ActionForm(VersionedForm):
             raise ValidationError("Select a service area")
 
     def values(self) -> dict:
-        fields = [
-            "reference",
-            "description",
-            "owner_id",
-            "delegate_id",
-            "service_area_id",
-            "start_date",
-            "due_date",
-            "measure_of_success",
-        ]
-        return {name: getattr(self, name).data for name in fields}
+        return {name: getattr(self, name).data for name in ACTION_FIELDS}
 
 
 class MeasureForm(FlaskForm):

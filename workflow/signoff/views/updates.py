@@ -130,7 +130,7 @@ def submit(update_id: int):
 @bp.post("/updates/<int:update_id>/withdraw")
 def withdraw(update_id: int):
     update = update_or_404(update_id, current_user)
-    require(update.author_id == current_user.id)
+    require(permissions.may_withdraw(current_user, update))
     return _transition(signoff.withdraw_update, update, "Update withdrawn. It is a draft again.")
 
 
