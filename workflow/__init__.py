@@ -96,9 +96,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from workflow.signoff.queues import waiting_count
     from workflow.web import hooks
 
-    hooks.register(app)
+    hooks.register(app, waiting_count)
 
 
 def register_cli(app: Flask) -> None:

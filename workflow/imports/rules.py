@@ -23,7 +23,6 @@ from workflow.models import (
     Authority,
     Inspection,
     InspectionKind,
-    Recommendation,
     ReportImport,
     ReportParagraph,
     User,
@@ -277,17 +276,6 @@ def _save_paragraphs(inspection: Inspection, paragraphs: list[dict[str, Any]]) -
         )
 
 
-def linked_paragraphs(recommendation: Recommendation) -> list[ReportParagraph]:
-    """The report paragraphs behind a recommendation, best evidence first."""
-    numbers = recommendation.paragraph_numbers or []
-    if not numbers:
-        return []
-    query = sa.select(ReportParagraph).where(
-        ReportParagraph.inspection_id == recommendation.inspection_id,
-        ReportParagraph.number.in_(numbers),
-    )
-    found = {p.number: p for p in db.session.scalars(query)}
-    return [found[n] for n in numbers if n in found]
 
 
 def authority_named(name: str) -> Authority | None:

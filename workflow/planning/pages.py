@@ -8,7 +8,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from workflow.core.measures import MeasureSeries, approved_series
 from workflow.extensions import db
-from workflow.imports.rules import linked_paragraphs
 from workflow.models import (
     Action,
     AuditEvent,
@@ -110,3 +109,16 @@ def actions_with_owners(recommendation) -> list[Action]:
         .order_by(Action.id)
     )
     return list(db.session.scalars(query))
+
+
+def linked_paragraphs(recommendation: Recommendation) -> list[ReportParagraph]:
+    """The report paragraphs behind a recommendation, best evidence first."""
+    numbers = recommendation.paragraph_numbers or []
+    if not numbers:
+        return []
+    query = sa.select(ReportParagraph).where(
+        ReportParagraph.inspection_id == recommendation.inspection_id,
+        ReportParagraph.number.in_(numbers),
+    )
+    found = {p.number: p for p in db.session.scalars(query)}
+    return [found[n] for n in numbers if n in found]

@@ -1,5 +1,6 @@
 """Request hooks: who is signed in, security headers, error pages and shared template values."""
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import Flask, current_app, redirect, render_template, request, url_for
@@ -34,7 +35,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 ERROR_PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 413: "413", 429: "429", 500: "500"}
 
 
-def register(app: Flask) -> None:
+def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
+    """Bind the hooks; `waiting_count` (from sign-off) numbers the header's work links."""
+    app.extensions["waiting_count"] = waiting_count
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue"
     login_manager.session_protection = "strong"
@@ -113,7 +116,9 @@ def template_values() -> dict:
     if not current_user.is_authenticated:
         return {**values, "nav_items": [], "authority_name": None}
     authority = current_user.authority.name
-    return {**values, "nav_items": nav_items(current_user), "authority_name": authority}
+    waiting = current_app.extensions["waiting_count"]
+    navigation = nav_items(current_user, waiting)
+    return {**values, "nav_items": navigation, "authority_name": authority}
 
 
 def long_date(value) -> str:

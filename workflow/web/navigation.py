@@ -1,16 +1,18 @@
 """The header navigation for each role, built from the permissions module's answers."""
 
+from collections.abc import Callable
+
 from flask import request, url_for
 
 from workflow.core import permissions
 from workflow.models import User
-from workflow.signoff.queues import waiting_count
 
 # Pages inside an inspection's plan keep "Inspections" marked as where the user is.
 PLAN_BLUEPRINTS = ("inspections", "recommendations", "actions", "updates", "plans", "imports")
 
 
-def nav_items(user: User) -> list[dict]:
+def nav_items(user: User, waiting_count: Callable[[User], int | None]) -> list[dict]:
+    """The header's links; `waiting_count` gives the number of updates waiting for the user."""
     items = []
     if permissions.can_see_own_actions(user):
         count = waiting_count(user) if not permissions.can_review_updates(user) else None

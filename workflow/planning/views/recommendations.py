@@ -5,10 +5,9 @@ from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.core.tenancy import inspection_or_404, recommendation_or_404
-from workflow.imports.rules import linked_paragraphs
 from workflow.planning import rules as planning
 from workflow.planning.forms import RecommendationForm
-from workflow.planning.pages import actions_with_owners
+from workflow.planning.pages import actions_with_owners, linked_paragraphs
 from workflow.signoff import rules as signoff
 from workflow.signoff.forms import ReopenForm
 from workflow.web import posted_version, require, run_button, run_rule
