@@ -26,7 +26,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import load, seed  # noqa: E402
+from bench import load, seed, startup  # noqa: E402
 from bench.server import fresh_database, gunicorn, signed_in  # noqa: E402
 
 SIZES = [1_000, 10_000, 100_000]
@@ -184,6 +184,14 @@ def measure_pages(sizes: list[dict], samples: int) -> None:
         }
 
 
+def measure_startup(url: str) -> dict:
+    """Cold start and memory per worker, against the floor app, on the smallest size."""
+    print("cold start and memory ...", flush=True)
+    chosen = targets(url)
+    pages = ["/", "/dashboard", f"/actions/{chosen['action']}", "/my-actions"]
+    return startup.run(url, pages, lambda base: signed_in(base, chosen["owner"], seed.PASSWORD))
+
+
 def documents() -> dict:
     """The document engineer's benchmark (bench/documents.py): a 300-action plan, best of 3."""
     from bench.documents import seed as seed_plan
@@ -286,17 +294,28 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=60)
     parser.add_argument("--no-load", action="store_true", help="skip the load test")
     parser.add_argument("--no-documents", action="store_true", help="skip the document renders")
+    parser.add_argument("--no-startup", action="store_true", help="skip cold start and memory")
     options = parser.parse_args()
     sizes = [seeded(actions) for actions in sorted(options.sizes)]
     measure_pages(sizes, options.samples)
+    start = None if options.no_startup else measure_startup(sizes[0]["url"])
     docs = None if options.no_documents else documents()
     load_result = None if options.no_load else load.run(sizes[-1]["url"])
     checks = budgets(sizes, docs, load_result)
+    if start:
+        checks += startup.budgets(start)
     for size in sizes:
         del size["url"]
     RESULTS.write_text(
         json.dumps(
-            {"sizes": sizes, "documents": docs, "load": load_result, "budgets": checks}, indent=2
+            {
+                "sizes": sizes,
+                "documents": docs,
+                "load": load_result,
+                "startup": start,
+                "budgets": checks,
+            },
+            indent=2,
         )
         + "\n"
     )
