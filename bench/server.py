@@ -87,12 +87,32 @@ def gunicorn(database_url: str, workers: int = 2, threads: int = 4):
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=app_environment(database_url))
     base = f"http://127.0.0.1:{port}"
+    _SERVING[base] = process
     try:
         _wait_until_up(base, process)
         yield base
     finally:
+        del _SERVING[base]
         process.terminate()
         process.wait(timeout=30)
+
+
+_SERVING: dict[str, subprocess.Popen] = {}
+
+
+def worker_rss_mib(base: str) -> dict[int, float]:
+    """The resident memory of each worker of the gunicorn serving base, by process id."""
+    return children_rss_mib(_SERVING[base].pid)
+
+
+def children_rss_mib(pid: int) -> dict[int, float]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    sizes = {}
+    for child in map(int, children):
+        for line in Path(f"/proc/{child}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes[child] = int(line.split()[1]) / 1024
+    return sizes
 
 
 def _wait_until_up(base: str, process: subprocess.Popen) -> None:

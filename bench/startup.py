@@ -9,7 +9,6 @@ of the floor's.
 import statistics
 import subprocess
 import time
-from pathlib import Path
 
 import requests
 
@@ -53,16 +52,6 @@ def _first_answer(base: str, process: subprocess.Popen, started: float) -> float
     raise RuntimeError("no answer within 60 s")
 
 
-def _workers_rss_mib(process: subprocess.Popen) -> list[float]:
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-    sizes = []
-    for pid in children:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                sizes.append(int(line.split()[1]) / 1024)
-    return sizes
-
-
 def _stop(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=30)
@@ -90,7 +79,7 @@ def resident(app: str, database_url: str | None, pages: list[str], sign_in=None)
         for _ in range(ROUNDS):
             for page in pages:
                 session.get(base + page, timeout=30)
-        return max(_workers_rss_mib(process))
+        return max(server.children_rss_mib(process.pid).values())
     finally:
         _stop(process)
 
