@@ -14,7 +14,8 @@ from datetime import date, datetime
 
 from workflow.imports.parse.blocks import Block
 
-_KIND_PATTERNS = (
+# Letters are told apart by their titles: each kind has one.
+_LETTER_PATTERNS = (
     (
         "jtai",
         r"joint targeted area inspection (?:\(jtai\) )?of\b"
@@ -22,17 +23,51 @@ _KIND_PATTERNS = (
     ),
     ("focused_visit", r"\bfocused visit (?:to|of)\b"),
     ("monitoring", r"\bmonitoring visit (?:to|of|at)\b"),
-    (
-        "sif",
-        r"inspection of services for children in need of help and protection"
-        r"|review of the effectiveness of the local safeguarding children board",
-    ),
-    (
-        "ilacs",
-        r"inspection of (?:the )?[\w ,'&.-]{2,80}? local authority children's services"
-        r"|inspection of children's social care services",
-    ),
 )
+# An inspection report's title: "Inspection of <anyone> children's services" in all its
+# forms (with or without "local authority", a council word or a trust's name), or the name
+# first and "Inspection of local authority children's services" after it (2018-2020).
+_REPORT_TITLE_RE = re.compile(
+    r"(?:re-)?inspection of (?:the )?[\w ,'&().-]{0,100}?(?:children's|children and families)"
+    r" (?:social care )?(?:services|trust)\b"
+    r"|inspection of (?:the )?[\w ,'&.-]{2,80}? trust\b"
+    r"|(?:re-)?inspection of services for children"
+    r"|inspection of (?:looked after children|safeguarding)(?: and looked after children)?"
+    r" services"
+    r"|review of the effectiveness of the local safeguarding children board",
+    re.I,
+)
+# The frameworks before 2018 (SIF from late 2013, and the looked after children and
+# safeguarding inspections before it) are told by their own titles.
+_PRE_ILACS_RE = re.compile(
+    r"inspection of services for children in need of help and protection"
+    r"|review of the effectiveness of the local safeguarding children board"
+    r"|inspection of (?:looked after children|safeguarding)(?: and looked after children)?"
+    r" services",
+    re.I,
+)
+# What every Ofsted inspection report shares.
+_DATES_LINE_RE = re.compile(r"\binspection dates?\s*:?\s*\d", re.I)
+_INSPECTORATE_RE = re.compile(
+    r"\bofsted\b|(?:her|his) majesty'?s inspector|\bHMI\b|inspector\s*:", re.I
+)
+_JUDGEMENTS_RE = re.compile(
+    r"\bjudgements?\s+grades?\b|overall effectiveness\b|children'?s services in .{2,80}?"
+    r" (?:are|is|require|requires) (?:outstanding|good|adequate|inadequate|improvement)"
+    r"|overall (?:judgement|effectiveness)\b"
+    r"|\b(?:is|are|requires?) (?:outstanding|good|adequate|inadequate|improvement)\b",
+    re.I | re.S,
+)
+_ILACS_ROWS_RE = re.compile(r"the impact of leaders on social work practice", re.I)
+
+
+class NotAReport(Exception):
+    """The document lacks what every Ofsted report has; `missing` names what was not found."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(", ".join(missing))
+        self.missing = missing
+
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -57,22 +92,51 @@ def head_text(blocks: list[Block], count: int = 80) -> str:
 
 
 def detect_kind(blocks: list[Block]) -> str | None:
-    """The report's kind from its title: the first block of the front matter that has one.
+    """The document's kind, or None when it is no Ofsted report (see `report_evidence`)."""
+    try:
+        return classify(blocks)
+    except NotAReport:
+        return None
 
-    A title opens its block (after at most a council's name); the same words inside a
-    sentence ("...on a recent inspection of children's social care services") are a
-    mention, not a title, except in a letter's own opening ("the findings of the focused
-    visit to ...").
+
+def classify(blocks: list[Block]) -> str:
+    """The kind of the document, recognised by what every report of that kind shares.
+
+    A letter (focused visit, monitoring visit, JTAI) opens with its own title or says in its
+    first sentences what it reports on. An inspection report, whatever its title says, has an
+    "Inspection dates" line and a judgement (a table of grades or an overall judgement) in
+    its front matter, in the inspectorate's wording. Raises NotAReport naming what is missing.
     """
     for block in blocks[:80]:
         found = []
-        for kind, pattern in _KIND_PATTERNS:
+        for kind, pattern in _LETTER_PATTERNS:
             match = re.search(pattern, block.text[:400], re.I)
             if match and (_is_title(block.text, match.start()) or _opens_letter(block.text)):
                 found.append((match.start(), kind))
         if found:
+            if _is_report_title(block):
+                break  # "Inspection of ... children's services" names an inspection
             return min(found)[1]
-    return None
+        if _is_report_title(block):
+            break
+    head = head_text(blocks)
+    missing = [
+        what
+        for what, present in (
+            ("'Inspection dates' line", _DATES_LINE_RE.search(head)),
+            ("judgements table or overall judgement", _JUDGEMENTS_RE.search(head)),
+            ("inspectorate's wording (Ofsted, His or Her Majesty's Inspector)",
+             _INSPECTORATE_RE.search(head)),
+        )  # fmt: skip
+        if not present
+    ]
+    if missing:
+        raise NotAReport(missing)
+    title = next((block.text for block in blocks[:80] if _is_report_title(block)), None)
+    if title is not None:
+        return "sif" if _PRE_ILACS_RE.search(title) else "ilacs"
+    # No title (a paste that starts further in): the ILACS judgement table tells.
+    return "ilacs" if _ILACS_ROWS_RE.search(head) else "sif"
 
 
 _NAME_WORD = r"(?:[A-Z][\w'&.-]*|of|the|and|upon|on|in)"
@@ -96,25 +160,74 @@ def _opens_letter(text: str) -> bool:
     )
 
 
+def _is_report_title(block: Block) -> bool:
+    match = _REPORT_TITLE_RE.search(block.text[:400])
+    return bool(match and _is_title(block.text, match.start()))
+
+
 def find_authority(blocks: list[Block], kind: str) -> str:
-    """The council (or area) as the report names it, or "" when it cannot be found."""
+    """The council (or area) as the report names it, or "" when it cannot be found.
+
+    Where a children's trust runs the services, the report is titled with the trust's name;
+    the council it works for is given here (see `find_trust`).
+    """
     head = head_text(blocks)
+    if kind in ("ilacs", "sif") and (trust := find_trust(blocks)):
+        return council_of_trust(trust, head)
     patterns = {
-        "ilacs": r"inspection of (?:the )?(.+?) local authority children's services",
+        "ilacs": r"inspection of (?:the )?(?!local authority )(.+?) (?:local authority )?"
+        r"children's services",
         "focused_visit": r"focused visit (?:to|of) (?:the )?(.+?)(?: local authority)?"
         r" children's services",
         "monitoring": r"monitoring visit (?:to|of|at) (?:the )?(.+?)(?: local authority)?"
         r" children's services",
     }
-    if kind in patterns and (match := re.search(patterns[kind], head, re.I | re.S)):
-        return _clean_name(match.group(1))
+    if kind in patterns and (match := re.search(patterns[kind], head[:1500], re.I | re.S)):
+        name = _clean_name(match.group(1))
+        if len(name) <= 80 and "inspection" not in name.lower():
+            return name
     if kind == "jtai":
         return _jtai_area(blocks)
-    title = {
-        "ilacs": r"inspection of children's social care services",
-        "sif": r"(?:re-)?inspection of services for children|review of the effectiveness",
-    }.get(kind)
-    return _name_before_title(blocks, title) if title else ""
+    return _name_before_title(blocks, _REPORT_TITLE_RE.pattern)
+
+
+# Trusts whose names do not carry their council's; the rest are named after it
+# ("Bradford Children and Families Trust", "Birmingham Children's Trust").
+KNOWN_TRUSTS = {
+    "together for children": "Sunderland",
+    "achieving for children": "Kingston upon Thames, Richmond upon Thames and Windsor and "
+    "Maidenhead",
+    "slough children first": "Slough",
+    "northamptonshire children's trust": "Northamptonshire",
+}
+_TRUST_TITLE_RE = re.compile(
+    r"^(?:re-)?inspection of (?:the )?(.{2,80}?(?:\btrust\b|children first|for children))\s*$",
+    re.I,
+)
+_TRUST_WORDS_RE = re.compile(
+    r"\s*\b(?:children'?s?(?: and families)?(?: services)? trust|trust|children first)$", re.I
+)
+
+
+def find_trust(blocks: list[Block]) -> str | None:
+    """The children's trust the report is about, when its title names one."""
+    for block in blocks[:12]:
+        match = _TRUST_TITLE_RE.match(block.text.strip().split("\n")[0])
+        if match:
+            return _clean_name(match.group(1))
+    return None
+
+
+def council_of_trust(trust: str, head: str) -> str:
+    """The council a trust runs children's services for: known by name, else by the name
+    the trust is called after ("Bradford Children and Families Trust" is Bradford's)."""
+    known = KNOWN_TRUSTS.get(trust.lower().replace("’", "'"))
+    if known:
+        return known
+    return _clean_name(_TRUST_WORDS_RE.sub("", trust)) or trust
+
+
+_COUNCIL_NAME_RE = re.compile(r"^(?:services\s+)?[A-Z][\w'&. -]{1,60}\b(?:Council|Borough|City)$")
 
 
 def _name_before_title(blocks: list[Block], title: str) -> str:
@@ -123,8 +236,18 @@ def _name_before_title(blocks: list[Block], title: str) -> str:
         if not match:
             continue
         before = block.text[: match.start()].strip()
-        if not before and index:
-            before = blocks[index - 1].text
+        if not before:
+            # Printed after the title (2013), or on the line before it.
+            after = block.text[match.end() :].strip() or (
+                blocks[index + 1].text if index + 1 < len(blocks) else ""
+            )
+            before = (
+                re.sub(r"^services\s+", "", after)
+                if _COUNCIL_NAME_RE.search(after)
+                else blocks[index - 1].text
+                if index
+                else ""
+            )
         board = r"\s*(?:local\s+)?safeguarding children(?:'s)? board$"
         name = re.sub(board, "", before, flags=re.I)
         return _clean_name(name)
@@ -217,7 +340,7 @@ def published_date(blocks: list[Block]) -> date | None:
 def lead_inspector(blocks: list[Block], kind: str) -> str | None:
     """The lead inspector's name, without "Her Majesty's Inspector" or "HMI"."""
     for index, block in enumerate(blocks):
-        match = re.search(r"(?<!deputy )\blead inspector\s*:?\s*(.*)", block.text, re.I | re.S)
+        match = re.search(r"(?<!deputy )\b(?:lead|reporting) inspector\s*:?\s*(.*)", block.text, re.I | re.S)
         if not match:
             continue
         rest = match.group(1).strip() or _next_text(blocks, index)

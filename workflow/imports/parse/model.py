@@ -74,6 +74,7 @@ class ParsedReport:
     lscb_recommendations: list[str] = field(default_factory=list)
     published_date: date | None = None
     notes: list[str] = field(default_factory=list)
+    trust: str | None = None  # the children's trust named in the title, if a trust runs them
 
     def to_json_dict(self) -> dict[str, Any]:
         """The report in the importer's JSON exchange form (dates as ISO strings or null)."""
@@ -91,6 +92,8 @@ class ParsedReport:
                 for r in self.recommendations
             ],
         }
+        if self.trust:
+            result["trust"] = self.trust
         if self.kind == "sif":
             result["lscb_recommendations"] = list(self.lscb_recommendations)
         return result

@@ -24,12 +24,12 @@ from workflow.imports.parse.sections import (
 log = logging.getLogger(__name__)
 
 NOT_A_REPORT = (
-    "This does not look like an Ofsted report on a council's children's services: no "
-    "inspection, focused visit, monitoring visit or joint targeted area inspection title found."
+    "This does not look like an Ofsted report on a council's children's services: it has no "
+    "{missing}."
 )
 NO_RECOMMENDATIONS = (
     "No recommendations found: the report has no 'What needs to improve?' or 'Areas for "
-    "improvement' section."
+    "improvement' list, so it is imported without any: add them by hand if it has some."
 )
 LSCB_ONLY = (
     "This is a review of the Local Safeguarding Children Board: its recommendations are "
@@ -54,9 +54,12 @@ def _parse(lines: list[Line]) -> ParsedReport:
     blocks = build_blocks(lines)
     if not blocks:
         raise ReportParseError("The file contains no text.")
-    kind = metadata.detect_kind(blocks)
-    if kind is None:
-        raise ReportParseError(NOT_A_REPORT)
+    try:
+        kind = metadata.classify(blocks)
+    except metadata.NotAReport as refusal:
+        missing = refusal.missing
+        text = ", no ".join(missing[:-1]) + (" and no " if len(missing) > 1 else "") + missing[-1]
+        raise ReportParseError(NOT_A_REPORT.format(missing=text)) from None
     found = find_recommendations(blocks, kind)
     council = [item for item in found.items if not item.lscb]
     lscb = [item for item in found.items if item.lscb]
@@ -65,12 +68,14 @@ def _parse(lines: list[Line]) -> ParsedReport:
         council, lscb = lscb, []
         notes.append(LSCB_ONLY)
     if not council:
-        raise ReportParseError(NO_RECOMMENDATIONS)
+        notes.append(NO_RECOMMENDATIONS)
     grades, table_blocks = judgements.find_judgements(blocks, kind)
     paragraphs = numbered_paragraphs(blocks, found.used | table_blocks, kind)
     start, end = metadata.inspection_dates(blocks)
+    trust = metadata.find_trust(blocks) if kind in ("ilacs", "sif") else None
     report = ParsedReport(
         authority=metadata.find_authority(blocks, kind),
+        trust=trust,
         kind=kind,
         recommendations=_recommendations(council, paragraphs),
         ilacs_variant=metadata.ilacs_variant(blocks, start, end) if kind == "ilacs" else None,
@@ -83,6 +88,11 @@ def _parse(lines: list[Line]) -> ParsedReport:
         published_date=metadata.published_date(blocks),
         notes=notes,
     )
+    if trust:
+        report.notes.append(
+            f"The report names {trust}, the trust that runs children's services for "
+            f"{report.authority}; the inspection and its plan belong to the council."
+        )
     if not report.authority:
         report.notes.append("The council's name was not found: enter it by hand.")
     return report
