@@ -61,7 +61,7 @@ BULLETS = "•◼▪■●◦○‣⁃➢►▸▶➤✓✔□–—*·-\uf0b7\u
 _BULLET_CLASS = "[" + re.escape(BULLETS) + "]"
 _MARKER_RE = re.compile(
     r"^\s*(?:"
-    r"(?P<bullet>" + _BULLET_CLASS + r"|\(cid:\d+\)|o(?=\s))"
+    r"(?P<bullet>" + _BULLET_CLASS + r"|[\uf000-\uf0ff]|\(cid:\d+\)|o(?=\s))"  # symbol fonts
     r"|(?P<num>\d{1,3})[.)](?!\d)"
     r"|\((?P<pnum>\d{1,3})\)"
     r"|\(?(?P<alpha>[a-h])\)"
@@ -168,8 +168,8 @@ def _join_pair(left: str, right: str, vocabulary: tuple[set[str], set[str]] | No
         if vocabulary and _is_broken_word(left, right, vocabulary):
             return left[:-1] + right
         return left + right
-    if left.endswith("/"):
-        return left + right
+    if left.endswith("/") or (left[-2:-1].isdigit() and left.endswith("\u2013") and right[:1].isdigit()):
+        return left + right  # "and/or", a range of paragraphs "129–130"
     return left + " " + right
 
 

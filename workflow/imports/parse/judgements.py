@@ -21,11 +21,15 @@ _ROW_START_RE = re.compile(
 )
 _SIF_ROW_START_RE = re.compile(r"(?=(?:^|\s)\d(?:\.\d)?\.?\s+[A-Z])")
 _SIF_HEADLINE_RE = re.compile(
-    rf"(?:children'?s services in .+?|overall judgement is that children'?s services)"
+    rf"(?:children'?s services in .+?|overall judgement is(?: that children'?s services)?)"
     rf" (?:are |is )?({GRADE})",
     re.I,
 )
-_LSCB_RE = re.compile(rf"(the local safeguarding children board) (?:is |are )?({GRADE})", re.I)
+_LSCB_RE = re.compile(
+    rf"(?:the effectiveness of )?(the local safeguarding children board)(?: \(lscb\))?"
+    rf" (?:is |are )?({GRADE})",
+    re.I,
+)
 _HEADING_RE = re.compile(
     rf"^((?:the impact of leaders|the experiences and progress of).+?)(?: is)?:\s*({GRADE})\.?$",
     re.I,
@@ -129,6 +133,13 @@ def _from_headings(blocks: list[Block]) -> list[Judgement]:
     return found
 
 
+_SIF_ROW_RE = re.compile(rf"^\d(?:\.\d)?\.?\s+[A-Z].{{3,80}}\b(?:{GRADE})\s*$", re.I)
+
+
+def _numbered(block: Block) -> str:
+    return f"{block.number}. {block.text}" if block.number is not None else block.text
+
+
 def _sif_front_page(blocks: list[Block]) -> tuple[list[Judgement], set[int]]:
     found: list[Judgement] = []
     used: set[int] = set()
@@ -136,7 +147,16 @@ def _sif_front_page(blocks: list[Block]) -> tuple[list[Judgement], set[int]]:
         match = _SIF_HEADLINE_RE.search(block.text)
         if match and len(block.text) < 200:
             found.append(Judgement("Overall effectiveness", canonical_grade(match.group(1)) or ""))
-            rows, used = _table_after(blocks, index, _SIF_ROW_START_RE)
+            # The numbered rows may follow a paragraph or two of the headline's meaning.
+            start = next(
+                (
+                    j
+                    for j in range(index + 1, min(index + 12, len(blocks)))
+                    if blocks[j].kind == "row" or _SIF_ROW_RE.match(_numbered(blocks[j]))
+                ),
+                index + 1,
+            )
+            rows, used = _table_after(blocks, start - 1, _SIF_ROW_START_RE)
             found.extend(rows)
             break
     for block in blocks:

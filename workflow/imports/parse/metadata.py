@@ -81,7 +81,8 @@ _RANGE_RE = re.compile(
 )
 _SINGLE_RE = re.compile(rf"\b{_DAY}\s+({_MONTH})\.?\s+(\d{{4}})\b", re.I)
 _INSPECTOR_TITLE_RE = re.compile(
-    r",|\s+(?:senior\s+)?(?:her|his)\s+majesty'?s\b|\s+\(?hmi\b|\s+(?:deputy|team|shadow)\s",
+    r",|\s+(?:senior\s+)?(?:her|his)\s+majesty'?s\b|\s+(?:senior\s+)?\(?hmi\b"
+    r"|\s+(?:deputy|team|shadow)\s",
     re.I,
 )
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from workflow.imports.parse.blocks import GENERIC_HEADINGS, Block
+from workflow.imports.parse.blocks import GENERIC_HEADINGS, KNOWN_HEADING_RE, Block
 from workflow.imports.parse.clean import ends_sentence
 from workflow.imports.parse.judgements import canonical_grade
 
@@ -28,6 +28,19 @@ _SECTION_RE = re.compile(
     r"|immediate action)"
     r"|(?P<improve>areas? for (?:improvement|development)))"
     r"\s*[?:.]?\d{0,2}$",
+    re.I,
+)
+# "22. In order to improve ..., the local authority should take the following action."
+_LEAD_IN_RE = re.compile(
+    r"(?:should|must|needs? to)(?: take the following actions?| do the following)?[.:]?$"
+    r"|following actions?[.:]?$",
+    re.I,
+)
+# The older reports group their list by when each action is due.
+_TIMESCALE_RE = re.compile(
+    r"^(?P<now>immediately|immediate(?:ly)? action)\s*:?$"
+    r"|^(?:within|in the next|over the next) (?:\w+|\d+) (?:days?|weeks?|months?)\s*:?$"
+    r"|^in the (?:short|medium|longer?) term\s*:?$",
     re.I,
 )
 _LSCB_RE = re.compile(r"safeguarding children(?:'s)? board|\blscb\b", re.I)
@@ -98,7 +111,9 @@ def find_recommendations(blocks: list[Block], kind: str) -> Found:
     for index, kind in starts:
         # With a "What needs to improve?" list present, a free-standing "Areas for
         # improvement" is narrative (as in a JTAI letter), unless it sits inside that list.
-        if index in found.used or (has_main and kind == "improve"):
+        # The LSCB part of a SIF report has a list of its own under that heading.
+        narrative = has_main and kind == "improve" and not lscb[index]
+        if index in found.used or narrative:
             continue
         items, used = _read_section(blocks, index, kind == "priority", lscb[index])
         if items:
@@ -122,6 +137,10 @@ def _read_section(
             priority = sub == "priority"
         elif block.kind == "row" or sub == "main":
             break
+        elif timescale := _TIMESCALE_RE.match(block.text.strip()):
+            priority = bool(timescale.group("now"))
+        elif block.kind == "item" and not items and _LEAD_IN_RE.search(block.text.rstrip()):
+            pass  # a numbered paragraph introducing the list
         elif block.kind == "item":
             if top is None:
                 top = block
@@ -130,9 +149,11 @@ def _read_section(
             if items and _is_sub_item(block, top, items):
                 _fold(items[-1], block.text, index)
             else:
-                items.append(FoundItem(block.text, priority, lscb, [index]))
+                items.append(FoundItem(_capitalised(block.text), priority, lscb, [index]))
         elif block.text.rstrip().endswith(":") and len(block.text) < 200:
             pass  # a lead-in such as "The local authority should:"
+        elif _groups_the_list(blocks, index, items):
+            pass  # a sub-heading grouping the list ("Thresholds"), which counts on under it
         elif items or block.kind == "heading":
             break
         else:
@@ -143,6 +164,35 @@ def _read_section(
         # A list whose bullets were lost on the way (pasted text): one paragraph per item.
         items = [FoundItem(blocks[i].text, priority, lscb, [i]) for i in loose]
     return items, used
+
+
+_SECTION_TITLE_RE = re.compile(
+    r"\b(?:inspection|judgements?|strengths|weaknesses|findings|summary|lscb)\b"
+    r"|safeguarding children(?:'s)? board",
+    re.I,
+)
+
+
+def _groups_the_list(blocks: list[Block], index: int, items: list[FoundItem]) -> bool:
+    """A short heading between numbered items whose numbering runs on across it."""
+    block = blocks[index]
+    if not items or block.kind not in ("heading", "para") or index + 1 >= len(blocks):
+        return False
+    if len(block.text) > 100 or ends_sentence(block.text):
+        return False
+    if KNOWN_HEADING_RE.match(block.text) or _SECTION_TITLE_RE.search(block.text):
+        return False  # the report's next section, whose paragraphs count on
+    last, following = blocks[items[-1].blocks[0]], blocks[index + 1]
+    return (
+        following.kind == "item"
+        and last.number is not None
+        and following.number == last.number + 1
+    )
+
+
+def _capitalised(text: str) -> str:
+    """A bullet that continued a lead-in ("should: improve ...") stands alone as a sentence."""
+    return text[:1].upper() + text[1:]
 
 
 def _ends_list(block: Block, top: Block, items: list[FoundItem], blocks: list[Block]) -> bool:
