@@ -77,6 +77,8 @@ def _table_after(
         cells = block.cells
         if block.kind == "row" and len(cells) >= 2 and canonical_grade(cells[-1]):
             found.append(Judgement(_area(" ".join(cells[:-1])), canonical_grade(cells[-1]) or ""))
+        elif _ends_front_table(block):
+            break
         elif block.kind != "row" and not found and _plain_row(block):
             number = f"{block.number}. " if block.number is not None else ""
             plain.append(number + block.text)
@@ -91,6 +93,11 @@ def _table_after(
     if not found and plain:
         found = _interleaved(" ".join(plain), row_start)
     return found, used
+
+
+def _ends_front_table(block: Block) -> bool:
+    """The LSCB's headline or the contents list: what follows the table on a front page."""
+    return bool(_LSCB_RE.search(block.text[:200]) or re.match(r"contents\b", block.text, re.I))
 
 
 def _plain_row(block: Block) -> bool:
@@ -108,7 +115,11 @@ def _interleaved(text: str, row_start: re.Pattern[str]) -> list[Judgement]:
         grade = canonical_grade(match.group(0)) or ""
         before, after = chunk[: match.start()], chunk[match.end() :]
         if grade.startswith("Requires") and not match.group(0).lower().endswith("good"):
+            # The grade's own wrapped words ("Requires improvement to / be good") are
+            # interleaved with the area's: take them out wherever they fell.
             after = re.sub(r"\bto be good\b", " ", after, count=1, flags=re.I)
+            after = re.sub(r"^\s*to\b", " ", after, count=1, flags=re.I)
+            after = re.sub(r"\bbe good\b", " ", after, count=1, flags=re.I)
         # The area's wrapped remainder is lower case; a capital starts the prose after it.
         tail = re.match(r"(?:\s*[a-z][\w'-]*)*", after)
         area = _area(f"{before} {tail.group(0) if tail else ''}")

@@ -14,9 +14,7 @@ Ofsted leaves undefined (PEP, IRO, PA...).
 from __future__ import annotations
 
 import re
-
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.metrics.pairwise import linear_kernel
+from functools import cache
 
 from workflow.imports.parse.sections import NumberedParagraph
 
@@ -88,6 +86,10 @@ def _ranked(text: str, pool: list[NumberedParagraph], acronyms: dict[str, str]) 
     if not pool:
         return []
     query = _CROSS_REFERENCE_RE.sub(" ", text)  # "(outcome 1, national framework)" is no evidence
+    # scikit-learn is heavy: loaded on the first parse, not when a web worker starts.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
     documents = [_expand(p.text, acronyms) for p in pool] + [_expand(query, acronyms)]
     vectorizer = TfidfVectorizer(
         tokenizer=_terms, token_pattern=None, lowercase=True, sublinear_tf=True, ngram_range=(1, 2)
@@ -139,7 +141,15 @@ def _expand(text: str, acronyms: dict[str, str]) -> str:
 
 def _terms(text: str) -> list[str]:
     """Lower-case words, stop words dropped, common English suffixes trimmed."""
-    return [_stem(word) for word in _TOKEN_RE.findall(text) if word not in ENGLISH_STOP_WORDS]
+    stop_words = _stop_words()
+    return [_stem(word) for word in _TOKEN_RE.findall(text) if word not in stop_words]
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def _stem(word: str) -> str:
