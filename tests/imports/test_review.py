@@ -166,10 +166,10 @@ def test_importing_the_same_report_again_is_offered_as_an_update(world, login):
         ("binary.pdf", b"\x00\x01\x02" * 100, ""),
         ("letter.txt", b"Dear resident, your bins are collected on Tuesdays.\n", "Ofsted"),
         (
-            "norecs.txt",
+            "nojudgements.txt",
             b"Inspection of Northbrook Council local authority children's services\n\n"
             b"Inspection dates: 9 to 13 January 2023\n\n1. Children are safe.\n",
-            "recommendation",
+            "no judgements table or overall judgement",
         ),
     ],
 )
@@ -258,3 +258,97 @@ def test_web_import_of_the_2026_report_sits_beside_the_demo(runner, client):
     assert "26 January 2026" in listing and "28 March 2022" in listing
     new_inspection = db.session.scalar(sa.select(Inspection).order_by(Inspection.id.desc()))
     assert len(new_inspection.recommendations) == len(rows) >= 3
+
+
+def _northbrook(text: str = "") -> str:
+    return text or (FIXTURES / "northbrook-ilacs.txt").read_text(encoding="utf-8")
+
+
+def _paste(client, text: str) -> ReportImport:
+    response = client.post("/imports/new", data={"text": text})
+    assert response.status_code == 302
+    return db.session.scalar(sa.select(ReportImport).order_by(ReportImport.id.desc()))
+
+
+def test_a_report_about_another_authority_needs_an_explicit_confirmation(world, login):
+    client = login("admin")
+    report_import = _paste(client, _northbrook().replace("Northbrook", "Derby"))
+    page = text_of(client.get(f"/imports/{report_import.id}"))
+    assert "This report is about Derby Council, not Northbrook Council" in page and "Yes, this is the right report" in page
+    before = inspections()
+    rows = [{"text": HEALTH_ASSESSMENTS, "position": "1"}]
+    response = client.post(
+        f"/imports/{report_import.id}",
+        data={**review_data(report_import, rows), "intent": "confirm"},
+    )
+    page = text_of(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert "confirm that it is the right report" in page
+    assert inspections() == before
+    db.session.refresh(report_import)
+    response = client.post(
+        f"/imports/{report_import.id}",
+        data={
+            **review_data(report_import, rows),
+            "intent": "confirm",
+            "confirm_other_authority": "y",
+        },
+    )
+    assert response.status_code == 302 and inspections() == before + 1
+
+
+def test_the_publication_date_asked_for_reaches_the_inspection(world, login):
+    client = login("admin")
+    report_import = _paste(client, _northbrook())
+    page = text_of(client.get(f"/imports/{report_import.id}"))
+    assert "dated by their publication on Ofsted's website" in page
+    rows = [{"text": HEALTH_ASSESSMENTS, "position": "1"}]
+    response = client.post(
+        f"/imports/{report_import.id}",
+        data={
+            **review_data(report_import, rows),
+            "intent": "confirm",
+            "published-day": "3",
+            "published-month": "2",
+            "published-year": "2023",
+        },
+    )
+    assert response.status_code == 302
+    inspection = db.session.scalar(sa.select(Inspection).order_by(Inspection.id.desc()))
+    assert inspection.published_on.isoformat() == "2023-02-03"
+
+
+def test_a_publication_date_before_the_inspection_ended_is_refused(world, login):
+    client = login("admin")
+    report_import = _paste(client, _northbrook())
+    rows = [{"text": HEALTH_ASSESSMENTS, "position": "1"}]
+    response = client.post(
+        f"/imports/{report_import.id}",
+        data={
+            **review_data(report_import, rows),
+            "intent": "confirm",
+            "published-day": "1",
+            "published-month": "1",
+            "published-year": "2023",
+        },
+    )
+    assert "cannot be published before the inspection ended" in text_of(response)
+    db.session.refresh(report_import)
+    assert report_import.parsed.get("published") is None and report_import.inspection_id is None
+
+
+def test_a_report_without_recommendations_imports_its_judgements(world, login):
+    client = login("admin")
+    text = _northbrook()
+    start = text.index("What needs to improve?")
+    end = text.index("The experiences and progress of children who need help and protection:")
+    report_import = _paste(client, text[:start] + text[end:])
+    assert report_import.parsed["recommendations"] == []
+    page = text_of(client.get(f"/imports/{report_import.id}"))
+    assert "The report makes no recommendations" in page
+    response = client.post(
+        f"/imports/{report_import.id}", data={**review_data(report_import, []), "intent": "confirm"}
+    )
+    assert response.status_code == 302
+    inspection = db.session.scalar(sa.select(Inspection).order_by(Inspection.id.desc()))
+    assert len(inspection.judgements) == 4 and inspection.recommendations == []

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from workflow.imports.rules import ReviewRow
-from workflow.web.fields import strip_filter
+from workflow.web.fields import GovDateField, strip_filter
 from workflow.web.forms import VersionedForm
 
 
@@ -45,6 +45,12 @@ class ReviewRowForm(Form):
 
 class ReviewForm(VersionedForm):
     rows = FieldList(FormField(ReviewRowForm), min_entries=1, max_entries=60)
+    published = GovDateField(
+        "Date the report was published",
+        validators=[Optional()],
+        description="For example, 12 7 2024. The action plan is due 70 working days after it.",
+    )
+    confirm_other_authority = BooleanField("Yes, import this report for our council")
 
     def review_rows(self) -> list[ReviewRow]:
         rows = []

@@ -80,6 +80,8 @@ def serialise(report: ParsedReport) -> dict[str, Any]:
     for item, recommendation in zip(parsed["recommendations"], report.recommendations, strict=True):
         item["priority"] = recommendation.priority
     parsed.setdefault("lscb_recommendations", report.lscb_recommendations)
+    parsed["notes"] = list(report.notes)
+    parsed["found_recommendations"] = len(report.recommendations)
     return parsed
 
 
@@ -150,19 +152,34 @@ def review_import(
     version: int | None,
     rows: list[ReviewRow],
     confirm: bool,
+    published: date | None = None,
+    other_authority_confirmed: bool = False,
 ) -> Inspection | None:
     """Apply the reviewer's changes; on confirmation create (or update) the inspection."""
-    revise_import(actor, report_import, version, rows)
-    return confirm_import(actor, report_import, report_import.version) if confirm else None
+    revise_import(actor, report_import, version, rows, published)
+    if not confirm:
+        return None
+    return confirm_import(actor, report_import, report_import.version, other_authority_confirmed)
 
 
 def revise_import(
-    actor: User, report_import: ReportImport, version: int | None, rows: list[ReviewRow]
+    actor: User,
+    report_import: ReportImport,
+    version: int | None,
+    rows: list[ReviewRow],
+    published: date | None = None,
 ) -> None:
+    """Keep the administrator's edits of the list, and the publication date they give (an
+    ILACS report prints none: it is dated by its publication on Ofsted's website)."""
     check_version(report_import, version)
     _check_open(report_import)
     parsed = dict(report_import.parsed)
     parsed["recommendations"] = apply_review(rows)
+    if published is not None:
+        end = parsed["inspection_dates"]["end"]
+        if end and published < date.fromisoformat(end):
+            raise RuleError("The report cannot be published before the inspection ended", "published")
+        parsed["published"] = published.isoformat()
     report_import.parsed = parsed
     flush()
 
@@ -187,12 +204,25 @@ def inspection_kind(parsed: dict[str, Any]) -> InspectionKind:
     return KIND_OF[parsed["kind"]]
 
 
-def confirm_import(actor: User, report_import: ReportImport, version: int | None) -> Inspection:
+def confirm_import(
+    actor: User,
+    report_import: ReportImport,
+    version: int | None,
+    other_authority_confirmed: bool = False,
+) -> Inspection:
     """Create the inspection with its judgements, recommendations and paragraphs, or update
     the one imported before: changed texts are replaced and new recommendations added;
-    nothing with actions is ever removed."""
+    nothing with actions is ever removed. A report about another authority needs the
+    administrator's explicit confirmation first."""
     check_version(report_import, version)
     _check_open(report_import)
+    reported = report_import.parsed["authority"]
+    if not same_authority(reported, actor.authority.name) and not other_authority_confirmed:
+        raise RuleError(
+            f"This report is about {reported or 'another authority'}, not "
+            f"{actor.authority.name}: confirm that it is the right report",
+            "confirm_other_authority",
+        )
     inspection = import_parsed(actor, report_import.authority_id, report_import.parsed)
     report_import.inspection = inspection
     flush()
@@ -203,7 +233,9 @@ def confirm_import(actor: User, report_import: ReportImport, version: int | None
 
 def import_parsed(actor: User | None, authority_id: int, parsed: dict[str, Any]) -> Inspection:
     """Create or update the inspection a parsed report describes (the CLI acts as System)."""
-    if not parsed["recommendations"]:
+    if not parsed["recommendations"] and parsed.get("found_recommendations", 1):
+        # A report with no recommendations imports with its judgements alone; a list the
+        # administrator emptied is more likely a slip.
         raise RuleError("Keep at least one recommendation before you confirm")
     inspection = matching_inspection(authority_id, parsed)
     if inspection is None:

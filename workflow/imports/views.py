@@ -1,5 +1,7 @@
 """Importing a report: upload or paste, review what was found, then confirm."""
 
+from datetime import date
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -35,7 +37,7 @@ def review(import_id: int):
     report_import = report_import_or_404(import_id, current_user)
     if report_import.confirmed:
         return redirect(url_for("inspections.show", inspection_id=report_import.inspection_id))
-    form = ReviewForm(obj=report_import)
+    form = ReviewForm(obj=report_import, published=_published(report_import.parsed))
     if request.method == "GET":
         form.show(report_import.parsed["recommendations"])
     confirm = request.form.get("intent") == "confirm"
@@ -48,6 +50,8 @@ def review(import_id: int):
             form.posted_version(),
             form.review_rows(),
             confirm=confirm,
+            published=form.published.data,
+            other_authority_confirmed=form.confirm_other_authority.data,
         )
     ):
         if confirm:
@@ -71,3 +75,7 @@ def _review_page(form: ReviewForm, report_import: ReportImport):
             parsed["authority"], current_user.authority.name
         ),
     )
+
+
+def _published(parsed: dict) -> date | None:
+    return date.fromisoformat(parsed["published"]) if parsed.get("published") else None

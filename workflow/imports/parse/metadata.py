@@ -126,7 +126,7 @@ def classify(blocks: list[Block]) -> str:
         for what, present in (
             ("'Inspection dates' line", _DATES_LINE_RE.search(head)),
             ("judgements table or overall judgement", _JUDGEMENTS_RE.search(head)),
-            ("inspectorate's wording (Ofsted, His or Her Majesty's Inspector)",
+            ("mention of Ofsted or its inspectors",
              _INSPECTORATE_RE.search(head)),
         )  # fmt: skip
         if not present

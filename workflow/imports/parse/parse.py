@@ -23,10 +23,7 @@ from workflow.imports.parse.sections import (
 
 log = logging.getLogger(__name__)
 
-NOT_A_REPORT = (
-    "This does not look like an Ofsted report on a council's children's services: it has no "
-    "{missing}."
-)
+NOT_A_REPORT = "This does not look like an Ofsted report: it has no {missing}."
 NO_RECOMMENDATIONS = (
     "No recommendations found: the report has no 'What needs to improve?' or 'Areas for "
     "improvement' list, so it is imported without any: add them by hand if it has some."
