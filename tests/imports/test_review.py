@@ -166,9 +166,9 @@ def test_importing_the_same_report_again_is_offered_as_an_update(world, login):
         ("binary.pdf", b"\x00\x01\x02" * 100, ""),
         ("letter.txt", b"Dear resident, your bins are collected on Tuesdays.\n", "Ofsted"),
         (
-            "nojudgements.txt",
-            b"Inspection of Northbrook Council local authority children's services\n\n"
-            b"Inspection dates: 9 to 13 January 2023\n\n1. Children are safe.\n",
+            "minutes.txt",
+            b"Minutes of the Children's Scrutiny Panel\n\nInspection dates: 9 to 13 January 2023"
+            b"\n\nRecommendations\n\n- Members noted the report.\n",
             "no judgements table or overall judgement",
         ),
     ],

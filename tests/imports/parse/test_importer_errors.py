@@ -157,17 +157,29 @@ def test_document_that_is_not_an_ofsted_report(text):
     assert message.startswith("This does not look like an Ofsted report")
 
 
-def test_report_without_recommendations_section():
-    message = refused(fixture_bytes("monitoring_visit_narrative.txt"), "southfleet.txt")
-    assert message == (
-        "No recommendations found: the report has no 'What needs to improve?' or 'Areas for "
-        "improvement' section."
-    )
+def test_a_letter_without_recommendations_is_read_with_none():
+    report = parse_file(fixture_bytes("monitoring_visit_narrative.txt"), "southfleet.txt")
+    assert report.kind == "monitoring" and report.recommendations == []
+    assert report.notes[-1].startswith("No recommendations found")
 
 
-def test_ilacs_report_with_its_list_cut_out():
+def test_ilacs_report_with_its_list_cut_out_keeps_its_judgements():
     text = fixture_text("ilacs_standard_pasted.txt")
     start = text.index("What needs to improve?")
     end = text.index("The experiences and progress", start)
-    with pytest.raises(ReportParseError, match="No recommendations found"):
-        parse_text(text[:start] + text[end:])
+    report = parse_text(text[:start] + text[end:])
+    assert report.recommendations == [] and len(report.judgements) == 5
+    assert any(note.startswith("No recommendations found") for note in report.notes)
+
+
+def test_no_priority_action_sentence_is_not_a_recommendation():
+    text = fixture_text("ilacs_standard_pasted.txt")
+    start = text.index("What needs to improve?")
+    end = text.index("The experiences and progress", start)
+    cut = (
+        text[:start]
+        + "What needs to improve?\n\nThe inspection did not find any areas for priority and "
+        "immediate action.\n\n"
+        + text[end:]
+    )
+    assert parse_text(cut).recommendations == []

@@ -104,9 +104,11 @@ def classify(blocks: list[Block]) -> str:
     """The kind of the document, recognised by what every report of that kind shares.
 
     A letter (focused visit, monitoring visit, JTAI) opens with its own title or says in its
-    first sentences what it reports on. An inspection report, whatever its title says, has an
-    "Inspection dates" line and a judgement (a table of grades or an overall judgement) in
-    its front matter, in the inspectorate's wording. Raises NotAReport naming what is missing.
+    first sentences what it reports on. An inspection report opens with a title naming an
+    inspection of children's services in any of its forms, or, where the title is missing or
+    unfamiliar, has what every report's front matter has: an "Inspection dates" line with a
+    judgement (a table of grades or an overall judgement) or the inspectorate's wording.
+    Raises NotAReport naming what is missing.
     """
     for block in blocks[:80]:
         found = []
@@ -121,19 +123,21 @@ def classify(blocks: list[Block]) -> str:
         if _is_report_title(block):
             break
     head = head_text(blocks)
-    missing = [
-        what
-        for what, present in (
-            ("'Inspection dates' line", _DATES_LINE_RE.search(head)),
-            ("judgements table or overall judgement", _JUDGEMENTS_RE.search(head)),
-            ("mention of Ofsted or its inspectors",
-             _INSPECTORATE_RE.search(head)),
-        )  # fmt: skip
-        if not present
-    ]
-    if missing:
-        raise NotAReport(missing)
     title = next((block.text for block in blocks[:80] if _is_report_title(block)), None)
+    dates = bool(_DATES_LINE_RE.search(head))
+    judged = bool(_JUDGEMENTS_RE.search(head))
+    inspectorate = bool(_INSPECTORATE_RE.search(head))
+    if title is None and not (dates and (judged or inspectorate)):
+        missing = [
+            what
+            for what, present in (
+                ("title naming an inspection of children's services", title),
+                ("'Inspection dates' line", dates),
+                ("judgements table or overall judgement", judged),
+            )
+            if not present
+        ]
+        raise NotAReport(missing)
     if title is not None:
         return "sif" if _PRE_ILACS_RE.search(title) else "ilacs"
     # No title (a paste that starts further in): the ILACS judgement table tells.
@@ -287,6 +291,7 @@ def authority_key(name: str) -> str:
         "",
         key.strip(),
     )
+    key = re.sub(r" (?:city|county|borough)$", "", key.strip())  # "Leeds City"
     return re.sub(r"\s+", " ", key).strip()
 
 

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from workflow.imports.parse.clean import collapse_spaces, normalise_chars
+from workflow.imports.parse.clean import BULLETS, collapse_spaces, normalise_chars
 from workflow.imports.parse.extract import Line
 from workflow.imports.parse.model import ReportParseError
 
@@ -113,12 +113,14 @@ def _page_lines(page: Any, number: int) -> list[_Raw]:
     textpage = page.get_textpage()
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
-    text = textpage.get_text_range(0, count) if count else ""
     box = pdfium_c.FS_RECTF()
     loose_box, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize
+    unicode = pdfium_c.FPDFText_GetUnicode
     runs: list[list[_Char]] = [[]]
-    for index in range(min(count, len(text))):
-        glyph = text[index]
+    for index in range(count):
+        # One character per index (the page's text as a string expands ligatures, which
+        # would put the rest of the page out of step with the boxes).
+        glyph = chr(unicode(raw, index) or 0xFFFD)
         ends_line = glyph in _LINE_END_HYPHENS
         if ends_line:
             glyph = "-"  # broken word or compound: the joining of lines decides
@@ -135,12 +137,45 @@ def _page_lines(page: Any, number: int) -> list[_Raw]:
             runs.append([])
     lines = [
         found
-        for chars in _visual_lines([run for run in runs if any(not c.blank for c in run)])
+        for chars in _visual_lines(
+            _with_markers_placed([run for run in runs if any(not c.blank for c in run)])
+        )
         if (found := _line_from_chars(chars, number, height, textpage)) is not None
     ]
     textpage.close()
     page.close()
     return lines
+
+
+_MARKER_RUN_RE = re.compile(r"^(?:[" + re.escape(BULLETS) + r"\ue000-\uf8ff]|\(?\w{1,3}[.)])$")
+
+
+def _with_markers_placed(runs: list[list[_Char]]) -> list[list[_Char]]:
+    """A list marker drawn apart from its text (some producers draw a list's bullets after
+    the list) joined to the text it sits beside."""
+    markers = [run for run in runs if _MARKER_RUN_RE.match(_visible(run))]
+    if not markers:
+        return runs
+    placed: set[int] = set()
+    for marker in markers:
+        top, bottom = _extent(marker)
+        for run in runs:
+            if run is marker or id(run) in placed or _MARKER_RUN_RE.match(_visible(run)):
+                continue
+            run_top, run_bottom = _extent(run)
+            overlap = min(bottom, run_bottom) - max(top, run_top)
+            right = _first_glyph(run).x0 >= _last_glyph(marker).x1 - 0.5
+            if right and overlap > 0.5 * min(bottom - top, run_bottom - run_top):
+                if _first_glyph(run).x0 - _last_glyph(marker).x1 < 60:
+                    gap = _Char(" ", -1, marker[-1].x1, marker[-1].x1, top, top, 0.0)
+                    run[:0] = [*marker, gap]
+                    placed.add(id(marker))
+                    break
+    return [run for run in runs if id(run) not in placed]
+
+
+def _visible(run: list[_Char]) -> str:
+    return "".join(c.text for c in run if not c.blank)
 
 
 def _visual_lines(runs: list[list[_Char]]) -> list[list[_Char]]:
@@ -188,7 +223,7 @@ def _line_from_chars(chars: list[_Char], number: int, height: float, textpage: A
     size = Counter(round(c.size, 1) for c in glyphs).most_common(1)[0][0]
     baseline = _median([c.bottom for c in glyphs if round(c.size, 1) == size])
     kept = [c for c in chars if not _is_superscript(c, size, baseline)]
-    text = _assemble(kept, size)
+    text = _assemble(kept, size, textpage)
     if not text:
         return None
     shown = [c for c in kept if not c.blank] or glyphs
@@ -234,13 +269,15 @@ def _is_superscript(char: _Char, size: float, baseline: float) -> bool:
     )
 
 
-def _assemble(chars: list[_Char], size: float) -> str:
+def _assemble(chars: list[_Char], size: float, textpage: Any) -> str:
     """The line's text with a space wherever the glyphs leave a word gap."""
     parts: list[str] = []
     previous: _Char | None = None
     pending_space = False
     for char in chars:
-        if previous is not None and _same_glyph(previous, char):
+        if previous is not None and _same_glyph(previous, char) and not _ligature(
+            textpage, previous, char
+        ):
             # Some producers fake bold type by printing each glyph twice.
             continue
         if char.blank:
@@ -252,6 +289,18 @@ def _assemble(chars: list[_Char], size: float) -> str:
         parts.append(char.text)
         previous, pending_space = char, False
     return collapse_spaces(normalise_chars("".join(parts)))
+
+
+def _ligature(textpage: Any, previous: _Char, char: _Char) -> bool:
+    """Two letters of one glyph ("ff"): PDFium gives both the glyph's box. A glyph printed
+    twice is two drawings, each its own text object."""
+    import pypdfium2.raw as pdfium_c
+
+    if char.index != previous.index + 1:
+        return False
+    objects = (pdfium_c.FPDFText_GetTextObject(textpage.raw, i) for i in (previous.index, char.index))
+    first, second = (ctypes.cast(o, ctypes.c_void_p).value for o in objects)
+    return first == second
 
 
 def _same_glyph(previous: _Char, char: _Char) -> bool:

@@ -36,6 +36,12 @@ _LEAD_IN_RE = re.compile(
     r"|following actions?[.:]?$",
     re.I,
 )
+# A sentence saying the list is empty is not an item of it.
+_NOTHING_RE = re.compile(
+    r"^(?:the inspection (?:did|has) not (?:find|found|identif\w*)|there (?:are|were|is) no"
+    r"|no (?:areas?|priority|recommendations?)\b|none\b)[^.]{0,120}\.?$",
+    re.I,
+)
 # The older reports group their list by when each action is due.
 _TIMESCALE_RE = re.compile(
     r"^(?P<now>immediately|immediate(?:ly)? action)\s*:?$"
@@ -156,6 +162,8 @@ def _read_section(
             pass  # a sub-heading grouping the list ("Thresholds"), which counts on under it
         elif items or block.kind == "heading":
             break
+        elif _NOTHING_RE.match(block.text):
+            pass  # "The inspection did not find any areas for priority and immediate action."
         else:
             loose.append(index)
         used.add(index)
