@@ -274,7 +274,8 @@ def test_a_report_about_another_authority_needs_an_explicit_confirmation(world, 
     client = login("admin")
     report_import = _paste(client, _northbrook().replace("Northbrook", "Derby"))
     page = text_of(client.get(f"/imports/{report_import.id}"))
-    assert "This report is about Derby Council, not Northbrook Council" in page and "Yes, this is the right report" in page
+    assert "This report is about Derby Council, not Northbrook Council" in page
+    assert "Yes, this is the right report" in page
     before = inspections()
     rows = [{"text": HEALTH_ASSESSMENTS, "position": "1"}]
     response = client.post(

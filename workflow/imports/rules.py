@@ -178,7 +178,9 @@ def revise_import(
     if published is not None:
         end = parsed["inspection_dates"]["end"]
         if end and published < date.fromisoformat(end):
-            raise RuleError("The report cannot be published before the inspection ended", "published")
+            raise RuleError(
+                "The report cannot be published before the inspection ended", "published"
+            )
         parsed["published"] = published.isoformat()
     report_import.parsed = parsed
     flush()

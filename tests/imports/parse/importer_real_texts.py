@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (each recommendation stays one string, as the report prints it)
 """What each real report in ../shared gives, read off the PDFs by hand.
 
 For every report of the development set: its recommendations to the council, word for word

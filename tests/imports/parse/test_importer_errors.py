@@ -179,7 +179,6 @@ def test_no_priority_action_sentence_is_not_a_recommendation():
     cut = (
         text[:start]
         + "What needs to improve?\n\nThe inspection did not find any areas for priority and "
-        "immediate action.\n\n"
-        + text[end:]
+        "immediate action.\n\n" + text[end:]
     )
     assert parse_text(cut).recommendations == []

@@ -168,7 +168,8 @@ def _join_pair(left: str, right: str, vocabulary: tuple[set[str], set[str]] | No
         if vocabulary and _is_broken_word(left, right, vocabulary):
             return left[:-1] + right
         return left + right
-    if left.endswith("/") or (left[-2:-1].isdigit() and left.endswith("\u2013") and right[:1].isdigit()):
+    paragraph_range = left.endswith("\u2013") and left[-2:-1].isdigit() and right[:1].isdigit()
+    if left.endswith("/") or paragraph_range:
         return left + right  # "and/or", a range of paragraphs "129–130"
     return left + " " + right
 

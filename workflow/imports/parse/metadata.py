@@ -343,10 +343,15 @@ def published_date(blocks: list[Block]) -> date | None:
     return found[0] if found else None
 
 
+_LEAD_INSPECTOR_RE = re.compile(
+    r"(?<!deputy )\b(?:lead|reporting) inspector\s*:?\s*(.*)", re.I | re.S
+)
+
+
 def lead_inspector(blocks: list[Block], kind: str) -> str | None:
     """The lead inspector's name, without "Her Majesty's Inspector" or "HMI"."""
     for index, block in enumerate(blocks):
-        match = re.search(r"(?<!deputy )\b(?:lead|reporting) inspector\s*:?\s*(.*)", block.text, re.I | re.S)
+        match = _LEAD_INSPECTOR_RE.search(block.text)
         if not match:
             continue
         rest = match.group(1).strip() or _next_text(blocks, index)

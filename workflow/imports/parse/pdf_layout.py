@@ -80,7 +80,7 @@ def pdf_lines(data: bytes) -> list[Line]:
     try:
         if len(document) > MAX_PAGES:
             raise ReportParseError(f"The PDF has more than {MAX_PAGES} pages: is it a report?")
-        pages = [_page_lines(document[number - 1], number) for number in range(1, len(document) + 1)]
+        pages = [_page_lines(document[index], index + 1) for index in range(len(document))]
         letters = sum(len(raw.text.replace(" ", "")) for page in pages for raw in page)
         # A scan may still carry a little text (a stamped header): a page of a report has
         # thousands of letters.
@@ -165,12 +165,12 @@ def _with_markers_placed(runs: list[list[_Char]]) -> list[list[_Char]]:
             run_top, run_bottom = _extent(run)
             overlap = min(bottom, run_bottom) - max(top, run_top)
             right = _first_glyph(run).x0 >= _last_glyph(marker).x1 - 0.5
-            if right and overlap > 0.5 * min(bottom - top, run_bottom - run_top):
-                if _first_glyph(run).x0 - _last_glyph(marker).x1 < 60:
-                    gap = _Char(" ", -1, marker[-1].x1, marker[-1].x1, top, top, 0.0)
-                    run[:0] = [*marker, gap]
-                    placed.add(id(marker))
-                    break
+            near = _first_glyph(run).x0 - _last_glyph(marker).x1 < 60
+            if right and near and overlap > 0.5 * min(bottom - top, run_bottom - run_top):
+                gap = _Char(" ", -1, marker[-1].x1, marker[-1].x1, top, top, 0.0)
+                run[:0] = [*marker, gap]
+                placed.add(id(marker))
+                break
     return [run for run in runs if id(run) not in placed]
 
 
@@ -275,8 +275,10 @@ def _assemble(chars: list[_Char], size: float, textpage: Any) -> str:
     previous: _Char | None = None
     pending_space = False
     for char in chars:
-        if previous is not None and _same_glyph(previous, char) and not _ligature(
-            textpage, previous, char
+        if (
+            previous is not None
+            and _same_glyph(previous, char)
+            and not _ligature(textpage, previous, char)
         ):
             # Some producers fake bold type by printing each glyph twice.
             continue
@@ -298,8 +300,10 @@ def _ligature(textpage: Any, previous: _Char, char: _Char) -> bool:
 
     if char.index != previous.index + 1:
         return False
-    objects = (pdfium_c.FPDFText_GetTextObject(textpage.raw, i) for i in (previous.index, char.index))
-    first, second = (ctypes.cast(o, ctypes.c_void_p).value for o in objects)
+    first, second = (
+        ctypes.cast(pdfium_c.FPDFText_GetTextObject(textpage.raw, i), ctypes.c_void_p).value
+        for i in (previous.index, char.index)
+    )
     return first == second
 
 

@@ -192,9 +192,7 @@ def _groups_the_list(blocks: list[Block], index: int, items: list[FoundItem]) ->
         return False  # the report's next section, whose paragraphs count on
     last, following = blocks[items[-1].blocks[0]], blocks[index + 1]
     return (
-        following.kind == "item"
-        and last.number is not None
-        and following.number == last.number + 1
+        following.kind == "item" and last.number is not None and following.number == last.number + 1
     )
 
 
