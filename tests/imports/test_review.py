@@ -159,11 +159,23 @@ def test_importing_the_same_report_again_is_offered_as_an_update(world, login):
     assert sorted(numbers) == [1, 2]
 
 
+def test_an_empty_upload_is_refused_at_once_and_nothing_is_kept(world, login):
+    client = login("admin")
+    imports_before = db.session.scalar(sa.select(sa.func.count(ReportImport.id)))
+    response = client.post(
+        "/imports/new",
+        data={"file": (io.BytesIO(b""), "empty.txt")},
+        content_type="multipart/form-data",
+    )
+    page = text_of(response)
+    assert response.status_code == 200 and "There is a problem" in page and "empty" in page
+    assert db.session.scalar(sa.select(sa.func.count(ReportImport.id))) == imports_before
+
+
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("empty.txt", b"", "empty"),
-        ("binary.pdf", b"\x00\x01\x02" * 100, ""),
+        ("binary.pdf", b"\x00\x01\x02" * 100, "is not a PDF"),
         ("letter.txt", b"Dear resident, your bins are collected on Tuesdays.\n", "Ofsted"),
         (
             "minutes.txt",
@@ -173,18 +185,28 @@ def test_importing_the_same_report_again_is_offered_as_an_update(world, login):
         ),
     ],
 )
-def test_bad_reports_are_refused_and_nothing_is_kept(world, login, name, content, message):
+def test_a_report_that_cannot_be_read_says_why_and_keeps_the_file(
+    world, login, name, content, message
+):
     client = login("admin")
-    imports_before = db.session.scalar(sa.select(sa.func.count(ReportImport.id)))
+    before = inspections()
     response = client.post(
         "/imports/new",
         data={"file": (io.BytesIO(content), name)},
         content_type="multipart/form-data",
     )
-    page = text_of(response)
-    assert response.status_code == 200 and "There is a problem" in page
-    assert message.lower() in page.lower()
-    assert db.session.scalar(sa.select(sa.func.count(ReportImport.id))) == imports_before
+    assert response.status_code == 302
+    report_import = db.session.scalar(sa.select(ReportImport).order_by(ReportImport.id.desc()))
+    assert report_import.status == "failed" and message.lower() in report_import.error.lower()
+    assert report_import.source == content and report_import.parsed == {}
+    page = text_of(client.get(response.headers["Location"]))
+    assert "The report could not be read" in page and "There is a problem" in page
+    assert message.lower() in page.lower() and "Try again" in page
+    response = client.post(f"/imports/{report_import.id}/retry")
+    assert response.status_code == 302
+    db.session.refresh(report_import)
+    assert report_import.status == "failed" and report_import.source == content
+    assert inspections() == before
 
 
 def test_nothing_to_import_asks_for_a_file_or_text(world, login):

@@ -49,6 +49,77 @@ def read_report(
         raise RuleError(error.message, "file" if data is not None else "text") from None
 
 
+def receive_report(
+    actor: User, data: bytes | None, filename: str | None, text: str | None, max_bytes: int
+) -> ReportImport:
+    """Keep an upload (or pasted text) to be read off the request; nothing is read yet.
+
+    Only what can be told at once is refused here: an empty upload or one over the limit.
+    """
+    content = data if data is not None else (text or "").encode()
+    if not content.strip():
+        raise RuleError("The file is empty.", "file" if data is not None else "text")
+    if len(content) > max_bytes:
+        size = f"{max_bytes / 1024 / 1024:g} MB"
+        raise RuleError(f"The file is larger than {size}: upload the report on its own.", "file")
+    source_name = (filename if data is not None else None) or "Pasted text"
+    report_import = ReportImport(
+        authority_id=actor.authority_id,
+        created_by=actor,
+        source_name=source_name[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        parsed={},
+        status="queued",
+        source=content,
+        pasted=data is None,
+    )
+    db.session.add(report_import)
+    db.session.flush()
+    summary = f"Report received to be read: {source_name[:100]}"
+    record_event(actor, actor.authority_id, report_import, "received", summary)
+    return report_import
+
+
+def read_import(report_import: ReportImport, max_bytes: int) -> None:
+    """Read a received report: keep what was found for review, or the reason it could not
+    be read (the upload is kept for another try)."""
+    content = report_import.source or b""
+    actor = report_import.created_by
+    try:
+        if report_import.pasted:
+            report = parse_text(content.decode("utf-8", errors="replace"))
+        else:
+            report = parse_file(content, report_import.source_name, max_bytes=max_bytes)
+    except ReportParseError as error:
+        report_import.status = "failed"
+        report_import.error = error.message
+        db.session.flush()
+        record_event(
+            actor, report_import.authority_id, report_import, "failed", error.message[:200]
+        )
+        return
+    report_import.parsed = serialise(report)
+    report_import.status = "ready"
+    report_import.error = None
+    report_import.source = None
+    db.session.flush()
+    summary = f"Report read for review: {report_import.source_name[:100]}"
+    record_event(
+        actor, report_import.authority_id, report_import, "read", summary, {"kind": report.kind}
+    )
+
+
+def retry_import(actor: User, report_import: ReportImport) -> None:
+    """Queue a report whose reading failed for another try."""
+    if report_import.status != "failed" or report_import.source is None:
+        raise RuleError("This report is not waiting for another try")
+    report_import.status = "queued"
+    report_import.error = None
+    db.session.flush()
+    summary = f"Report queued to be read again: {report_import.source_name[:100]}"
+    record_event(actor, report_import.authority_id, report_import, "retried", summary)
+
+
 def start_import(
     actor: User, report: ParsedReport, source_name: str, content: bytes
 ) -> ReportImport:

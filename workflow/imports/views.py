@@ -2,13 +2,23 @@
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.core.tenancy import report_import_or_404
 from workflow.imports import rules as reports
 from workflow.imports.forms import ReportUploadForm, ReviewForm
+from workflow.imports.jobs import start_parse
 from workflow.models import ReportImport
 from workflow.web import require, run_rule
 
@@ -21,12 +31,13 @@ def new():
     form = ReportUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.read() if upload and upload.filename else None
-        name = upload.filename if data is not None else "Pasted text"
         limit = current_app.config["MAX_UPLOAD_BYTES"]
+        data = upload.read(limit + 1) if upload and upload.filename else None
+        name = upload.filename if data is not None else None
         if done := run_rule(
-            form, reports.import_report, current_user, data, name, form.text.data, limit
+            form, reports.receive_report, current_user, data, name, form.text.data, limit
         ):
+            start_parse(done.result.id)  # answers at once: the review page shows progress
             return redirect(url_for("imports.review", import_id=done.result.id))
     return render_template("imports/new.html", form=form)
 
@@ -37,6 +48,10 @@ def review(import_id: int):
     report_import = report_import_or_404(import_id, current_user)
     if report_import.confirmed:
         return redirect(url_for("inspections.show", inspection_id=report_import.inspection_id))
+    if report_import.status != "ready":
+        if request.method == "POST":
+            return redirect(url_for("imports.review", import_id=report_import.id))
+        return render_template("imports/reading.html", report_import=report_import)
     form = ReviewForm(obj=report_import, published=_published(report_import.parsed))
     if request.method == "GET":
         form.show(report_import.parsed["recommendations"])
@@ -60,6 +75,23 @@ def review(import_id: int):
         flash("Changes applied. Check the list, then confirm.", "success")
         return redirect(url_for("imports.review", import_id=report_import.id))
     return _review_page(form, report_import)
+
+
+@bp.route("/<int:import_id>/status")
+def status(import_id: int):
+    """The import's progress, polled by the review page while the report is read."""
+    require(permissions.can_manage_inspections(current_user))
+    report_import = report_import_or_404(import_id, current_user)
+    return jsonify({"status": report_import.status, "error": report_import.error})
+
+
+@bp.route("/<int:import_id>/retry", methods=["POST"])
+def retry(import_id: int):
+    require(permissions.can_manage_inspections(current_user))
+    report_import = report_import_or_404(import_id, current_user)
+    if run_rule(None, reports.retry_import, current_user, report_import):
+        start_parse(report_import.id)
+    return redirect(url_for("imports.review", import_id=report_import.id))
 
 
 def _review_page(form: ReviewForm, report_import: ReportImport):

@@ -26,6 +26,12 @@ class ReportImport(Base):
     parsed: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     inspection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspection.id"))
     version: Mapped[int] = mapped_column(default=1)
+    # Reading happens off the request: "queued", "reading", then "ready" or "failed".
+    status: Mapped[str] = mapped_column(sa.String(20), default="ready", server_default="ready")
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    # The upload, kept until it has been read (and for another try when reading failed).
+    source: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    pasted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     created_by: Mapped[User] = relationship()
     inspection: Mapped[Inspection | None] = relationship()
@@ -35,6 +41,11 @@ class ReportImport(Base):
     @property
     def confirmed(self) -> bool:
         return self.inspection_id is not None
+
+    @property
+    def reading(self) -> bool:
+        """Still waiting for the importer: the review page shows progress."""
+        return self.status in ("queued", "reading")
 
 
 class ReportParagraph(Base):
