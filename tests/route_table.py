@@ -159,7 +159,12 @@ ROUTES = [
     ("POST", "/imports/{report_import}", "imports.review", expect(403, admin=302, stranger=404)),
     ("GET", "/imports/{report_import}/status", "imports.status", admin_only()),
     # A report already read is not retried: the review page says so.
-    ("POST", "/imports/{report_import}/retry", "imports.retry", expect(403, admin=302, stranger=404)),
+    (
+        "POST",
+        "/imports/{report_import}/retry",
+        "imports.retry",
+        expect(403, admin=302, stranger=404),
+    ),
     ("GET", "/users", "users.index", admin_only(stranger=200)),
     ("GET", "/users/new", "users.new", admin_only(stranger=200)),
     ("POST", "/users/new", "users.new", admin_only(stranger=200)),
