@@ -5,9 +5,12 @@ tests/imports/parse/importer_cases.py) and, when ../shared is present, over the 
 (checked against index.csv where it has a value, the recommendation counts a careful reading
 gives, and exact recommendation texts where they were read off by hand), each PDF also
 pasted as plain text as two different PDF libraries extract it. Prints one row per document
-and the accuracy per field and overall.
+and the accuracy per field and overall, then the speed of reading each real PDF: seconds,
+seconds per page, and the ratio to a plain text extraction of the same file with pypdf in
+the same run (budget: every report under 1.5 s and at most 3 times pypdf).
 
-    python bench/importer_accuracy.py
+    python bench/importer_accuracy.py            # accuracy and speed
+    python bench/importer_accuracy.py --speed    # speed only
 """
 
 from __future__ import annotations
@@ -48,7 +51,16 @@ from workflow.imports.parse import (  # noqa: E402
     parse_text,
 )
 
-FIELDS = ("kind", "authority", "dates", "inspector", "judgements", "rec count", "rec texts")
+FIELDS = (
+    "kind",
+    "authority",
+    "dates",
+    "inspector",
+    "published",
+    "judgements",
+    "rec count",
+    "rec texts",
+)
 GRADE_COLUMNS = {
     "overall_effectiveness_grade": "overall effectiveness",
     "impact_of_leaders_grade": "the impact of leaders",
@@ -130,6 +142,8 @@ def _real_checks(index_row: dict[str, str], report: ParsedReport) -> dict[str, b
     if sif := REAL_SIF_FRONT_MATTER.get(index_row["file"]):
         start, end = (date.fromisoformat(day) for day in sif[:2])
         inspector = sif[2]
+        published = date.fromisoformat(sif[3]) if sif[3] else None
+        checks["published"] = report.published_date == published
     if start or end:
         checks["dates"] = (report.start_date, report.end_date) == (start, end)
     if inspector:
@@ -208,8 +222,48 @@ def print_summary(rows: list[Row]) -> None:
     print(f"  documents with every checked field right: {documents} / {len(rows)}")
 
 
+BUDGET_SECONDS = 1.5
+BUDGET_RATIO = 3.0
+
+
+def _best_of(runs: int, work: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def print_speed() -> bool:
+    """Each real PDF read by the importer and by pypdf's plain text extraction, best of 3."""
+    print("\nSpeed: the importer on each real PDF against pypdf's text extraction (best of 3)")
+    columns = ("pages", 5), ("importer s", 10), ("per page", 9), ("pypdf s", 8), ("ratio", 6)
+    print(f"{'document':40} " + " ".join(f"{name:>{width}}" for name, width in columns))
+    worst_seconds, worst_ratio, within = ("", 0.0), ("", 0.0), True
+    for path in sorted(REPORTS.glob("*.pdf")):
+        data = path.read_bytes()
+        pages = len(PdfReader(path).pages)
+        ours = _best_of(3, lambda data=data, name=path.name: parse_file(data, name))
+        plain = _best_of(3, lambda path=path: [p.extract_text() for p in PdfReader(path).pages])
+        ratio = ours / plain
+        figures = f"{pages:5} {ours:10.2f} {ours / pages:9.3f} {plain:8.2f} {ratio:6.2f}"
+        print(f"{path.name[:40]:40} {figures}")
+        worst_seconds = max(worst_seconds, (path.name, ours), key=lambda pair: pair[1])
+        worst_ratio = max(worst_ratio, (path.name, ratio), key=lambda pair: pair[1])
+        within &= ours < BUDGET_SECONDS and ratio <= BUDGET_RATIO
+    print(f"  slowest: {worst_seconds[0]} {worst_seconds[1]:.2f} s (budget {BUDGET_SECONDS} s)")
+    print(
+        f"  highest ratio to pypdf: {worst_ratio[0]} {worst_ratio[1]:.2f} (budget {BUDGET_RATIO})"
+    )
+    print(f"  within budget: {'yes' if within else 'NO'}")
+    return within
+
+
 def main() -> int:
     logging.basicConfig(level=logging.ERROR)
+    if "--speed" in sys.argv[1:]:
+        return 0 if print_speed() else 1
     rows = [check_fixture(case) for case in CASES]
     if (REPORTS / "index.csv").exists():
         for index_row in index_rows():
@@ -221,7 +275,8 @@ def main() -> int:
         rows.append(seed_row())
     print_table(rows)
     print_summary(rows)
-    return 0 if all(row.checks and all(row.checks.values()) for row in rows) else 1
+    fast = print_speed() if (REPORTS / "index.csv").exists() else True
+    return 0 if fast and all(row.checks and all(row.checks.values()) for row in rows) else 1
 
 
 if __name__ == "__main__":
