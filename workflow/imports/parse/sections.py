@@ -184,13 +184,16 @@ _SECTION_TITLE_RE = re.compile(
 def _groups_the_list(blocks: list[Block], index: int, items: list[FoundItem]) -> bool:
     """A short heading between numbered items whose numbering runs on across it."""
     block = blocks[index]
-    if not items or block.kind not in ("heading", "para") or index + 1 >= len(blocks):
+    if block.kind not in ("heading", "para") or index + 1 >= len(blocks):
         return False
     if len(block.text) > 100 or ends_sentence(block.text):
         return False
     if KNOWN_HEADING_RE.match(block.text) or _SECTION_TITLE_RE.search(block.text):
         return False  # the report's next section, whose paragraphs count on
-    last, following = blocks[items[-1].blocks[0]], blocks[index + 1]
+    following = blocks[index + 1]
+    if not items:  # the list's first group: its heading comes straight before an item
+        return following.kind == "item" and following.marker is not None
+    last = blocks[items[-1].blocks[0]]
     return (
         following.kind == "item" and last.number is not None and following.number == last.number + 1
     )
