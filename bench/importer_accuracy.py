@@ -11,6 +11,7 @@ the same run (budget: every report under 1.5 s and at most 3 times pypdf).
 
     python bench/importer_accuracy.py            # accuracy and speed
     python bench/importer_accuracy.py --speed    # speed only
+    python bench/importer_accuracy.py --no-paste # the PDFs themselves, not pasted copies
 """
 
 from __future__ import annotations
@@ -267,7 +268,8 @@ def main() -> int:
     rows = [check_fixture(case) for case in CASES]
     if (REPORTS / "index.csv").exists():
         for index_row in index_rows():
-            for viewer in (None, "pdfplumber", "pypdf"):
+            viewers = (None,) if "--no-paste" in sys.argv[1:] else (None, "pdfplumber", "pypdf")
+            for viewer in viewers:
                 rows.append(check_real(index_row, viewer))
     else:
         print(f"(real reports not found at {REPORTS}: fixtures only)\n")

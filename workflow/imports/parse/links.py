@@ -14,7 +14,7 @@ Ofsted leaves undefined (PEP, IRO, PA...).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from workflow.imports.parse.sections import NumberedParagraph
 
@@ -139,8 +139,10 @@ def _expand(text: str, acronyms: dict[str, str]) -> str:
     return re.sub(r"\b[A-Z][A-Za-z]{1,6}(?:'s)?\b", replace, text)
 
 
+@lru_cache(maxsize=4096)
 def _terms(text: str) -> list[str]:
-    """Lower-case words, stop words dropped, common English suffixes trimmed."""
+    """Lower-case words, stop words dropped, common English suffixes trimmed (remembered:
+    each paragraph is scored against every recommendation of its report)."""
     stop_words = _stop_words()
     return [_stem(word) for word in _TOKEN_RE.findall(text) if word not in stop_words]
 
@@ -152,6 +154,7 @@ def _stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS)
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     for suffix, replacement, keep in (
         ("ies", "y", 3),
