@@ -209,14 +209,6 @@ def _union(first: tuple[int, ...], second: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(dict.fromkeys(first + second))
 
 
-def import_report(
-    actor: User, data: bytes | None, filename: str, text: str | None, max_bytes: int
-) -> ReportImport:
-    """Read an upload or pasted text and keep what was found for review."""
-    report = read_report(data, filename, text, max_bytes)
-    return start_import(actor, report, filename, data or (text or "").encode())
-
-
 def review_import(
     actor: User,
     report_import: ReportImport,
@@ -379,8 +371,6 @@ def _save_paragraphs(inspection: Inspection, paragraphs: list[dict[str, Any]]) -
                 text=paragraph["text"],
             )
         )
-
-
 
 
 def authority_named(name: str) -> Authority | None:
