@@ -12,11 +12,19 @@ Public API::
 
 Formats: PDF (with a text layer), Word .docx, HTML and plain text, recognised by content;
 the file name is only a hint. Kinds: ILACS standard and short inspections (2018 onwards,
-including the post-2026 format), SIF reports (2013-2018, LSCB recommendations kept apart),
-focused visit and monitoring visit letters, and JTAI letters. Anything the importer cannot
-read raises `ReportParseError` with a one-line reason fit to show the user.
+including the post-2026 format), SIF reports (2013-2018, LSCB recommendations kept apart, and
+the looked after children inspections of 2013 before them, kind "sif"), focused visit and
+monitoring visit letters, and JTAI letters. A report is recognised by what every report
+shares (its title in any form, or an "Inspection dates" line with judgements or the
+inspectorate's wording), not by one title's wording; a document that is none says what it
+lacks. Anything the importer cannot read raises `ReportParseError` with a one-line reason
+fit to show the user. A report with no recommendations is read with none and a note.
 
-Text rules: line breaks and page furniture are repaired, typographic apostrophes and quotes
+Where a children's trust runs the services, the report is titled with the trust's name:
+`trust` keeps it, `authority` is the council the plan belongs to, and a note says so.
+
+Text rules: line breaks and page furniture are repaired, a bullet that continued a lead-in
+("should: improve ...") starts with a capital, typographic apostrophes and quotes
 become plain ' and " (the seed text's "PEP's"), leading bullets are stripped, and real
 hyphens stay ("16- and 17-year-old"). A sub-item is folded into its parent after a space,
 with "; " between sub-items that lack closing punctuation. Framework cross-references such
