@@ -50,6 +50,10 @@ ROUTES = [
     ("GET", "/sign-in", "auth.sign_in", expect(302, anon=200)),
     ("POST", "/sign-in", "auth.sign_in", expect(302, anon=200)),
     ("POST", "/sign-out", "auth.sign_out", expect(302)),
+    ("GET", "/sign-in/sso", "sso.start", expect(302, anon=200)),
+    ("POST", "/sign-in/sso", "sso.start", expect(302, anon=200)),
+    # Without the provider's answer (a code and this browser's state) nobody is signed in.
+    ("GET", "/sign-in/sso/callback", "sso.callback", expect(403, anon=403)),
     ("GET", "/account", "auth.account", expect(200)),
     ("POST", "/account", "auth.account", expect(200)),
     ("GET", "/accessibility", "pages.accessibility", expect(200, anon=200)),
@@ -150,6 +154,8 @@ ROUTES = [
         expect(403, stranger=404),
     ),
     ("GET", "/settings/rag", "settings.rag", admin_only(stranger=200)),
+    ("GET", "/settings/sign-in", "sso.settings", admin_only(stranger=200)),
+    ("POST", "/settings/sign-in", "sso.settings", admin_only(stranger=200)),
     # An empty post keeps the saved definitions, which are valid: saved and redirected.
     ("POST", "/settings/rag", "settings.rag", expect(403, admin=302, stranger=302)),
     ("GET", "/imports/new", "imports.new", admin_only(stranger=200)),

@@ -31,6 +31,8 @@ MAY_CHANGE = {"sign_in_attempt"}
 # (who posts, path) for every form in the app.
 FORMS = [
     ("anon", "/sign-in"),
+    ("anon", "/sign-in/sso"),
+    ("admin", "/settings/sign-in"),
     ("manager", "/account"),
     ("admin", "/inspections/new"),
     ("admin", "/inspections/{inspection}/edit"),

@@ -5,6 +5,7 @@ from workflow.models.audit import AuditEvent, AuditHead
 from workflow.models.authority import DEFAULT_RAG_DEFINITIONS, Authority, ServiceArea
 from workflow.models.base import Base, utcnow
 from workflow.models.evidence import Evidence, EvidenceKind
+from workflow.models.identity import IdentityProvider, SsoRequest
 from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
 from workflow.models.measure import Measure, MeasureValue
 from workflow.models.plan import PlanVersion, PrivacyClearance
@@ -25,6 +26,7 @@ __all__ = [
     "DEFAULT_RAG_DEFINITIONS",
     "Evidence",
     "EvidenceKind",
+    "IdentityProvider",
     "Inspection",
     "InspectionKind",
     "Judgement",
@@ -41,6 +43,7 @@ __all__ = [
     "Role",
     "ServiceArea",
     "SignInAttempt",
+    "SsoRequest",
     "UpdateState",
     "User",
     "utcnow",

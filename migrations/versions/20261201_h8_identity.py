@@ -1,0 +1,68 @@
+"""Identity: single sign-on providers, the sign-ins begun with them, subjects bound to users.
+
+Revision ID: h8_identity
+Revises: e5_search
+Create Date: 2026-12-01 11:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "h8_identity"
+down_revision = "e5_search"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "identity_provider",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("authority_id", sa.Integer(), nullable=False),
+        sa.Column("issuer", sa.String(length=500), nullable=False),
+        sa.Column("client_id", sa.String(length=200), nullable=False),
+        sa.Column("client_secret_encrypted", sa.Text(), nullable=True),
+        sa.Column("email_domains", sa.String(length=1000), nullable=False),
+        sa.Column("sso_only", sa.Boolean(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["authority_id"],
+            ["authority.id"],
+            name=op.f("fk_identity_provider_authority_id_authority"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_identity_provider")),
+        sa.UniqueConstraint("authority_id", name=op.f("uq_identity_provider_authority_id")),
+    )
+    op.create_table(
+        "sso_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("provider_id", sa.Integer(), nullable=False),
+        sa.Column("state_hash", sa.String(length=64), nullable=False),
+        sa.Column("nonce", sa.String(length=100), nullable=False),
+        sa.Column("code_verifier", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["provider_id"],
+            ["identity_provider.id"],
+            name=op.f("fk_sso_request_provider_id_identity_provider"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sso_request")),
+        sa.UniqueConstraint("state_hash", name=op.f("uq_sso_request_state_hash")),
+    )
+    op.create_index(op.f("ix_sso_request_provider_id"), "sso_request", ["provider_id"])
+    with op.batch_alter_table("user_account") as batch:
+        batch.add_column(sa.Column("sso_subject", sa.String(length=255), nullable=True))
+        batch.create_unique_constraint(
+            batch.f("uq_user_account_authority_id"), ["authority_id", "sso_subject"]
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("user_account") as batch:
+        batch.drop_constraint(batch.f("uq_user_account_authority_id"), type_="unique")
+        batch.drop_column("sso_subject")
+    op.drop_index(op.f("ix_sso_request_provider_id"), table_name="sso_request")
+    op.drop_table("sso_request")
+    op.drop_table("identity_provider")

@@ -1,0 +1,57 @@
+"""Forms for single sign-on: starting a sign-in, and an authority's provider settings."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from workflow.web.fields import strip_filter
+from workflow.web.forms import VersionedForm
+
+
+class SsoStartForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Enter your work email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
+    )
+
+
+class IdentityProviderForm(VersionedForm):
+    issuer = StringField(
+        "Issuer address",
+        filters=[strip_filter],
+        description="For Microsoft Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0",
+        validators=[
+            DataRequired("Enter the issuer address"),
+            Length(max=500, message="Issuer address must be 500 characters or fewer"),
+        ],
+    )
+    client_id = StringField(
+        "Application (client) ID",
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Enter the application (client) ID"),
+            Length(max=200, message="Client ID must be 200 characters or fewer"),
+        ],
+    )
+    client_secret = PasswordField(
+        "Client secret",
+        description="Stored encrypted. Leave blank to keep the secret already saved.",
+        validators=[Length(max=1000, message="Client secret must be 1000 characters or fewer")],
+    )
+    email_domains = StringField(
+        "Email domains",
+        filters=[strip_filter],
+        description="Only people with these addresses may sign in, separated by spaces:"
+        " yourcouncil.gov.uk",
+        validators=[
+            DataRequired("Enter at least one email domain"),
+            Length(max=1000, message="Email domains must be 1000 characters or fewer"),
+        ],
+    )
+    enabled = BooleanField("Single sign-on is turned on", default=True)
+    sso_only = BooleanField("People can only sign in with single sign-on (no passwords)")
