@@ -17,6 +17,7 @@ VISITORS = [
     "stranger",
 ]
 SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
+NO_SUCH_LINK = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 
 def expect(default: int, anon: int = SIGN_IN, **overrides: int) -> dict[str, int]:
@@ -54,6 +55,13 @@ ROUTES = [
     ("POST", "/sign-in/sso", "sso.start", expect(302, anon=200)),
     # Without the provider's answer (a code and this browser's state) nobody is signed in.
     ("GET", "/sign-in/sso/callback", "sso.callback", expect(403, anon=403)),
+    ("GET", "/reset-password", "resets.request_link", expect(200, anon=200)),
+    ("POST", "/reset-password", "resets.request_link", expect(200, anon=200)),
+    # Links that were never issued (tests/accounts has the real ones): the same for everyone.
+    ("GET", f"/reset-password/{NO_SUCH_LINK}", "resets.choose", expect(404, anon=404)),
+    ("POST", f"/reset-password/{NO_SUCH_LINK}", "resets.choose", expect(404, anon=404)),
+    ("GET", f"/invitations/{NO_SUCH_LINK}", "invitations.accept", expect(404, anon=404)),
+    ("POST", f"/invitations/{NO_SUCH_LINK}", "invitations.accept", expect(404, anon=404)),
     ("GET", "/account", "auth.account", expect(200)),
     ("POST", "/account", "auth.account", expect(200)),
     ("GET", "/accessibility", "pages.accessibility", expect(200, anon=200)),
@@ -164,6 +172,20 @@ ROUTES = [
     # An empty post applies the saved list unchanged and shows it again.
     ("POST", "/imports/{report_import}", "imports.review", expect(403, admin=302, stranger=404)),
     ("GET", "/users", "users.index", admin_only(stranger=200)),
+    ("GET", "/users/invitations", "invitations.index", admin_only(stranger=200)),
+    # The world has no invitation: an administrator gets 404 (tests/accounts has real ones).
+    (
+        "POST",
+        "/users/invitations/999999/resend",
+        "invitations.resend",
+        expect(403, admin=404, stranger=404),
+    ),
+    (
+        "POST",
+        "/users/invitations/999999/withdraw",
+        "invitations.withdraw",
+        expect(403, admin=404, stranger=404),
+    ),
     ("GET", "/users/new", "users.new", admin_only(stranger=200)),
     ("POST", "/users/new", "users.new", admin_only(stranger=200)),
     ("GET", "/users/{manager}/edit", "users.edit", admin_only()),

@@ -32,6 +32,7 @@ MAY_CHANGE = {"sign_in_attempt"}
 FORMS = [
     ("anon", "/sign-in"),
     ("anon", "/sign-in/sso"),
+    ("anon", "/reset-password"),
     ("admin", "/settings/sign-in"),
     ("manager", "/account"),
     ("admin", "/inspections/new"),

@@ -267,3 +267,24 @@ def test_issuer_must_be_an_https_address(login, world, issuer):
         and "Enter the issuer address in the correct format" in text_of(response)
     )
     assert db.session.scalar(sa.select(sa.func.count(IdentityProvider.id))) == 0
+
+
+def test_an_invited_person_joins_by_single_sign_on(client, world, configured, provider):
+    from workflow.accounts import invitations
+    from workflow.models import Invitation, Role, utcnow
+
+    invitations.invite_user(
+        world.users["admin"],
+        world.authority,
+        email="ines.invited@northbrook.example",
+        name="Ines Invited",
+        role=Role.VIEWER,
+        service_area=None,
+        now=utcnow(),
+    )
+    db.session.commit()
+    response = walk(client, provider, "ines.invited@northbrook.example", "oid-ines")
+    assert response.status_code == 302 and "Ines Invited" in signed_in_as(client)
+    user = db.session.scalar(sa.select(User).where(User.email == "ines.invited@northbrook.example"))
+    assert user.sso_subject == "oid-ines" and user.role is Role.VIEWER
+    assert db.session.scalar(sa.select(Invitation)).accepted_at is not None

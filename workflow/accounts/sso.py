@@ -22,11 +22,12 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import current_app
 
+from workflow.accounts.invitations import accept_by_single_sign_on
 from workflow.core.audit import diff, record_event, snapshot
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.extensions import db
-from workflow.models import Authority, IdentityProvider, SsoRequest, User
+from workflow.models import Authority, IdentityProvider, SsoRequest, User, utcnow
 
 REQUEST_LIFETIME = timedelta(minutes=10)
 METADATA_LIFETIME_SECONDS = 3600
@@ -261,6 +262,8 @@ def _user_for(provider: IdentityProvider, claims: dict) -> User:
         ):
             raise unknown
         user = db.session.scalar(in_authority.where(User.email == email))
+        if user is None:
+            user = accept_by_single_sign_on(provider.authority, email, utcnow())
         if user is None or (user.sso_subject and user.sso_subject != subject):
             raise unknown
         user.sso_subject = subject

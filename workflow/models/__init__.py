@@ -5,7 +5,7 @@ from workflow.models.audit import AuditEvent, AuditHead
 from workflow.models.authority import DEFAULT_RAG_DEFINITIONS, Authority, ServiceArea
 from workflow.models.base import Base, utcnow
 from workflow.models.evidence import Evidence, EvidenceKind
-from workflow.models.identity import IdentityProvider, SsoRequest
+from workflow.models.identity import IdentityProvider, Invitation, PasswordReset, SsoRequest
 from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
 from workflow.models.measure import Measure, MeasureValue
 from workflow.models.plan import PlanVersion, PrivacyClearance
@@ -28,10 +28,12 @@ __all__ = [
     "EvidenceKind",
     "IdentityProvider",
     "Inspection",
+    "Invitation",
     "InspectionKind",
     "Judgement",
     "Measure",
     "MeasureValue",
+    "PasswordReset",
     "PlanVersion",
     "PrivacyClearance",
     "ProgressUpdate",

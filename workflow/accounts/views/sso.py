@@ -13,7 +13,7 @@ from flask import (
 from flask_login import current_user, login_user
 
 from workflow.accounts import sso
-from workflow.accounts.sso_forms import IdentityProviderForm, SsoStartForm
+from workflow.accounts.access_forms import IdentityProviderForm, SsoStartForm
 from workflow.core import permissions
 from workflow.models import utcnow
 from workflow.web import require, run_rule

@@ -1,4 +1,4 @@
-"""Forms for single sign-on: starting a sign-in, and an authority's provider settings."""
+"""Forms for single sign-on, invitations and password resets."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
@@ -55,3 +55,30 @@ class IdentityProviderForm(VersionedForm):
     )
     enabled = BooleanField("Single sign-on is turned on", default=True)
     sso_only = BooleanField("People can only sign in with single sign-on (no passwords)")
+
+
+class AcceptInvitationForm(FlaskForm):
+    password = PasswordField(
+        "Create a password",
+        description="At least 12 characters. Three random words are a good choice.",
+        validators=[
+            DataRequired("Enter a password"),
+            Length(max=256, message="Password must be 256 characters or fewer"),
+        ],
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
+    )
+
+
+class NewPasswordForm(AcceptInvitationForm):
+    pass
