@@ -55,6 +55,23 @@ ROUTES = [
     ("POST", "/sign-in/sso", "sso.start", expect(302, anon=200)),
     # Without the provider's answer (a code and this browser's state) nobody is signed in.
     ("GET", "/sign-in/sso/callback", "sso.callback", expect(403, anon=403)),
+    # Only someone half-way through signing in (a right password) reaches the code steps.
+    ("GET", "/sign-in/code", "two_factor.code", expect(302)),
+    ("POST", "/sign-in/code", "two_factor.code", expect(302)),
+    ("GET", "/sign-in/set-up-two-factor", "two_factor.set_up_at_sign_in", expect(302)),
+    ("POST", "/sign-in/set-up-two-factor", "two_factor.set_up_at_sign_in", expect(302)),
+    # Managing one's own two-factor sign-in; administrators and directors have it on.
+    ("GET", "/account/two-factor", "two_factor.manage", expect(200)),
+    ("POST", "/account/two-factor", "two_factor.manage", expect(200)),
+    ("POST", "/account/two-factor/turn-off", "two_factor.turn_off", expect(302)),
+    (
+        "POST",
+        "/account/two-factor/recovery-codes",
+        "two_factor.new_codes",
+        expect(302, admin=200, director=200, stranger=200),
+    ),
+    ("GET", "/settings/two-factor", "two_factor.settings", admin_only(stranger=200)),
+    ("POST", "/settings/two-factor", "two_factor.settings", expect(403, admin=302, stranger=302)),
     ("GET", "/reset-password", "resets.request_link", expect(200, anon=200)),
     ("POST", "/reset-password", "resets.request_link", expect(200, anon=200)),
     # Links that were never issued (tests/accounts has the real ones): the same for everyone.

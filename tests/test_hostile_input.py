@@ -33,6 +33,8 @@ FORMS = [
     ("anon", "/sign-in"),
     ("anon", "/sign-in/sso"),
     ("anon", "/reset-password"),
+    ("manager", "/account/two-factor"),
+    ("admin", "/settings/two-factor"),
     ("admin", "/settings/sign-in"),
     ("manager", "/account"),
     ("admin", "/inspections/new"),

@@ -110,7 +110,27 @@ def upgrade():
     )
     for column in ("email", "address", "user_id", "created_at"):
         op.create_index(op.f(f"ix_password_reset_{column}"), "password_reset", [column])
+    op.create_table(
+        "recovery_code",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_recovery_code_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_code")),
+    )
+    op.create_index(op.f("ix_recovery_code_user_id"), "recovery_code", ["user_id"])
+    with op.batch_alter_table("authority") as batch:
+        batch.add_column(
+            sa.Column("require_two_factor", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("authority") as batch:
+        batch.alter_column("require_two_factor", server_default=None)
     with op.batch_alter_table("user_account") as batch:
+        batch.add_column(sa.Column("totp_secret_encrypted", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("sso_subject", sa.String(length=255), nullable=True))
         batch.create_unique_constraint(
             batch.f("uq_user_account_authority_id"), ["authority_id", "sso_subject"]
@@ -121,6 +141,12 @@ def downgrade():
     with op.batch_alter_table("user_account") as batch:
         batch.drop_constraint(batch.f("uq_user_account_authority_id"), type_="unique")
         batch.drop_column("sso_subject")
+        batch.drop_column("totp_last_step")
+        batch.drop_column("totp_secret_encrypted")
+    with op.batch_alter_table("authority") as batch:
+        batch.drop_column("require_two_factor")
+    op.drop_index(op.f("ix_recovery_code_user_id"), table_name="recovery_code")
+    op.drop_table("recovery_code")
     for column in ("email", "address", "user_id", "created_at"):
         op.drop_index(op.f(f"ix_password_reset_{column}"), table_name="password_reset")
     op.drop_table("password_reset")

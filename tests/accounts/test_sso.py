@@ -288,3 +288,11 @@ def test_an_invited_person_joins_by_single_sign_on(client, world, configured, pr
     user = db.session.scalar(sa.select(User).where(User.email == "ines.invited@northbrook.example"))
     assert user.sso_subject == "oid-ines" and user.role is Role.VIEWER
     assert db.session.scalar(sa.select(Invitation)).accepted_at is not None
+
+
+def test_single_sign_on_asks_no_second_code(client, world, configured, provider):
+    """The council's provider runs its own multi-factor sign-in; no second code here."""
+    admin = world.users["admin"]
+    response = walk(client, provider, admin.email, "oid-admin")
+    assert urlsplit(response.headers["Location"]).path == "/"
+    assert "Ada Admin" in signed_in_as(client)

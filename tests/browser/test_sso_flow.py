@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import sign_in
+from tests.browser.live_apps import LIVE_APPS
 from tests.browser.test_accessibility import violations
 from tests.oidc_provider import running_provider
 from workflow import create_app
@@ -62,7 +63,9 @@ def site(tmp_path_factory, provider):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    LIVE_APPS[base_url] = app
+    yield app, base_url
     server.shutdown()
 
 

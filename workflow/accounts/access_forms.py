@@ -82,3 +82,18 @@ class ResetRequestForm(FlaskForm):
 
 class NewPasswordForm(AcceptInvitationForm):
     pass
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Enter the 6-digit code from your authenticator app"),
+            Length(max=20, message="Enter the 6-digit code from your authenticator app"),
+        ],
+    )
+
+
+class RequireTwoFactorForm(FlaskForm):
+    required = BooleanField("Everyone who signs in with a password must use two-factor sign-in")

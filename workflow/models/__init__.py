@@ -5,7 +5,13 @@ from workflow.models.audit import AuditEvent, AuditHead
 from workflow.models.authority import DEFAULT_RAG_DEFINITIONS, Authority, ServiceArea
 from workflow.models.base import Base, utcnow
 from workflow.models.evidence import Evidence, EvidenceKind
-from workflow.models.identity import IdentityProvider, Invitation, PasswordReset, SsoRequest
+from workflow.models.identity import (
+    IdentityProvider,
+    Invitation,
+    PasswordReset,
+    RecoveryCode,
+    SsoRequest,
+)
 from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
 from workflow.models.measure import Measure, MeasureValue
 from workflow.models.plan import PlanVersion, PrivacyClearance
@@ -41,6 +47,7 @@ __all__ = [
     "ReportImport",
     "ReportParagraph",
     "Recommendation",
+    "RecoveryCode",
     "ReminderLog",
     "Role",
     "ServiceArea",

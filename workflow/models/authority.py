@@ -27,6 +27,9 @@ class Authority(Base):
     rag_green: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_RAG_DEFINITIONS["green"])
     rag_blue: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_RAG_DEFINITIONS["blue"])
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Everyone who signs in with a password must use two-factor (administrators and
+    # directors always must).
+    require_two_factor: Mapped[bool] = mapped_column(default=False)
 
     service_areas: Mapped[list["ServiceArea"]] = relationship(
         back_populates="authority", order_by="ServiceArea.name"

@@ -102,3 +102,14 @@ class PasswordReset(Base):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User | None] = relationship()
+
+
+class RecoveryCode(Base):
+    """One of a person's ten single-use codes for when their authenticator app is lost."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None]

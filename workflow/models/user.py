@@ -44,6 +44,10 @@ class User(UserMixin, Base):
     # The identity provider's subject (Entra's oid), bound at the first single sign-on: later
     # sign-ins match on it, so a changed email at the provider cannot reach another account.
     sso_subject: Mapped[str | None] = mapped_column(sa.String(255))
+    # Two-factor (TOTP): the shared secret, encrypted; the last time step used, so a code
+    # works once.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    totp_last_step: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

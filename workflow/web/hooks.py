@@ -21,6 +21,8 @@ PUBLIC_ENDPOINTS = {
     "resets.request_link",
     "resets.choose",
     "invitations.accept",
+    "two_factor.code",
+    "two_factor.set_up_at_sign_in",
     "pages.accessibility",
     "static",
     "calendar.feed",
