@@ -190,6 +190,23 @@ ROUTES = [
     ("POST", "/imports/{report_import}", "imports.review", expect(403, admin=302, stranger=404)),
     ("GET", "/users", "users.index", admin_only(stranger=200)),
     ("GET", "/users/invitations", "invitations.index", admin_only(stranger=200)),
+    ("GET", "/service-areas", "service_areas.index", admin_only(stranger=200)),
+    ("POST", "/service-areas", "service_areas.index", admin_only(stranger=200)),
+    ("GET", "/service-areas/{area}/rename", "service_areas.rename", admin_only()),
+    # An empty post keeps the saved name: nothing changes, back to the list.
+    (
+        "POST",
+        "/service-areas/{area}/rename",
+        "service_areas.rename",
+        expect(403, admin=302, stranger=404),
+    ),
+    # The world's area holds people and actions: retiring it is refused and flashed.
+    (
+        "POST",
+        "/service-areas/{area}/retire",
+        "service_areas.retire",
+        expect(403, admin=302, stranger=404),
+    ),
     # The world has no invitation: an administrator gets 404 (tests/accounts has real ones).
     (
         "POST",

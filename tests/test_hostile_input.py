@@ -35,6 +35,7 @@ FORMS = [
     ("anon", "/reset-password"),
     ("manager", "/account/two-factor"),
     ("admin", "/settings/two-factor"),
+    ("admin", "/service-areas"),
     ("admin", "/settings/sign-in"),
     ("manager", "/account"),
     ("admin", "/inspections/new"),

@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
         invitations,
         profile,
         resets,
+        service_areas,
         settings,
         sso,
         two_factor,
@@ -92,7 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RecordIdConverter
     feature_blueprints = (
         [auth.bp, sso.bp, resets.bp, two_factor.bp],
-        [users.bp, invitations.bp, settings.bp, profile.bp],
+        [users.bp, invitations.bp, service_areas.bp, settings.bp, profile.bp],
         [pages.bp],
         [imports.bp],
         [inspections.bp, recommendations.bp, actions.bp],

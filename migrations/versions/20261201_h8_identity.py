@@ -1,5 +1,5 @@
 """Identity: single sign-on providers, the sign-ins begun with them, subjects bound to users,
-invitations and password resets.
+invitations, password resets, two-factor sign-in, and retired service areas.
 
 Revision ID: h8_identity
 Revises: e5_search
@@ -128,6 +128,8 @@ def upgrade():
         )
     with op.batch_alter_table("authority") as batch:
         batch.alter_column("require_two_factor", server_default=None)
+    with op.batch_alter_table("service_area") as batch:
+        batch.add_column(sa.Column("retired_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("user_account") as batch:
         batch.add_column(sa.Column("totp_secret_encrypted", sa.Text(), nullable=True))
         batch.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
@@ -143,6 +145,8 @@ def downgrade():
         batch.drop_column("sso_subject")
         batch.drop_column("totp_last_step")
         batch.drop_column("totp_secret_encrypted")
+    with op.batch_alter_table("service_area") as batch:
+        batch.drop_column("retired_at")
     with op.batch_alter_table("authority") as batch:
         batch.drop_column("require_two_factor")
     op.drop_index(op.f("ix_recovery_code_user_id"), table_name="recovery_code")

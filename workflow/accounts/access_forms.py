@@ -1,4 +1,4 @@
-"""Forms for single sign-on, invitations and password resets."""
+"""Forms for single sign-on, invitations, password resets, two-factor and service areas."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
@@ -97,3 +97,14 @@ class CodeForm(FlaskForm):
 
 class RequireTwoFactorForm(FlaskForm):
     required = BooleanField("Everyone who signs in with a password must use two-factor sign-in")
+
+
+class ServiceAreaForm(FlaskForm):
+    name = StringField(
+        "Name of the service area",
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Enter the service area's name"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
+    )

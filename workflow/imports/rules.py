@@ -276,8 +276,6 @@ def _save_paragraphs(inspection: Inspection, paragraphs: list[dict[str, Any]]) -
         )
 
 
-
-
 def authority_named(name: str) -> Authority | None:
     return db.session.scalar(sa.select(Authority).where(Authority.name == name))
 

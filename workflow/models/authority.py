@@ -54,6 +54,8 @@ class ServiceArea(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authority.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    # A retired area keeps its history but is no longer offered for people or actions.
+    retired_at: Mapped[datetime | None]
 
     authority: Mapped[Authority] = relationship(back_populates="service_areas")
 
