@@ -296,3 +296,28 @@ def test_single_sign_on_asks_no_second_code(client, world, configured, provider)
     response = walk(client, provider, admin.email, "oid-admin")
     assert urlsplit(response.headers["Location"]).path == "/"
     assert "Ada Admin" in signed_in_as(client)
+
+
+def test_an_sso_only_invitation_offers_no_password(app, client, world, configured, provider):
+    from workflow.accounts import invitations
+    from workflow.models import Role, utcnow
+
+    configured.sso_only = True
+    _, token = invitations.invite_user(
+        world.users["admin"],
+        world.authority,
+        email="ivo.invited@northbrook.example",
+        name="Ivo Invited",
+        role=Role.VIEWER,
+        service_area=None,
+        now=utcnow(),
+    )
+    db.session.commit()
+    page = client.get(f"/invitations/{token}").get_data(as_text=True)
+    assert "Sign in with your council account" in page and 'type="password"' not in page
+    refused = client.post(f"/invitations/{token}", data={"password": "tangerine-otter-lighthouse"})
+    assert "signs in with single sign-on" in text_of(refused)
+    assert (
+        db.session.scalar(sa.select(User).where(User.email == "ivo.invited@northbrook.example"))
+        is None
+    )

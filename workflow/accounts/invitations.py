@@ -12,7 +12,7 @@ from workflow.core.audit import record_event
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.extensions import db
-from workflow.models import Authority, Invitation, Role, ServiceArea, User
+from workflow.models import Authority, IdentityProvider, Invitation, Role, ServiceArea, User
 
 LIFETIME = timedelta(days=7)
 EXPIRED = "This invitation has expired or was withdrawn. Ask your administrator to send a new one"
@@ -109,6 +109,8 @@ def accept_invitation(token: str, password: str, now: datetime) -> User:
     invitation = invitation_for_link(token, now)
     if invitation is None:
         raise RuleError(EXPIRED)
+    if takes_no_passwords(invitation.authority):
+        raise RuleError("Your council signs in with single sign-on: use your council account")
     problem = password_problem(password, invitation.email)
     if problem:
         raise RuleError(problem, "password")
@@ -144,6 +146,14 @@ def _join(invitation: Invitation, password_hash: str, now: datetime, how: str) -
     summary = f"Invitation {how}: {user.name} joined as {user.role.label}"
     record_event(user, invitation.authority_id, user, "created", summary, {"email": user.email})
     return user
+
+
+def takes_no_passwords(authority: Authority) -> bool:
+    """The authority made single sign-on the only way in."""
+    provider = db.session.scalar(
+        sa.select(IdentityProvider).where(IdentityProvider.authority_id == authority.id)
+    )
+    return bool(provider and provider.enabled and provider.sso_only)
 
 
 def pending_for_email(authority: Authority, email: str, now: datetime) -> Invitation | None:

@@ -27,7 +27,7 @@ from workflow.core.audit import diff, record_event, snapshot
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.extensions import db
-from workflow.models import Authority, IdentityProvider, SsoRequest, User, utcnow
+from workflow.models import Authority, IdentityProvider, SsoRequest, User
 
 REQUEST_LIFETIME = timedelta(minutes=10)
 METADATA_LIFETIME_SECONDS = 3600
@@ -153,7 +153,7 @@ def finish_sign_in(
     request = _spend_request(state, browser_state, now)
     provider = request.provider
     claims = _verified_claims(provider, request, code, redirect_uri)
-    user = _user_for(provider, claims)
+    user = _user_for(provider, claims, now)
     record_event(user, provider.authority_id, user, "signed_in", "Signed in with single sign-on")
     return user
 
@@ -243,7 +243,7 @@ def _decode(jwt, id_token: str, keys, algorithms: list[str]):
     return jwt.decode(id_token, key=keys, algorithms=registry.algorithms, registry=registry)
 
 
-def _user_for(provider: IdentityProvider, claims: dict) -> User:
+def _user_for(provider: IdentityProvider, claims: dict, now: datetime) -> User:
     """The account these verified claims belong to; binds the subject at the first sign-in."""
     subject = str(claims.get("oid") or claims.get("sub") or "")[:255]
     email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
@@ -263,7 +263,7 @@ def _user_for(provider: IdentityProvider, claims: dict) -> User:
             raise unknown
         user = db.session.scalar(in_authority.where(User.email == email))
         if user is None:
-            user = accept_by_single_sign_on(provider.authority, email, utcnow())
+            user = accept_by_single_sign_on(provider.authority, email, now)
         if user is None or (user.sso_subject and user.sso_subject != subject):
             raise unknown
         user.sso_subject = subject

@@ -78,7 +78,11 @@ def accept(token: str):
     )
     response = make_response(
         render_template(
-            "auth/accept_invitation.html", form=form, invitation=invitation, sso_form=sso_form
+            "auth/accept_invitation.html",
+            form=form,
+            invitation=invitation,
+            sso_form=sso_form,
+            passwords=not invitations.takes_no_passwords(invitation.authority),
         )
     )
     response.headers["Content-Security-Policy"] = content_security_policy(
