@@ -54,6 +54,8 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     # Where emailed links point: there is no request to take the address from in a cron job.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # A Fernet key (base64, 32 bytes) that encrypts identity providers' client secrets.
+    SSO_SECRET_KEY = os.environ.get("SSO_SECRET_KEY")
 
 
 class DevelopmentConfig(Config):

@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import current_app
 
 from workflow.accounts import rules as accounts
+from workflow.accounts import two_factor
 from workflow.core.storage import store_upload
 from workflow.extensions import db
 from workflow.imports import rules as reports
@@ -25,11 +26,14 @@ from workflow.models import (
     Role,
     ServiceArea,
     User,
+    utcnow,
 )
 from workflow.planning import rules as planning
 from workflow.signoff import rules as signoff
 
 PASSWORD = "correct-horse-battery"
+# Administrators and directors sign in with two-factor: codes come from this key.
+TOTP_SECRET = "WORLDKEYFORTWOFACTORSIGNINXXXXXX"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -55,9 +59,18 @@ class World:
 
 def make_user(authority, role: Role, name: str, area: ServiceArea | None = None) -> User:
     email = f"{name.lower().replace(' ', '.')}@{authority.email_domain}"
-    return accounts.create_user(
+    user = accounts.create_user(
         None, authority, email=email, name=name, role=role, password=PASSWORD, service_area=area
     )
+    if two_factor.must_use_two_factor(user):
+        two_factor.enrol_with_known_secret(user, TOTP_SECRET, utcnow())
+    return user
+
+
+def second_factor_code(secret: str = TOTP_SECRET) -> str:
+    import pyotp
+
+    return pyotp.TOTP(secret).now()
 
 
 def make_inspection(admin: User, **overrides) -> Inspection:

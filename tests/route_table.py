@@ -17,6 +17,7 @@ VISITORS = [
     "stranger",
 ]
 SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
+NO_SUCH_LINK = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 
 def expect(default: int, anon: int = SIGN_IN, **overrides: int) -> dict[str, int]:
@@ -50,6 +51,34 @@ ROUTES = [
     ("GET", "/sign-in", "auth.sign_in", expect(302, anon=200)),
     ("POST", "/sign-in", "auth.sign_in", expect(302, anon=200)),
     ("POST", "/sign-out", "auth.sign_out", expect(302)),
+    ("GET", "/sign-in/sso", "sso.start", expect(302, anon=200)),
+    ("POST", "/sign-in/sso", "sso.start", expect(302, anon=200)),
+    # Without the provider's answer (a code and this browser's state) nobody is signed in.
+    ("GET", "/sign-in/sso/callback", "sso.callback", expect(403, anon=403)),
+    # Only someone half-way through signing in (a right password) reaches the code steps.
+    ("GET", "/sign-in/code", "two_factor.code", expect(302)),
+    ("POST", "/sign-in/code", "two_factor.code", expect(302)),
+    ("GET", "/sign-in/set-up-two-factor", "two_factor.set_up_at_sign_in", expect(302)),
+    ("POST", "/sign-in/set-up-two-factor", "two_factor.set_up_at_sign_in", expect(302)),
+    # Managing one's own two-factor sign-in; administrators and directors have it on.
+    ("GET", "/account/two-factor", "two_factor.manage", expect(200)),
+    ("POST", "/account/two-factor", "two_factor.manage", expect(200)),
+    ("POST", "/account/two-factor/turn-off", "two_factor.turn_off", expect(302)),
+    (
+        "POST",
+        "/account/two-factor/recovery-codes",
+        "two_factor.new_codes",
+        expect(302, admin=200, director=200, stranger=200),
+    ),
+    ("GET", "/settings/two-factor", "two_factor.settings", admin_only(stranger=200)),
+    ("POST", "/settings/two-factor", "two_factor.settings", expect(403, admin=302, stranger=302)),
+    ("GET", "/reset-password", "resets.request_link", expect(200, anon=200)),
+    ("POST", "/reset-password", "resets.request_link", expect(200, anon=200)),
+    # Links that were never issued (tests/accounts has the real ones): the same for everyone.
+    ("GET", f"/reset-password/{NO_SUCH_LINK}", "resets.choose", expect(404, anon=404)),
+    ("POST", f"/reset-password/{NO_SUCH_LINK}", "resets.choose", expect(404, anon=404)),
+    ("GET", f"/invitations/{NO_SUCH_LINK}", "invitations.accept", expect(404, anon=404)),
+    ("POST", f"/invitations/{NO_SUCH_LINK}", "invitations.accept", expect(404, anon=404)),
     ("GET", "/account", "auth.account", expect(200)),
     ("POST", "/account", "auth.account", expect(200)),
     ("GET", "/accessibility", "pages.accessibility", expect(200, anon=200)),
@@ -150,6 +179,8 @@ ROUTES = [
         expect(403, stranger=404),
     ),
     ("GET", "/settings/rag", "settings.rag", admin_only(stranger=200)),
+    ("GET", "/settings/sign-in", "sso.settings", admin_only(stranger=200)),
+    ("POST", "/settings/sign-in", "sso.settings", admin_only(stranger=200)),
     # An empty post keeps the saved definitions, which are valid: saved and redirected.
     ("POST", "/settings/rag", "settings.rag", expect(403, admin=302, stranger=302)),
     ("GET", "/imports/new", "imports.new", admin_only(stranger=200)),
@@ -166,6 +197,37 @@ ROUTES = [
         expect(403, admin=302, stranger=404),
     ),
     ("GET", "/users", "users.index", admin_only(stranger=200)),
+    ("GET", "/users/invitations", "invitations.index", admin_only(stranger=200)),
+    ("GET", "/service-areas", "service_areas.index", admin_only(stranger=200)),
+    ("POST", "/service-areas", "service_areas.index", admin_only(stranger=200)),
+    ("GET", "/service-areas/{area}/rename", "service_areas.rename", admin_only()),
+    # An empty post keeps the saved name: nothing changes, back to the list.
+    (
+        "POST",
+        "/service-areas/{area}/rename",
+        "service_areas.rename",
+        expect(403, admin=302, stranger=404),
+    ),
+    # The world's area holds people and actions: retiring it is refused and flashed.
+    (
+        "POST",
+        "/service-areas/{area}/retire",
+        "service_areas.retire",
+        expect(403, admin=302, stranger=404),
+    ),
+    # The world has no invitation: an administrator gets 404 (tests/accounts has real ones).
+    (
+        "POST",
+        "/users/invitations/999999/resend",
+        "invitations.resend",
+        expect(403, admin=404, stranger=404),
+    ),
+    (
+        "POST",
+        "/users/invitations/999999/withdraw",
+        "invitations.withdraw",
+        expect(403, admin=404, stranger=404),
+    ),
     ("GET", "/users/new", "users.new", admin_only(stranger=200)),
     ("POST", "/users/new", "users.new", admin_only(stranger=200)),
     ("GET", "/users/{manager}/edit", "users.edit", admin_only()),

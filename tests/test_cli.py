@@ -2,6 +2,8 @@
 
 import sqlalchemy as sa
 
+from tests.conftest import pass_second_factor
+from workflow.demo import DEMO_TOTP_SECRET
 from workflow.extensions import db
 from workflow.models import Action, Authority, Inspection, Recommendation, Role, User
 
@@ -9,7 +11,8 @@ from workflow.models import Action, Authority, Inspection, Recommendation, Role,
 def test_demo_loads_once_and_prints_sign_ins(runner):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    lines = first.output.strip().splitlines()
+    *lines, key_line = first.output.strip().splitlines()
+    assert DEMO_TOTP_SECRET in key_line  # administrators and directors need a code too
     roles = {line.split(" ")[0] for line in lines}
     assert roles == {role.value for role in Role}
     assert all(len(line.split(" ")) == 3 for line in lines)
@@ -41,6 +44,7 @@ def test_demo_users_can_sign_in(runner, client):
     role, email, password = line.split(" ")
     assert role == "director"
     response = client.post("/sign-in", data={"email": email, "password": password})
+    response = pass_second_factor(client, response, email, DEMO_TOTP_SECRET)
     assert response.status_code == 302
     page = client.get("/inspections").get_data(as_text=True)
     assert "ILACS short inspection" in page
@@ -50,7 +54,8 @@ def test_second_authority_sees_none_of_wolverhampton(runner, client):
     output = runner.invoke(args=["demo"]).output
     line = next(line for line in output.splitlines() if "dunmere" in line)
     _, email, password = line.split(" ")
-    client.post("/sign-in", data={"email": email, "password": password})
+    response = client.post("/sign-in", data={"email": email, "password": password})
+    pass_second_factor(client, response, email, DEMO_TOTP_SECRET)
     wolverhampton = db.session.scalars(
         sa.select(Recommendation)
         .join(Recommendation.inspection)

@@ -31,6 +31,12 @@ MAY_CHANGE = {"sign_in_attempt"}
 # (who posts, path) for every form in the app.
 FORMS = [
     ("anon", "/sign-in"),
+    ("anon", "/sign-in/sso"),
+    ("anon", "/reset-password"),
+    ("manager", "/account/two-factor"),
+    ("admin", "/settings/two-factor"),
+    ("admin", "/service-areas"),
+    ("admin", "/settings/sign-in"),
     ("manager", "/account"),
     ("admin", "/inspections/new"),
     ("admin", "/inspections/{inspection}/edit"),

@@ -30,6 +30,7 @@ def test_route_answers_for(visitor, client, world, login):
         "submitted": world.submitted.id,
         "evidence": world.evidence.id,
         "report_import": world.report_import.id,
+        "area": world.area.id,
     }
     wrong = []
     for method, path, _, expected in ROUTES:

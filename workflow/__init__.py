@@ -71,7 +71,17 @@ class RecordIdConverter(IntegerConverter):
 
 
 def register_blueprints(app: Flask) -> None:
-    from workflow.accounts.views import auth, profile, settings, users
+    from workflow.accounts.views import (
+        auth,
+        invitations,
+        profile,
+        resets,
+        service_areas,
+        settings,
+        sso,
+        two_factor,
+        users,
+    )
     from workflow.api import views as api
     from workflow.imports import views as imports
     from workflow.oversight.views import calendar, dashboard, home, search
@@ -82,7 +92,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = RecordIdConverter
     feature_blueprints = (
-        [auth.bp, users.bp, settings.bp, profile.bp, pages.bp],
+        [auth.bp, sso.bp, resets.bp, two_factor.bp],
+        [users.bp, invitations.bp, service_areas.bp, settings.bp, profile.bp],
+        [pages.bp],
         [imports.bp],
         [inspections.bp, recommendations.bp, actions.bp],
         [updates.bp, evidence.bp],

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import SHARED, text_of
+from tests.conftest import SHARED, pass_second_factor, text_of
 from tests.factories import FIXTURES
+from workflow.demo import DEMO_TOTP_SECRET
 from workflow.extensions import db
 from workflow.imports.rules import ReviewRow, apply_review
 from workflow.models import Inspection, Recommendation, ReportImport
@@ -251,10 +252,11 @@ def test_cli_creates_for_a_named_authority_on_confirmation(runner, world):
 def test_web_import_of_the_2026_report_sits_beside_the_demo(runner, client):
     pdf = shared(REPORTS / "wolverhampton-2026-06-18.pdf")
     runner.invoke(args=["demo"])
-    client.post(
+    response = client.post(
         "/sign-in",
         data={"email": "priya.sharma@wolverhampton.example", "password": "canal-lantern-kestrel"},
     )
+    pass_second_factor(client, response, "priya.sharma@wolverhampton.example", DEMO_TOTP_SECRET)
     response = client.post(
         "/imports/new",
         data={"file": (io.BytesIO(pdf.read_bytes()), pdf.name)},

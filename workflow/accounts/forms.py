@@ -108,8 +108,4 @@ class UserForm(VersionedForm):
 
 
 class NewUserForm(UserForm):
-    password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter a password"), Length(max=256)],
-        description="At least 12 characters. Three random words are a good choice.",
-    )
+    """An invitation: the person chooses their own password (no administrator types one)."""

@@ -109,9 +109,10 @@ def colleagues(user: User, active_only: bool = True) -> list[User]:
 
 
 def service_areas(user: User) -> list[ServiceArea]:
+    """The areas still in use, offered for people and actions (retired ones keep history)."""
     query = (
         sa.select(ServiceArea)
-        .where(ServiceArea.authority_id == user.authority_id)
+        .where(ServiceArea.authority_id == user.authority_id, ServiceArea.retired_at.is_(None))
         .order_by(ServiceArea.name)
     )
     return list(db.session.scalars(query))

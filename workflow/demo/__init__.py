@@ -9,12 +9,15 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from workflow.accounts import rules as accounts
+from workflow.accounts import two_factor
 from workflow.demo.progress import load_progress
 from workflow.extensions import db
-from workflow.models import Authority, InspectionKind, Role, User
+from workflow.models import Authority, InspectionKind, Role, User, utcnow
 from workflow.planning import rules as planning
 
 DEMO_PASSWORD = "canal-lantern-kestrel"
+# Demo administrators and directors use two-factor sign-in with this authenticator key.
+DEMO_TOTP_SECRET = "DEMOKEYFORTWOFACTORSIGNINXXXXXXX"
 WOLVERHAMPTON = "City of Wolverhampton Council"
 SECOND_AUTHORITY = "Borough of Dunmere Council"
 
@@ -229,6 +232,8 @@ def _load_people(authority: Authority, people: list) -> dict[str, User]:
             password=DEMO_PASSWORD,
             service_area=areas.get(area),
         )
+        if two_factor.must_use_two_factor(users[name]):
+            two_factor.enrol_with_known_secret(users[name], DEMO_TOTP_SECRET, utcnow())
     return users
 
 

@@ -5,7 +5,7 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from workflow.demo import DEMO_PASSWORD, load_demo
+from workflow.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 from workflow.extensions import db
 
 
@@ -17,3 +17,4 @@ def demo_command():
     db.session.commit()
     for role, email in users:
         click.echo(f"{role.value} {email} {DEMO_PASSWORD}")
+    click.echo(f"Administrators and directors: two-factor authenticator key {DEMO_TOTP_SECRET}")

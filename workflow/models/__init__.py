@@ -5,6 +5,13 @@ from workflow.models.audit import AuditEvent, AuditHead
 from workflow.models.authority import DEFAULT_RAG_DEFINITIONS, Authority, ServiceArea
 from workflow.models.base import Base, utcnow
 from workflow.models.evidence import Evidence, EvidenceKind
+from workflow.models.identity import (
+    IdentityProvider,
+    Invitation,
+    PasswordReset,
+    RecoveryCode,
+    SsoRequest,
+)
 from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
 from workflow.models.measure import Measure, MeasureValue
 from workflow.models.plan import PlanVersion, PrivacyClearance
@@ -25,11 +32,14 @@ __all__ = [
     "DEFAULT_RAG_DEFINITIONS",
     "Evidence",
     "EvidenceKind",
+    "IdentityProvider",
     "Inspection",
+    "Invitation",
     "InspectionKind",
     "Judgement",
     "Measure",
     "MeasureValue",
+    "PasswordReset",
     "PlanVersion",
     "PrivacyClearance",
     "ProgressUpdate",
@@ -37,10 +47,12 @@ __all__ = [
     "ReportImport",
     "ReportParagraph",
     "Recommendation",
+    "RecoveryCode",
     "ReminderLog",
     "Role",
     "ServiceArea",
     "SignInAttempt",
+    "SsoRequest",
     "UpdateState",
     "User",
     "utcnow",

@@ -27,6 +27,9 @@ class Authority(Base):
     rag_green: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_RAG_DEFINITIONS["green"])
     rag_blue: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_RAG_DEFINITIONS["blue"])
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Everyone who signs in with a password must use two-factor (administrators and
+    # directors always must).
+    require_two_factor: Mapped[bool] = mapped_column(default=False)
 
     service_areas: Mapped[list["ServiceArea"]] = relationship(
         back_populates="authority", order_by="ServiceArea.name"
@@ -51,6 +54,8 @@ class ServiceArea(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authority.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    # A retired area keeps its history but is no longer offered for people or actions.
+    retired_at: Mapped[datetime | None]
 
     authority: Mapped[Authority] = relationship(back_populates="service_areas")
 

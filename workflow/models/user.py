@@ -24,6 +24,7 @@ class Role(LabelledEnum):
 
 class User(UserMixin, Base):
     __tablename__ = "user_account"
+    __table_args__ = (sa.UniqueConstraint("authority_id", "sso_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authority.id"), index=True)
@@ -40,6 +41,13 @@ class User(UserMixin, Base):
     digest_opt_out: Mapped[bool] = mapped_column(default=False)
     # Only a hash: the feed address is shown once, and a leaked database reveals no feed.
     calendar_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The identity provider's subject (Entra's oid), bound at the first single sign-on: later
+    # sign-ins match on it, so a changed email at the provider cannot reach another account.
+    sso_subject: Mapped[str | None] = mapped_column(sa.String(255))
+    # Two-factor (TOTP): the shared secret, encrypted; the last time step used, so a code
+    # works once.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    totp_last_step: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

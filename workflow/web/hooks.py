@@ -14,23 +14,42 @@ from workflow.models import Rag, User
 from workflow.web.charts import measure_chart
 from workflow.web.navigation import nav_items
 
-PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.accessibility", "static", "calendar.feed"}
+PUBLIC_ENDPOINTS = {
+    "auth.sign_in",
+    "sso.start",
+    "sso.callback",
+    "resets.request_link",
+    "resets.choose",
+    "invitations.accept",
+    "two_factor.code",
+    "two_factor.set_up_at_sign_in",
+    "pages.accessibility",
+    "static",
+    "calendar.feed",
+}
 # Signed in by token, never by the session: see views/api.py.
 PUBLIC_BLUEPRINTS = {"api"}
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(form_targets: tuple[str, ...] = ()) -> str:
+    """The policy for every page; a form that hands over to another site names it."""
+    form_action = " ".join(["'self'", *form_targets])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            f"form-action {form_action}",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 ERROR_PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 413: "413", 429: "429", 500: "500"}
 

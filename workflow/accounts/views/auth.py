@@ -6,7 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 
 from workflow.accounts import rules as accounts
+from workflow.accounts import sso, two_factor
 from workflow.accounts.forms import ChangePasswordForm, SignInForm
+from workflow.accounts.views.two_factor import begin_second_step
 from workflow.core.errors import Throttled
 from workflow.web import run_rule
 
@@ -38,6 +40,11 @@ def sign_in():
     if not outcome:
         status = 429 if isinstance(outcome.error, Throttled) else 200
         return render_template("auth/sign_in.html", form=form), status
+    if sso.password_sign_in_closed(outcome.result):
+        form.email.errors = [sso.SSO_ONLY_MESSAGE]
+        return render_template("auth/sign_in.html", form=form)
+    if two_factor.needs_second_step(outcome.result):
+        return begin_second_step(outcome.result, safe_next(request.args.get("next")))
     session.clear()
     login_user(outcome.result)
     return redirect(safe_next(request.args.get("next")))

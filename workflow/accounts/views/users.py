@@ -3,12 +3,15 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from workflow.accounts import invitations
 from workflow.accounts import rules as accounts
+from workflow.accounts.emails import send_invitation
 from workflow.accounts.forms import NewUserForm, UserForm
+from workflow.accounts.views.invitations import invitation_message
 from workflow.core import permissions
 from workflow.core.tenancy import service_areas, user_or_404
 from workflow.extensions import db
-from workflow.models import Role, ServiceArea
+from workflow.models import Role, ServiceArea, utcnow
 from workflow.web import page_number, require, run_rule
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -29,18 +32,21 @@ def new():
     if form.validate_on_submit() and (
         done := run_rule(
             form,
-            accounts.create_user,
+            invitations.invite_user,
             current_user,
             current_user.authority,
             email=form.email.data,
             name=form.name.data,
             role=Role(form.role.data),
-            password=form.password.data,
             service_area=_area(form.service_area_id.data),
+            now=utcnow(),
         )
     ):
-        flash(f"{done.result.name} can now sign in.", "success")
-        return redirect(url_for("users.index"))
+        invitation, token = done.result
+        link = url_for("invitations.accept", token=token, _external=True)
+        sent = send_invitation(invitation, link)
+        flash(invitation_message(invitation, sent), "success" if sent else "error")
+        return redirect(url_for("invitations.index"))
     return render_template("users/form.html", form=form, user=None)
 
 

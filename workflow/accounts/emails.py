@@ -1,0 +1,52 @@
+"""The emails that carry invitation and password reset links, sent after the commit."""
+
+import smtplib
+
+from flask import current_app
+
+from workflow.core.mail import outbox
+from workflow.models import Invitation, User
+
+SERVICE = "Ofsted action plans"
+
+
+def send_invitation(invitation: Invitation, link: str) -> bool:
+    """Whether the invitation went out; a failure leaves it pending, to be resent."""
+    body = (
+        f"Dear {invitation.name},\n\n"
+        f"{invitation.authority.name} has invited you to {SERVICE} as"
+        f" {invitation.role.label.lower()}.\n\n"
+        f"Accept the invitation and choose how to sign in:\n{link}\n\n"
+        f"The link works once and expires on {invitation.expires_at:%-d %B %Y at %H:%M} (UTC).\n"
+        "If you did not expect this email, you can ignore it.\n"
+    )
+    return _send(invitation.name, invitation.email, f"You are invited to {SERVICE}", body)
+
+
+def send_password_reset(email: str, user: User | None, link: str | None) -> bool:
+    """Every request gets an email, so the time taken does not tell whether an account exists."""
+    if user is None or link is None:
+        body = (
+            f"Someone asked to reset the password for {email} on {SERVICE}.\n\n"
+            "There is no account with this email address, so nothing has changed.\n"
+            "If you work for a council that uses the service, ask its improvement officer to"
+            " invite you.\n"
+        )
+        return _send("", email, f"Password reset for {SERVICE}", body)
+    body = (
+        f"Dear {user.name},\n\n"
+        f"Reset your password for {SERVICE} with this link:\n{link}\n\n"
+        "The link works once, for one hour. Resetting signs you out everywhere.\n"
+        "If you did not ask for this, ignore this email: your password stays as it is.\n"
+    )
+    return _send(user.name, user.email, f"Password reset for {SERVICE}", body)
+
+
+def _send(name: str, address: str, subject: str, body: str) -> bool:
+    try:
+        with outbox() as mail:
+            mail.send(name, address, subject, body)
+    except (smtplib.SMTPException, OSError) as error:
+        current_app.logger.warning("Could not send %r to %s: %s", subject, address, error)
+        return False
+    return True
