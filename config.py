@@ -51,6 +51,19 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     # Where emailed links point: there is no request to take the address from in a cron job.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Background jobs: through the broker when one is named, else in a thread of this process.
+    JOB_BROKER_URL = os.environ.get("JOB_BROKER_URL") or None
+    JOBS_MODE = os.environ.get("JOBS_MODE") or ("broker" if JOB_BROKER_URL else "thread")
+    JOB_BROKER_NAMESPACE = os.environ.get("JOB_BROKER_NAMESPACE", "workflow-jobs")
+    JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 4))
+    JOB_RETRY_SECONDS = float(os.environ.get("JOB_RETRY_SECONDS", 5))
+    JOB_RETRY_MAX_SECONDS = 3600
+    JOB_EAGER_RETRY_SECONDS = 0
+    # A job still "running" after this long was on a worker that died: it may be claimed again.
+    JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", 1800))
+    JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", 1200))
+    # /metrics answers only a request carrying this token (Authorization: Bearer ...).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
 
 
 class DevelopmentConfig(Config):
@@ -60,6 +73,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
+    JOBS_MODE = os.environ.get("JOBS_MODE", "eager")
 
 
 class ProductionConfig(Config):

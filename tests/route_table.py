@@ -235,4 +235,7 @@ ROUTES = [
     ("GET", "/api/v1/updates/1", "api.update", expect(401, anon=401)),
     ("GET", "/api/v1/measures", "api.measures", expect(401, anon=401)),
     ("GET", "/api/v1/measures/1", "api.measure", expect(401, anon=401)),
+    # Background jobs: administrators see their authority's failed jobs (tests/jobs).
+    ("GET", "/jobs", "jobs.index", admin_only(stranger=200)),
+    ("POST", "/jobs/999999/retry", "jobs.retry", expect(403, admin=404, stranger=404)),
 ]

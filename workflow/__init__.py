@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from workflow.accounts.views import auth, profile, settings, users
     from workflow.api import views as api
     from workflow.imports import views as imports
+    from workflow.jobs import views as jobs
     from workflow.oversight.views import calendar, dashboard, home, search
     from workflow.planning.views import actions, inspections, recommendations
     from workflow.plans import views as plans
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         [plans.bp],
         [home.bp, dashboard.bp, search.bp, calendar.bp],
         [api.bp],
+        [jobs.bp],
     )
     for blueprints in feature_blueprints:
         for blueprint in blueprints:

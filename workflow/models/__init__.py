@@ -6,6 +6,7 @@ from workflow.models.authority import DEFAULT_RAG_DEFINITIONS, Authority, Servic
 from workflow.models.base import Base, utcnow
 from workflow.models.evidence import Evidence, EvidenceKind
 from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
+from workflow.models.job import Job, JobState
 from workflow.models.measure import Measure, MeasureValue
 from workflow.models.plan import PlanVersion, PrivacyClearance
 from workflow.models.reminder import ReminderLog
@@ -27,6 +28,8 @@ __all__ = [
     "EvidenceKind",
     "Inspection",
     "InspectionKind",
+    "Job",
+    "JobState",
     "Judgement",
     "Measure",
     "MeasureValue",

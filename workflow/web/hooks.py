@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from workflow.core.locking import RACE_MESSAGE
 from workflow.extensions import db, login_manager
 from workflow.models import Rag, User
+from workflow.web import logs
 from workflow.web.charts import measure_chart
 from workflow.web.navigation import nav_items
 
@@ -38,6 +39,7 @@ ERROR_PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 413: "413", 429: 
 def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
     """Bind the hooks; `waiting_count` (from sign-off) numbers the header's work links."""
     app.extensions["waiting_count"] = waiting_count
+    logs.register(app)  # first: every later hook and error page has the request id
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue"
     login_manager.session_protection = "strong"

@@ -25,6 +25,8 @@ def nav_items(user: User, waiting_count: Callable[[User], int | None]) -> list[d
     if permissions.can_manage_users(user):
         items.append(("Users", "users.index", None))
         items.append(("RAG definitions", "settings.rag", None))
+    if permissions.can_see_jobs(user):
+        items.append(("Background jobs", "jobs.index", None))
     items.append(("Your account", "auth.account", None))
     nav = [
         {"text": text, "href": url_for(endpoint), "endpoint": endpoint, "count": count or None}
