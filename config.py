@@ -33,6 +33,15 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SECRET_KEY = os.environ.get("SECRET_KEY")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "evidence"))
+    # Evidence files: "folder" (UPLOAD_FOLDER, one server) or "s3" (shared object storage).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "folder")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "evidence/")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # for storage other than AWS's own
+    S3_REGION = os.environ.get("S3_REGION", "eu-west-2")
+    # Without these, boto3's own chain applies (AWS_* variables, instance roles).
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY")
     MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     # The request limit leaves room for the form fields around an upload.
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 1024 * 1024

@@ -1,13 +1,19 @@
-"""Commands for the shared machinery: checking the audit trail."""
+"""Commands for the shared machinery: checking the audit trail, and running the service
+(copying the evidence store into object storage)."""
 
 import sys
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from workflow.core import audit
+from workflow.core.storage import FolderStore, copy_store, current_store
+from workflow.extensions import db
+from workflow.models import Evidence
 
 audit_group = AppGroup("audit", help="The audit trail.")
+storage_group = AppGroup("storage", help="The evidence store.")
 
 
 @audit_group.command("verify")
@@ -24,3 +30,26 @@ def audit_verify_command():
         err=True,
     )
     sys.exit(1)
+
+
+@storage_group.command("copy-folder")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def copy_folder_command(folder: str):
+    """Copy a folder store (the old UPLOAD_FOLDER) into the configured store, checking each
+    file's SHA-256 before and after; exits 1 if any file does not match."""
+    target = current_store()
+    types = dict(
+        db.session.execute(
+            sa.select(Evidence.sha256, Evidence.content_type).where(Evidence.sha256.is_not(None))
+        ).all()
+    )
+    report = copy_store(FolderStore(folder), target, types)
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    click.echo(
+        f"Copied {report.copied} files into {target!r} ({report.already_there} already there); "
+        f"{report.verified} verified by SHA-256."
+    )
+    if report.problems:
+        click.echo(f"{len(report.problems)} files did not match.", err=True)
+        sys.exit(1)

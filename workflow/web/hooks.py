@@ -33,7 +33,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-ERROR_PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 413: "413", 429: "429", 500: "500"}
+ERROR_PAGES = {
+    400: "400",
+    403: "403",
+    404: "404",
+    405: "405",
+    413: "413",
+    429: "429",
+    500: "500",
+    503: "503",
+}
 
 
 def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
