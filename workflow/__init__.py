@@ -79,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from workflow.planning.views import actions, inspections, recommendations
     from workflow.plans import views as plans
     from workflow.signoff.views import evidence, updates
-    from workflow.web import pages
+    from workflow.web import health, pages
 
     app.url_map.converters["int"] = RecordIdConverter
     feature_blueprints = (
@@ -90,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
         [plans.bp],
         [home.bp, dashboard.bp, search.bp, calendar.bp],
         [api.bp],
-        [jobs.bp],
+        [jobs.bp, health.bp],
     )
     for blueprints in feature_blueprints:
         for blueprint in blueprints:

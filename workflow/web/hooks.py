@@ -11,11 +11,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from workflow.core.locking import RACE_MESSAGE
 from workflow.extensions import db, login_manager
 from workflow.models import Rag, User
-from workflow.web import logs
+from workflow.web import logs, metrics
 from workflow.web.charts import measure_chart
 from workflow.web.navigation import nav_items
 
-PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.accessibility", "static", "calendar.feed"}
+PUBLIC_ENDPOINTS = {
+    "auth.sign_in",
+    "pages.accessibility",
+    "static",
+    "calendar.feed",
+    # For the balancer and monitoring: no session (see web/health.py).
+    "health.healthz",
+    "health.readyz",
+    "health.prometheus_metrics",
+}
 # Signed in by token, never by the session: see views/api.py.
 PUBLIC_BLUEPRINTS = {"api"}
 
@@ -49,6 +58,7 @@ def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
     """Bind the hooks; `waiting_count` (from sign-off) numbers the header's work links."""
     app.extensions["waiting_count"] = waiting_count
     logs.register(app)  # first: every later hook and error page has the request id
+    metrics.register(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue"
     login_manager.session_protection = "strong"
