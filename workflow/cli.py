@@ -1,7 +1,7 @@
 """Every feature's commands, registered on the app in create_app()."""
 
 from workflow.accounts.cli import create_authority_command, create_user_command
-from workflow.core.cli import audit_group, storage_group
+from workflow.core.cli import audit_group, backup_command, restore_command, storage_group
 from workflow.demo.cli import demo_command
 from workflow.imports.cli import import_report_command
 from workflow.jobs.cli import jobs_group
@@ -18,4 +18,6 @@ COMMANDS = [
     import_report_command,
     jobs_group,
     storage_group,
+    backup_command,
+    restore_command,
 ]
