@@ -32,6 +32,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Old keys still accepted for sessions while a new SECRET_KEY takes over (comma-separated).
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
+    # Balancers in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "evidence"))
     # Evidence files: "folder" (UPLOAD_FOLDER, one server) or "s3" (shared object storage).
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "folder")

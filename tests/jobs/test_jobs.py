@@ -237,3 +237,19 @@ def test_reminders_run_as_a_job_once_a_day(app, runner):
     assert result.exit_code == 0, result.output
     job_row = only_job()
     assert (job_row.state, job_row.result) == (JobState.SUCCEEDED, {"sent": 0, "on": today})
+
+
+def test_without_a_broker_a_command_runs_its_job_before_it_exits(app, runner):
+    app.config["JOBS_MODE"] = "thread"
+    result = runner.invoke(args=["jobs", "enqueue", "tests.record", "--arg", "n=4"])
+    assert "is done" in result.output
+    assert calls == [("record", {"n": 4})]
+
+
+def test_queued_jobs_left_by_a_restart_are_run_by_a_command(app, runner):
+    db.session.add(Job(name="tests.record", args={"n": 6}, attempts=0, max_attempts=4))
+    db.session.commit()
+    result = runner.invoke(args=["jobs", "run-queued"])
+    assert "Ran 1 queued job." in result.output
+    assert calls == [("record", {"n": 6})]
+    assert only_job().state is JobState.SUCCEEDED

@@ -163,3 +163,22 @@ def test_no_personal_data_or_secret_reaches_the_logs(app, world, client, login, 
     for user in world.users.values():
         forbidden += [user.email, user.name]
     assert [word for word in forbidden if word in logged] == []
+
+
+def test_behind_a_trusted_balancer_the_clients_address_is_used(database_url, tmp_path):
+    from flask import request
+
+    from workflow import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TRUSTED_PROXIES": 1})
+    seen = {}
+
+    @app.before_request
+    def note_address():
+        seen["address"], seen["scheme"] = request.remote_addr, request.scheme
+
+    headers = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    app.test_client().get("/sign-in", headers=headers)
+    assert seen == {"address": "203.0.113.7", "scheme": "https"}
+    with app.app_context():
+        db.engine.dispose()

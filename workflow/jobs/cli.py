@@ -5,6 +5,7 @@ import sys
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from workflow.extensions import db
@@ -23,6 +24,7 @@ def enqueue_command(name: str, args: tuple[str, ...], key: str | None):
     """Queue a job by name, for example from cron: oversight.send_reminders --key reminders:DATE."""
     if name not in known_jobs():
         raise click.ClickException(f"No job called {name}. Jobs: {', '.join(known_jobs())}.")
+    _run_here_without_a_broker()
     job = enqueue(name, key=key, **dict(_argument(a) for a in args))
     db.session.commit()
     click.echo(f"Job {job.id} ({job.name}) is {job.state.label.lower()}.")
@@ -57,6 +59,29 @@ def retry_command(job_id: int):
     job = db.session.get(Job, job_id)
     if job is None or job.state is not JobState.FAILED:
         raise click.ClickException(f"Job {job_id} is not a failed job.")
+    _run_here_without_a_broker()
     requeue(job)
     db.session.commit()
     click.echo(f"Job {job.id} queued again.")
+
+
+@jobs_group.command("run-queued")
+def run_queued_command():
+    """Run every queued job now, in this process (without a broker, after a restart)."""
+    from workflow.jobs.dispatch import send
+
+    queued = db.session.scalars(
+        sa.select(Job.id).where(Job.state == JobState.QUEUED).order_by(Job.id)
+    ).all()
+    db.session.commit()
+    app = current_app._get_current_object()
+    app.config["JOBS_MODE"] = "eager"
+    for job_id in queued:
+        send(app, job_id)
+    click.echo(f"Ran {len(queued)} queued job{'s' * (len(queued) != 1)}.")
+
+
+def _run_here_without_a_broker() -> None:
+    # A command's process ends when it returns: a job left to a thread would die with it.
+    if current_app.config["JOBS_MODE"] == "thread":
+        current_app.config["JOBS_MODE"] = "eager"
