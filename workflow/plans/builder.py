@@ -33,6 +33,7 @@ from workflow.models import (
     Recommendation,
     UpdateState,
 )
+from workflow.plans.render.style import long_date, number, short_date
 
 # Characters Word, Excel (XML 1.0) and PDF cannot carry: C0 controls but tab and newline,
 # DEL, and the non-characters U+FFFE/U+FFFF. Text pasted from Word brings them along.
@@ -69,8 +70,6 @@ class PlanMeasure:
 
     @property
     def summary(self) -> str:
-        from workflow.plans.render.style import number, short_date  # the renderers import us
-
         unit, by = self.unit, short_date(self.target_date)
         latest = f"{number(self.latest)}{unit}" if self.latest is not None else "none yet"
         return (
@@ -138,8 +137,6 @@ class PlanCover:
 
     def rows(self) -> list[tuple[str, str]]:
         """The cover's facts as (label, text), in the order every format shows them."""
-        from workflow.plans.render.style import long_date  # the renderers import us
-
         deadlines = [(d.label, f"{long_date(d.due)} ({d.summary.lower()})") for d in self.deadlines]
         return [
             ("Authority", self.authority),

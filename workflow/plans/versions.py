@@ -19,7 +19,6 @@ from workflow.core.locking import flush
 from workflow.extensions import db
 from workflow.jobs import enqueue
 from workflow.models import Inspection, PlanVersion, PrivacyClearance, Rag, User
-from workflow.plans import render
 from workflow.plans.builder import Plan, SignOff, build_plan
 from workflow.plans.privacy import outstanding_hits
 
@@ -112,9 +111,11 @@ def freeze_files(version: PlanVersion) -> bool:
         return False
     if sha256(canonical_json(version.snapshot)) != version.snapshot_sha256:
         raise RuleError(f"{version.label}'s snapshot does not match its hash: not rendered")
+    from workflow.plans.render.docx import render_docx  # heavy: only the worker needs them
+    from workflow.plans.render.pdf import render_pdf
+
     plan = Plan.from_snapshot(version.snapshot)
-    version.docx = render.PLAN_FORMATS["docx"].render(plan)
-    version.pdf = render.PLAN_FORMATS["pdf"].render(plan)
+    version.docx, version.pdf = render_docx(plan), render_pdf(plan)
     version.docx_sha256, version.pdf_sha256 = sha256(version.docx), sha256(version.pdf)
     changes = {"docx_sha256": version.docx_sha256, "pdf_sha256": version.pdf_sha256}
     summary = f"{version.label}: DOCX and PDF frozen"
