@@ -4,10 +4,16 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app workflow
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench lint setup assets db demo
+.PHONY: run worker test bench lint setup assets db demo
 
 run: setup db demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# A background worker: needs JOB_BROKER_URL (for example redis://127.0.0.1:6379/0), and the
+# same DATABASE_URL and storage settings as the web app. Without a broker, `make run` runs
+# the same jobs in its own process and no worker is needed.
+worker: setup db
+	$(PY) -m dramatiq workflow.jobs.worker --processes $${WORKER_PROCESSES:-1} --threads $${WORKER_THREADS:-2}
 
 test: setup
 	bash .ci/services

@@ -32,7 +32,21 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Old keys still accepted for sessions while a new SECRET_KEY takes over (comma-separated).
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
+    # Balancers in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "evidence"))
+    # Evidence files: "folder" (UPLOAD_FOLDER, one server) or "s3" (shared object storage).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "folder")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "evidence/")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # for storage other than AWS's own
+    S3_REGION = os.environ.get("S3_REGION", "eu-west-2")
+    # Without these, boto3's own chain applies (AWS_* variables, instance roles).
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY")
     MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     # The request limit leaves room for the form fields around an upload.
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 1024 * 1024
@@ -56,6 +70,19 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # A Fernet key (base64, 32 bytes) that encrypts identity providers' client secrets.
     SSO_SECRET_KEY = os.environ.get("SSO_SECRET_KEY")
+    # Background jobs: through the broker when one is named, else in a thread of this process.
+    JOB_BROKER_URL = os.environ.get("JOB_BROKER_URL") or None
+    JOBS_MODE = os.environ.get("JOBS_MODE") or ("broker" if JOB_BROKER_URL else "thread")
+    JOB_BROKER_NAMESPACE = os.environ.get("JOB_BROKER_NAMESPACE", "workflow-jobs")
+    JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 4))
+    JOB_RETRY_SECONDS = float(os.environ.get("JOB_RETRY_SECONDS", 5))
+    JOB_RETRY_MAX_SECONDS = 3600
+    JOB_EAGER_RETRY_SECONDS = 0
+    # A job still "running" after this long was on a worker that died: it may be claimed again.
+    JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", 1800))
+    JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", 1200))
+    # /metrics answers only a request carrying this token (Authorization: Bearer ...).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
 
 
 class DevelopmentConfig(Config):
@@ -66,6 +93,7 @@ class TestingConfig(Config):
     TESTING = True
     IMPORT_PARSE_MODE = "inline"
     SECRET_KEY = "test-secret-key-not-for-production"
+    JOBS_MODE = os.environ.get("JOBS_MODE", "eager")
 
 
 class ProductionConfig(Config):

@@ -5,11 +5,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from flask import current_app
-
 from workflow.accounts import rules as accounts
 from workflow.accounts import two_factor
-from workflow.core.storage import store_upload
+from workflow.core.storage import current_store, store_upload
 from workflow.extensions import db
 from workflow.imports import rules as reports
 from workflow.models import (
@@ -172,8 +170,7 @@ def proposal(narrative: str, **overrides) -> signoff.Proposal:
 
 
 def attach_file(author: User, update: ProgressUpdate, content: bytes, name: str) -> Evidence:
-    folder = current_app.config["UPLOAD_FOLDER"]
-    stored = store_upload(io.BytesIO(content), name, folder, 1024 * 1024)
+    stored = store_upload(io.BytesIO(content), name, current_store(), 1024 * 1024)
     return signoff.add_file_evidence(author, update, stored, name.rsplit(".", 1)[0].title())
 
 

@@ -305,4 +305,11 @@ ROUTES = [
     ("GET", "/api/v1/updates/1", "api.update", expect(401, anon=401)),
     ("GET", "/api/v1/measures", "api.measures", expect(401, anon=401)),
     ("GET", "/api/v1/measures/1", "api.measure", expect(401, anon=401)),
+    # Background jobs: administrators see their authority's failed jobs (tests/jobs).
+    ("GET", "/jobs", "jobs.index", admin_only(stranger=200)),
+    ("POST", "/jobs/999999/retry", "jobs.retry", expect(403, admin=404, stranger=404)),
+    # For the balancer and monitoring: no sign-in; /metrics only with its token (tests/web).
+    ("GET", "/healthz", "health.healthz", expect(200, anon=200)),
+    ("GET", "/readyz", "health.readyz", expect(200, anon=200)),
+    ("GET", "/metrics", "health.prometheus_metrics", expect(404, anon=404)),
 ]

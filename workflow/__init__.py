@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder="../templates",
     )
     load_config(app, config)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
@@ -33,6 +34,16 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         if not app.config.get("GENERATE_SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in the environment in production.")
         app.config["SECRET_KEY"] = development_secret_key()
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind a balancer, take the client's address and scheme from its headers: sign-in
+    throttling counts by address, and secure cookies need to know the request was HTTPS."""
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:
@@ -84,11 +95,12 @@ def register_blueprints(app: Flask) -> None:
     )
     from workflow.api import views as api
     from workflow.imports import views as imports
+    from workflow.jobs import views as jobs
     from workflow.oversight.views import calendar, dashboard, home, search
     from workflow.planning.views import actions, inspections, recommendations
     from workflow.plans import views as plans
     from workflow.signoff.views import evidence, updates
-    from workflow.web import pages
+    from workflow.web import health, pages
 
     app.url_map.converters["int"] = RecordIdConverter
     feature_blueprints = (
@@ -101,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         [plans.bp],
         [home.bp, dashboard.bp, search.bp, calendar.bp],
         [api.bp],
+        [jobs.bp, health.bp],
     )
     for blueprints in feature_blueprints:
         for blueprint in blueprints:

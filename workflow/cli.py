@@ -1,9 +1,10 @@
 """Every feature's commands, registered on the app in create_app()."""
 
 from workflow.accounts.cli import create_authority_command, create_user_command
-from workflow.core.cli import audit_group
+from workflow.core.cli import audit_group, backup_command, restore_command, storage_group
 from workflow.demo.cli import demo_command
 from workflow.imports.cli import import_report_command
+from workflow.jobs.cli import jobs_group
 from workflow.oversight.cli import send_reminders_command
 from workflow.plans.cli import plan_group
 
@@ -15,4 +16,8 @@ COMMANDS = [
     send_reminders_command,
     plan_group,
     import_report_command,
+    jobs_group,
+    storage_group,
+    backup_command,
+    restore_command,
 ]

@@ -1,13 +1,22 @@
-"""Commands for the shared machinery: checking the audit trail."""
+"""Commands for the shared machinery: checking the audit trail, and running the service:
+backup and restore, and copying the evidence store into object storage."""
 
 import sys
+from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+import sqlalchemy as sa
+from flask.cli import AppGroup, with_appcontext
 
 from workflow.core import audit
+from workflow.core import backup as backups
+from workflow.core.errors import RuleError
+from workflow.core.storage import FolderStore, copy_store, current_store
+from workflow.extensions import db
+from workflow.models import Evidence
 
 audit_group = AppGroup("audit", help="The audit trail.")
+storage_group = AppGroup("storage", help="The evidence store.")
 
 
 @audit_group.command("verify")
@@ -24,3 +33,69 @@ def audit_verify_command():
         err=True,
     )
     sys.exit(1)
+
+
+@storage_group.command("copy-folder")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def copy_folder_command(folder: str):
+    """Copy a folder store (the old UPLOAD_FOLDER) into the configured store, checking each
+    file's SHA-256 before and after; exits 1 if any file does not match."""
+    target = current_store()
+    types = dict(
+        db.session.execute(
+            sa.select(Evidence.sha256, Evidence.content_type).where(Evidence.sha256.is_not(None))
+        ).all()
+    )
+    report = copy_store(FolderStore(folder), target, types)
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    click.echo(
+        f"Copied {report.copied} files into {target!r} ({report.already_there} already there); "
+        f"{report.verified} verified by SHA-256."
+    )
+    if report.problems:
+        click.echo(f"{len(report.problems)} files did not match.", err=True)
+        sys.exit(1)
+
+
+@click.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--no-files",
+    is_flag=True,
+    help="Only list the files' hashes (when the object store is backed up on its own).",
+)
+@with_appcontext
+def backup_command(folder: Path, no_files: bool):
+    """Back up the database and every evidence file, with a manifest of SHA-256s, into a new
+    folder. Safe while the app runs."""
+    try:
+        outcome = backups.backup(folder, current_store(), with_files=not no_files)
+    except RuleError as error:
+        raise click.ClickException(error.message) from None
+    _report(outcome)
+    click.echo(
+        f"Backed up the database ({outcome.database}) and {outcome.files} files to {folder}."
+    )
+
+
+@click.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(folder: Path):
+    """Restore a backup into this app's empty database and empty evidence store."""
+    try:
+        outcome = backups.restore(folder, current_store())
+    except RuleError as error:
+        raise click.ClickException(error.message) from None
+    _report(outcome)
+    click.echo(f"Restored the database and {outcome.files} files from {folder}.")
+    click.echo("Check it: flask --app workflow audit verify")
+
+
+def _report(outcome: backups.Outcome) -> None:
+    for problem in outcome.problems:
+        click.echo(problem, err=True)
+    if outcome.problems:
+        click.echo(f"{len(outcome.problems)} files could not be kept.", err=True)
+        sys.exit(1)

@@ -103,3 +103,8 @@ def can_assign_area(user: User, service_area_id: int | None) -> bool:
     if user.role is Role.HEAD_OF_SERVICE:
         return user.service_area_id == service_area_id
     return user.role is Role.ADMINISTRATOR
+
+
+def can_see_jobs(user: User) -> bool:
+    """Administrators see their authority's background jobs and retry failed ones."""
+    return user.role is Role.ADMINISTRATOR

@@ -1,7 +1,11 @@
 """Evidence file storage: types judged by content, content-addressed, outside the web root.
 
-Files are written to a temporary file in the store and renamed into place, so a crash
-never leaves half a file under a real name; the same content is stored once.
+One interface, two backends: a folder on this server (the default) or S3-compatible object
+storage (``STORAGE_BACKEND=s3``, see object_storage.py), which several app servers share.
+An upload is first written to a staging file and checked there, whole; only a file that
+passed is handed to the store under its SHA-256, so a failed or refused upload leaves no
+object behind, and the same content is stored once. The folder renames the staging file
+into place, so a crash never leaves half a file under a real name.
 """
 
 import hashlib
@@ -10,9 +14,12 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
+
+from flask import current_app
 
 from workflow.core.errors import RuleError
 
@@ -35,6 +42,7 @@ CONTENT_TYPES = {
 }
 ACCEPTED = "PDF, Word (DOCX), Excel (XLSX), PowerPoint (PPTX), CSV, text, PNG or JPEG"
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]|\.\.")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -45,29 +53,121 @@ class StoredFile:
     name: str
 
 
-def store_upload(stream: BinaryIO, filename: str, folder: str, max_bytes: int) -> StoredFile:
-    """Check an upload and keep it in the store; raise RuleError with the reason if refused."""
+class StorageUnavailable(RuleError):
+    """The store could not be reached: nothing was kept, and trying again later may work."""
+
+    def __init__(self):
+        super().__init__(
+            "The file could not be stored just now. Try again in a few minutes", "file"
+        )
+
+
+class MissingFile(LookupError):
+    """No file with that SHA-256 is in the store."""
+
+
+class Store(Protocol):
+    """Where evidence files are kept, by SHA-256. Files are never changed nor deleted."""
+
+    def staging_folder(self) -> Path: ...
+    def put(self, sha256: str, staged: Path, content_type: str) -> None: ...
+    def exists(self, sha256: str) -> bool: ...
+    def open(self, sha256: str) -> BinaryIO: ...
+    def digests(self) -> Iterator[str]: ...
+    def check(self) -> None: ...
+
+
+class FolderStore:
+    """Files under ``folder/ab/abcdef…``: the default, for one server."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def __repr__(self) -> str:
+        return f"folder {self.folder}"
+
+    def staging_folder(self) -> Path:
+        # In the store itself, so moving a checked file into place is one atomic rename.
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self.folder
+
+    def put(self, sha256: str, staged: Path, content_type: str) -> None:
+        final = path_for(self.folder, sha256)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, final)
+
+    def exists(self, sha256: str) -> bool:
+        return path_for(self.folder, sha256).is_file()
+
+    def open(self, sha256: str) -> BinaryIO:
+        try:
+            return path_for(self.folder, sha256).open("rb")
+        except FileNotFoundError:
+            raise MissingFile(sha256) from None
+
+    def digests(self) -> Iterator[str]:
+        for path in sorted(self.folder.glob("??/*")):
+            if _DIGEST.fullmatch(path.name) and path.parent.name == path.name[:2]:
+                yield path.name
+
+    def check(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.folder, os.W_OK):
+            raise PermissionError(f"cannot write to {self.folder}")
+
+
+def make_store(config) -> Store:
+    backend = config.get("STORAGE_BACKEND", "folder")
+    if backend == "s3":
+        from workflow.core.object_storage import S3Store  # boto3 loads only when used
+
+        return S3Store.from_config(config)
+    if backend != "folder":
+        raise ValueError(f"STORAGE_BACKEND must be folder or s3, not {backend!r}")
+    return FolderStore(config["UPLOAD_FOLDER"])
+
+
+def current_store() -> Store:
+    """The app's store, made once per app from its settings."""
+    extensions = current_app.extensions
+    if "workflow.store" not in extensions:
+        extensions["workflow.store"] = make_store(current_app.config)
+    return extensions["workflow.store"]
+
+
+def store_upload(
+    stream: BinaryIO, filename: str, store: "Store | str | Path", max_bytes: int
+) -> StoredFile:
+    """Check an upload and keep it in the store; raise RuleError with the reason if refused.
+
+    ``store`` may be a folder's path, for the folder store."""
+    if isinstance(store, str | Path):
+        store = FolderStore(store)
     name = clean_name(filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in CONTENT_TYPES:
         raise RuleError(f"The selected file must be a {ACCEPTED}", "file")
-    store = Path(folder)
-    store.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=store, prefix=".upload-")
+    handle, temporary = tempfile.mkstemp(dir=store.staging_folder(), prefix=".upload-")
     try:
         digest, size = _copy_limited(stream, handle, max_bytes)
         _check_content(Path(temporary), extension)
-        final = path_for(folder, digest)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temporary, final)
+        store.put(digest, Path(temporary), CONTENT_TYPES[extension])
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
     return StoredFile(digest, size, CONTENT_TYPES[extension], name)
 
 
-def path_for(folder: str, sha256: str) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+def file_sha256(stream: BinaryIO) -> str:
+    """The SHA-256 of a stream read to its end, a chunk at a time."""
+    digest = hashlib.sha256()
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def path_for(folder: str | Path, sha256: str) -> Path:
+    if not _DIGEST.fullmatch(sha256):
         raise ValueError("not a SHA-256 digest")
     return Path(folder) / sha256[:2] / sha256
 
@@ -173,3 +273,47 @@ def _office_kind(path: Path) -> str:
         if any(name.startswith(prefix) for name in names):
             return kind
     return "zip"
+
+
+@dataclass
+class CopyReport:
+    copied: int = 0
+    already_there: int = 0
+    verified: int = 0
+    problems: list[str] | None = None
+
+
+def copy_store(source: Store, target: Store, content_types: dict[str, str]) -> CopyReport:
+    """Copy every file of one store into another, then read each back and check its SHA-256.
+
+    ``content_types`` gives each digest's type (from the evidence rows). A file whose bytes
+    no longer match its name is reported, never copied."""
+    report = CopyReport(problems=[])
+    for digest in list(source.digests()):
+        with source.open(digest) as stream:
+            if file_sha256(stream) != digest:
+                report.problems.append(f"{digest}: the source file does not match its SHA-256")
+                continue
+        if target.exists(digest):
+            report.already_there += 1
+        else:
+            _copy_one(source, target, digest, content_types.get(digest, "application/octet-stream"))
+            report.copied += 1
+        with target.open(digest) as stream:
+            if file_sha256(stream) == digest:
+                report.verified += 1
+            else:
+                report.problems.append(f"{digest}: the copy does not match its SHA-256")
+    return report
+
+
+def _copy_one(source: Store, target: Store, digest: str, content_type: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.staging_folder(), prefix=".copy-")
+    try:
+        with os.fdopen(handle, "wb") as out, source.open(digest) as stream:
+            while chunk := stream.read(CHUNK):
+                out.write(chunk)
+        target.put(digest, Path(temporary), content_type)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)

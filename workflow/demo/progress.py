@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask import current_app
 
-from workflow.core.storage import store_upload
+from workflow.core.storage import current_store, store_upload
 from workflow.models import Action, ActionStatus, ProgressUpdate, Rag, User
 from workflow.planning import rules as planning
 from workflow.signoff import rules as signoff
@@ -40,8 +40,8 @@ def load_progress(people: dict[str, User], actions: dict[str, Action]) -> None:
 
 
 def _file(author: User, update: ProgressUpdate, content: bytes, name: str, title: str) -> None:
-    folder, limit = current_app.config["UPLOAD_FOLDER"], current_app.config["MAX_UPLOAD_BYTES"]
-    stored = store_upload(io.BytesIO(content), name, folder, limit)
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    stored = store_upload(io.BytesIO(content), name, current_store(), limit)
     signoff.add_file_evidence(author, update, stored, title)
 
 

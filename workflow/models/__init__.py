@@ -13,6 +13,7 @@ from workflow.models.identity import (
     SsoRequest,
 )
 from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
+from workflow.models.job import Job, JobState
 from workflow.models.measure import Measure, MeasureValue
 from workflow.models.plan import PlanVersion, PrivacyClearance
 from workflow.models.reminder import ReminderLog
@@ -36,6 +37,8 @@ __all__ = [
     "Inspection",
     "Invitation",
     "InspectionKind",
+    "Job",
+    "JobState",
     "Judgement",
     "Measure",
     "MeasureValue",

@@ -1,7 +1,8 @@
 """Issued versions of an inspection's action plan, and personal-data hits cleared for issue.
 
-An issued version is frozen: its DOCX, PDF and data snapshot are stored with their SHA-256
-and never change, so what went to Ofsted can always be downloaded byte for byte.
+An issued version is frozen: its data snapshot at once, its DOCX and PDF (rendered from
+that snapshot by a background job) moments later, each stored with its SHA-256, and none
+of them ever changes, so what went to Ofsted can always be downloaded byte for byte.
 """
 
 from datetime import date, datetime
@@ -34,10 +35,11 @@ class PlanVersion(Base):
     lead_member_name: Mapped[str] = mapped_column(sa.String(200))
     lead_member_signed_on: Mapped[date]
     # The frozen files are loaded only when downloaded, never when versions are listed.
-    docx: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    docx_sha256: Mapped[str] = mapped_column(sa.String(64))
-    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
+    # They are rendered from the snapshot by a background job: empty until it has run.
+    docx: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    docx_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON, deferred=True)
     snapshot_sha256: Mapped[str] = mapped_column(sa.String(64))
 
@@ -47,6 +49,11 @@ class PlanVersion(Base):
     @property
     def label(self) -> str:
         return f"Version {self.number}"
+
+    @property
+    def frozen(self) -> bool:
+        """Whether the DOCX and PDF have been rendered and stored."""
+        return self.docx_sha256 is not None and self.pdf_sha256 is not None
 
     def __repr__(self) -> str:
         return f"<PlanVersion {self.inspection_id}/{self.number}>"

@@ -6,9 +6,12 @@ evidence and measure values attached to them, never reach a plan: only what a re
 approved (and the action as it stands, which approval alone changes) does.
 """
 
+import enum
 import re
+import types
+import typing
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -164,6 +167,34 @@ class Plan:
     def snapshot(self) -> dict[str, Any]:
         """The plan as plain JSON, frozen with an issued version and compared between them."""
         return jsonable(asdict(self))
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict[str, Any]) -> "Plan":
+        """The plan a snapshot was taken of, equal to it field for field (for rendering later)."""
+        return _rebuild(cls, snapshot)
+
+
+def _rebuild(kind: Any, value: Any) -> Any:
+    """A snapshot's JSON value turned back into the type the dataclass field declares."""
+    if value is None:
+        return None
+    origin, parts = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (types.UnionType, typing.Union):
+        return _rebuild(next(p for p in parts if p is not type(None)), value)
+    if origin is list:
+        return [_rebuild(parts[0], item) for item in value]
+    if origin is tuple:
+        return tuple(_rebuild(p, item) for p, item in zip(parts, value, strict=True))
+    if is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(**{f.name: _rebuild(hints[f.name], value[f.name]) for f in fields(kind)})
+    if kind is date:
+        return date.fromisoformat(value)
+    if kind is Decimal:
+        return Decimal(value)
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(value)
+    return value
 
 
 def build_plan(

@@ -1,7 +1,8 @@
 """Issuing plan versions to Ofsted, clearing personal-data hits, and comparing versions.
 
-An issued version freezes the DOCX, the PDF and a data snapshot with their SHA-256: later
-approvals change the live plan, never what was sent.
+An issued version freezes a data snapshot with its SHA-256 at once, and a background job
+renders the DOCX and the PDF from that snapshot (the PDF takes seconds for a large plan):
+later approvals change the live plan, never what was sent.
 """
 
 import hashlib
@@ -16,11 +17,12 @@ from workflow.core.audit import record_event
 from workflow.core.errors import RuleError
 from workflow.core.locking import flush
 from workflow.extensions import db
+from workflow.jobs import enqueue
 from workflow.models import Inspection, PlanVersion, PrivacyClearance, Rag, User
-from workflow.plans.builder import SignOff, build_plan
+from workflow.plans.builder import Plan, SignOff, build_plan
 from workflow.plans.privacy import outstanding_hits
-from workflow.plans.render.docx import render_docx
-from workflow.plans.render.pdf import render_pdf
+
+FREEZE_JOB = "plans.freeze_version"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,9 @@ def versions_of(inspection: Inspection) -> list[PlanVersion]:
 def issue_plan(
     director: User, inspection: Inspection, details: IssueDetails, today: date
 ) -> PlanVersion:
-    """Freeze the plan as it stands into the next version; refused while hits are open."""
+    """Freeze the plan as it stands into the next version; refused while hits are open.
+
+    The version's files are rendered by a job once this transaction commits."""
     received = inspection.report_received_on
     if received and details.sent_to_ofsted_on < received:
         raise RuleError(
@@ -65,8 +69,7 @@ def issue_plan(
         director.name, today, details.lead_member_name, details.lead_member_signed_on
     )
     label = f"Version {number}, sent to Ofsted on {details.sent_to_ofsted_on:%-d %B %Y}"
-    plan = build_plan(inspection, today, label, sign_off)
-    docx, pdf, snapshot = render_docx(plan), render_pdf(plan), plan.snapshot()
+    snapshot = build_plan(inspection, today, label, sign_off).snapshot()
     version = PlanVersion(
         inspection_id=inspection.id,
         number=number,
@@ -77,10 +80,6 @@ def issue_plan(
         director_signed_on=today,
         lead_member_name=details.lead_member_name,
         lead_member_signed_on=details.lead_member_signed_on,
-        docx=docx,
-        docx_sha256=sha256(docx),
-        pdf=pdf,
-        pdf_sha256=sha256(pdf),
         snapshot=snapshot,
         snapshot_sha256=sha256(canonical_json(snapshot)),
     )
@@ -91,9 +90,37 @@ def issue_plan(
         unique_race=True,
     )
     changes = {"number": number, "sent_to_ofsted_on": details.sent_to_ofsted_on}
-    changes |= {"docx_sha256": version.docx_sha256, "pdf_sha256": version.pdf_sha256}
+    changes |= {"snapshot_sha256": version.snapshot_sha256}
     record_event(director, inspection.authority_id, version, "issued", label, changes)
+    enqueue(
+        FREEZE_JOB,
+        key=f"{FREEZE_JOB}:{version.id}",
+        authority_id=inspection.authority_id,
+        version_id=version.id,
+    )
     return version
+
+
+def freeze_files(version: PlanVersion) -> bool:
+    """Render the version's DOCX and PDF from its snapshot and keep them with their hashes.
+
+    Idempotent: a version already frozen is left as it is (False). The snapshot is checked
+    against its hash first, so a changed snapshot is never rendered as what was sent.
+    """
+    if version.frozen:
+        return False
+    if sha256(canonical_json(version.snapshot)) != version.snapshot_sha256:
+        raise RuleError(f"{version.label}'s snapshot does not match its hash: not rendered")
+    from workflow.plans.render.docx import render_docx  # heavy: only the worker needs them
+    from workflow.plans.render.pdf import render_pdf
+
+    plan = Plan.from_snapshot(version.snapshot)
+    version.docx, version.pdf = render_docx(plan), render_pdf(plan)
+    version.docx_sha256, version.pdf_sha256 = sha256(version.docx), sha256(version.pdf)
+    changes = {"docx_sha256": version.docx_sha256, "pdf_sha256": version.pdf_sha256}
+    summary = f"{version.label}: DOCX and PDF frozen"
+    record_event(None, version.inspection.authority_id, version, "frozen", summary, changes)
+    return True
 
 
 def _next_number(inspection: Inspection) -> int:

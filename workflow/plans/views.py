@@ -88,8 +88,8 @@ def clear_hit(inspection_id: int):
 @bp.get("/plan-versions/<int:version_id>/download.<fmt>")
 def download(version_id: int, fmt: str):
     version = plan_version_or_404(version_id, current_user)
-    if fmt not in ("docx", "pdf"):
-        abort(404)
+    if fmt not in ("docx", "pdf") or not version.frozen:
+        abort(404)  # not frozen yet: the plan page says the files are being prepared
     what = f"action-plan-version-{version.number}"
     name = exports.file_name(version.inspection, what, fmt, version.sent_to_ofsted_on)
     response = _file(getattr(version, fmt), fmt, name)

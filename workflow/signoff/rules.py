@@ -18,7 +18,7 @@ from workflow.core.audit import diff, record_event, snapshot
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.core.measures import on_course
-from workflow.core.storage import StoredFile, store_upload
+from workflow.core.storage import Store, StoredFile, store_upload
 from workflow.extensions import db
 from workflow.models import (
     Action,
@@ -223,7 +223,7 @@ class Attachments:
     file_title: str = ""
     link_url: str = ""
     link_title: str = ""
-    folder: str = ""
+    store: "Store | str" = ""  # the evidence store, or a folder's path
     max_bytes: int = 0
 
 
@@ -264,7 +264,7 @@ def rewrite_update(
 def _attach(author: User, update: ProgressUpdate, attachments: Attachments) -> None:
     if attachments.stream is not None and attachments.filename:
         stored = store_upload(
-            attachments.stream, attachments.filename, attachments.folder, attachments.max_bytes
+            attachments.stream, attachments.filename, attachments.store, attachments.max_bytes
         )
         add_file_evidence(author, update, stored, attachments.file_title)
     if attachments.link_url:

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from workflow.core.locking import RACE_MESSAGE
 from workflow.extensions import db, login_manager
 from workflow.models import Rag, User
+from workflow.web import logs, metrics
 from workflow.web.charts import measure_chart
 from workflow.web.navigation import nav_items
 
@@ -26,6 +27,10 @@ PUBLIC_ENDPOINTS = {
     "pages.accessibility",
     "static",
     "calendar.feed",
+    # For the balancer and monitoring: no session (see web/health.py).
+    "health.healthz",
+    "health.readyz",
+    "health.prometheus_metrics",
 }
 # Signed in by token, never by the session: see views/api.py.
 PUBLIC_BLUEPRINTS = {"api"}
@@ -51,12 +56,23 @@ def content_security_policy(form_targets: tuple[str, ...] = ()) -> str:
 
 CONTENT_SECURITY_POLICY = content_security_policy()
 
-ERROR_PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 413: "413", 429: "429", 500: "500"}
+ERROR_PAGES = {
+    400: "400",
+    403: "403",
+    404: "404",
+    405: "405",
+    413: "413",
+    429: "429",
+    500: "500",
+    503: "503",
+}
 
 
 def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
     """Bind the hooks; `waiting_count` (from sign-off) numbers the header's work links."""
     app.extensions["waiting_count"] = waiting_count
+    logs.register(app)  # first: every later hook and error page has the request id
+    metrics.register(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue"
     login_manager.session_protection = "strong"

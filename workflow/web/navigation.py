@@ -27,6 +27,8 @@ def nav_items(user: User, waiting_count: Callable[[User], int | None]) -> list[d
         items.append(("RAG definitions", "settings.rag", None))
         items.append(("Service areas", "service_areas.index", None))
         items.append(("Single sign-on", "sso.settings", None))
+    if permissions.can_see_jobs(user):
+        items.append(("Background jobs", "jobs.index", None))
     items.append(("Your account", "auth.account", None))
     nav = [
         {"text": text, "href": url_for(endpoint), "endpoint": endpoint, "count": count or None}

@@ -1,9 +1,13 @@
-"""Evidence downloads, only for people who may see the action, always as an attachment."""
+"""Evidence downloads, only for people who may see the action, always as an attachment.
 
-from flask import Blueprint, abort, current_app, send_file
+The file streams from the store (a folder or object storage) with the type recorded when
+it was checked on upload and the name it was uploaded under, never the store's own.
+"""
+
+from flask import Blueprint, abort, send_file
 from flask_login import current_user
 
-from workflow.core.storage import path_for
+from workflow.core.storage import MissingFile, StorageUnavailable, current_store
 from workflow.core.tenancy import evidence_or_404
 from workflow.models import EvidenceKind
 
@@ -15,11 +19,21 @@ def download(evidence_id: int):
     item = evidence_or_404(evidence_id, current_user)
     if item.kind is not EvidenceKind.FILE:
         abort(404)
-    path = path_for(current_app.config["UPLOAD_FOLDER"], item.sha256)
-    if not path.exists():
+    try:
+        stream = current_store().open(item.sha256)
+    except MissingFile:
         abort(404)
+    except StorageUnavailable:
+        abort(503)
     response = send_file(
-        path, mimetype=item.content_type, as_attachment=True, download_name=item.original_name
+        stream,
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.original_name,
+        etag=item.sha256,
+        max_age=0,
     )
+    if item.size:
+        response.content_length = item.size
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.core.measures import measures_of
+from workflow.core.storage import current_store
 from workflow.core.tenancy import action_or_404, update_or_404
 from workflow.extensions import db
 from workflow.models import Action, ProgressUpdate, UpdateState
@@ -78,7 +79,7 @@ def _attachments(form: UpdateForm) -> signoff.Attachments:
         file_title=form.file_title.data or "",
         link_url=form.link_url.data or "",
         link_title=form.link_title.data or "",
-        folder=current_app.config["UPLOAD_FOLDER"],
+        store=current_store(),
         max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
     )
 
