@@ -40,6 +40,22 @@ class PlanVersion(Base):
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
     snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON, deferred=True)
     snapshot_sha256: Mapped[str] = mapped_column(sa.String(64))
+    # The spreadsheet, CSV and web page, frozen since those formats were kept (older
+    # versions have only Word, PDF and the snapshot).
+    xlsx: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    xlsx_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    csv: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    csv_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    html: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    html_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # Governance: who approved it (cabinet, a committee, the director under delegation),
+    # when and under which minute; when it went to the DfE; when and where it was published.
+    approved_by: Mapped[str | None] = mapped_column(sa.String(200))
+    approved_on: Mapped[date | None]
+    approval_reference: Mapped[str | None] = mapped_column(sa.String(200))
+    sent_to_dfe_on: Mapped[date | None]
+    published_on: Mapped[date | None]
+    public_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     inspection: Mapped[Inspection] = relationship()
     issued_by: Mapped[User] = relationship()
