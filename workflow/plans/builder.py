@@ -111,6 +111,7 @@ class PlanAction:
     status_label: str
     rag: Rag  # the delivery rating, by the authority's written definitions
     measure_of_success: str
+    impact_evidenced: bool
     progress: str
     progress_on: date | None
     evidence: list[PlanEvidence] = field(default_factory=list)
@@ -311,12 +312,18 @@ def text_blocks(text: str) -> list[tuple[str, list[str]]]:
     blocks: list[tuple[str, list[str]]] = []
     for chunk in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in chunk.split("\n") if line.strip()]
-        if not lines:
-            continue
-        if all(line[:2] in ("- ", "* ") for line in lines):
-            blocks.append(("ul", [line[2:].strip() for line in lines]))
-        else:
-            blocks.append(("p", [" ".join(lines)]))
+        in_list = False  # a list never runs on across a blank line
+        for line in lines:
+            if line[:2] in ("- ", "* "):
+                if not in_list:
+                    blocks.append(("ul", []))
+                    in_list = True
+                blocks[-1][1].append(line[2:].strip())
+            elif blocks and blocks[-1][0] == "p" and not in_list and line is not lines[0]:
+                blocks[-1][1][0] += " " + line
+            else:
+                blocks.append(("p", [line]))
+                in_list = False
     return blocks
 
 
@@ -493,6 +500,7 @@ def _plan_action(
         status_label=action.status.label,
         rag=delivery_rating(action, today),
         measure_of_success=clean_text(action.measure_of_success),
+        impact_evidenced=action.impact_evidenced,
         progress=clean_text(update.narrative) if update else "",
         progress_on=update.reviewed_at.date() if update else None,
         evidence=evidence.get(action.id, []),

@@ -17,11 +17,10 @@ from workflow.core.errors import RuleError
 from workflow.core.locking import flush
 from workflow.extensions import db
 from workflow.models import Inspection, PlanVersion, PrivacyClearance, User
-from workflow.plans.builder import SignOff, build_plan
+from workflow.plans.builder import Governance, SignOff, build_plan
 from workflow.plans.changes import PlanChanges, compare_snapshots
+from workflow.plans.exports import export_plan
 from workflow.plans.privacy import outstanding_hits
-from workflow.plans.render.docx import render_docx
-from workflow.plans.render.pdf import render_pdf
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,24 @@ class IssueDetails:
     lead_member_name: str
     lead_member_signed_on: date
     note: str | None = None
+    approved_by: str | None = None  # "Cabinet", a committee, or the director (delegated)
+    approved_on: date | None = None
+    approval_reference: str | None = None
+    sent_to_dfe_on: date | None = None
+
+    @property
+    def governance(self) -> Governance:
+        return Governance(
+            self.approved_by if self.approved_on else None,
+            self.approved_on,
+            self.approval_reference,
+            self.sent_to_ofsted_on,
+            self.sent_to_dfe_on,
+        )
+
+
+# Every format an issued version keeps, frozen with its SHA-256.
+FROZEN_FORMATS = ("docx", "pdf", "xlsx", "csv", "html")
 
 
 def sha256(data: bytes) -> str:
@@ -59,6 +76,7 @@ def issue_plan(
             "The date sent to Ofsted must be on or after the date the report was received",
             "sent_to_ofsted_on",
         )
+    _check_governance(details)
     if outstanding_hits(build_plan(inspection, today), inspection):
         raise RuleError("Check each possible item of personal data before issuing the plan")
     number = _next_number(inspection)
@@ -66,8 +84,9 @@ def issue_plan(
         director.name, today, details.lead_member_name, details.lead_member_signed_on
     )
     label = f"Version {number}, sent to Ofsted on {details.sent_to_ofsted_on:%-d %B %Y}"
-    plan = build_plan(inspection, today, label, sign_off)
-    docx, pdf, snapshot = render_docx(plan), render_pdf(plan), plan.snapshot()
+    plan = build_plan(inspection, today, label, sign_off, details.governance)
+    files = {fmt: export_plan(plan, fmt) for fmt in FROZEN_FORMATS}
+    snapshot = plan.snapshot()
     version = PlanVersion(
         inspection_id=inspection.id,
         number=number,
@@ -78,13 +97,16 @@ def issue_plan(
         director_signed_on=today,
         lead_member_name=details.lead_member_name,
         lead_member_signed_on=details.lead_member_signed_on,
-        docx=docx,
-        docx_sha256=sha256(docx),
-        pdf=pdf,
-        pdf_sha256=sha256(pdf),
         snapshot=snapshot,
         snapshot_sha256=sha256(canonical_json(snapshot)),
+        approved_by=details.governance.approved_by,
+        approved_on=details.approved_on,
+        approval_reference=details.approval_reference,
+        sent_to_dfe_on=details.sent_to_dfe_on,
     )
+    for fmt, data in files.items():
+        setattr(version, fmt, data)
+        setattr(version, f"{fmt}_sha256", sha256(data))
     db.session.add(version)
     # Two directors issuing at once: the unique (inspection, number) lets one through.
     flush(
@@ -92,9 +114,22 @@ def issue_plan(
         unique_race=True,
     )
     changes = {"number": number, "sent_to_ofsted_on": details.sent_to_ofsted_on}
-    changes |= {"docx_sha256": version.docx_sha256, "pdf_sha256": version.pdf_sha256}
+    changes |= {f"{fmt}_sha256": getattr(version, f"{fmt}_sha256") for fmt in FROZEN_FORMATS}
+    changes |= {"approved_by": version.approved_by, "approved_on": version.approved_on}
+    changes |= {"approval_reference": version.approval_reference}
+    changes |= {"sent_to_dfe_on": version.sent_to_dfe_on}
     record_event(director, inspection.authority_id, version, "issued", label, changes)
     return version
+
+
+def _check_governance(details: IssueDetails) -> None:
+    if details.approved_on and not details.approved_by:
+        raise RuleError("Select who approved the plan", "approved_by")
+    if details.approved_on and details.approved_on > details.sent_to_ofsted_on:
+        raise RuleError(
+            "The plan must be approved on or before the date it was sent to Ofsted",
+            "approved_on",
+        )
 
 
 def _next_number(inspection: Inspection) -> int:
