@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -61,15 +62,24 @@ class Hit:
 
 def scan_plan(plan: Plan, authority: Authority) -> list[Hit]:
     """Every hit in every piece of text the plan carries, in the plan's order."""
+    return scan_snapshot(plan.snapshot(), authority)
+
+
+def scan_snapshot(snapshot: dict[str, Any], authority: Authority) -> list[Hit]:
+    """scan_plan() for a plan frozen as a snapshot (an issued version)."""
     return [
         Hit(kind, text, location, key)
-        for location, key, value in _texts(plan)
+        for location, key, value in _texts(snapshot)
         for kind, text in scan_text(value, authority)
     ]
 
 
 def outstanding_hits(plan: Plan, inspection: Inspection) -> list[Hit]:
     """The hits nobody has yet confirmed are not personal data."""
+    return outstanding_snapshot_hits(plan.snapshot(), inspection)
+
+
+def outstanding_snapshot_hits(snapshot: dict[str, Any], inspection: Inspection) -> list[Hit]:
     cleared = set(
         db.session.scalars(
             sa.select(PrivacyClearance.fingerprint).where(
@@ -77,7 +87,8 @@ def outstanding_hits(plan: Plan, inspection: Inspection) -> list[Hit]:
             )
         )
     )
-    return [hit for hit in scan_plan(plan, inspection.authority) if hit.fingerprint not in cleared]
+    hits = scan_snapshot(snapshot, inspection.authority)
+    return [hit for hit in hits if hit.fingerprint not in cleared]
 
 
 def scan_text(text: str, authority: Authority) -> list[tuple[str, str]]:
@@ -134,16 +145,17 @@ def _child_names(text: str) -> list[str]:
     return names
 
 
-def _texts(plan: Plan) -> Iterator[tuple[str, str, str]]:
+def _texts(snapshot: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
     """(where, stable key, text) for everything the plan will publish."""
-    for r in plan.recommendations:
-        yield f"Recommendation {r.number}", f"recommendation:{r.number}:text", r.text
-        for a in r.actions:
-            where, key = f"Action {a.reference}", f"action:{a.id}"
-            yield f"{where}: action", f"{key}:description", a.description
-            yield f"{where}: measure of success", f"{key}:measure", a.measure_of_success
-            yield f"{where}: latest progress update", f"{key}:progress", a.progress
-            for e in a.evidence:
-                yield f"{where}: evidence ‘{e.title}’", f"{key}:evidence", e.title
-            for m in a.measures:
-                yield f"{where}: measure ‘{m.name}’", f"{key}:measure-name", m.name
+    yield "Introduction", "introduction", snapshot.get("introduction") or ""
+    for r in snapshot["recommendations"]:
+        yield f"Recommendation {r['number']}", f"recommendation:{r['number']}:text", r["text"]
+        for a in r["actions"]:
+            where, key = f"Action {a['reference']}", f"action:{a['id']}"
+            yield f"{where}: action", f"{key}:description", a["description"]
+            yield f"{where}: measure of success", f"{key}:measure", a["measure_of_success"]
+            yield f"{where}: latest progress update", f"{key}:progress", a["progress"]
+            for e in a["evidence"]:
+                yield f"{where}: evidence ‘{e['title']}’", f"{key}:evidence", e["title"]
+            for m in a["measures"]:
+                yield f"{where}: measure ‘{m['name']}’", f"{key}:measure-name", m["name"]

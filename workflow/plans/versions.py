@@ -6,6 +6,7 @@ approvals change the live plan, never what was sent.
 
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,13 +15,13 @@ import sqlalchemy as sa
 
 from workflow.core.audit import record_event
 from workflow.core.errors import RuleError
-from workflow.core.locking import flush
+from workflow.core.locking import check_version, flush
 from workflow.extensions import db
 from workflow.models import Inspection, PlanVersion, PrivacyClearance, User
 from workflow.plans.builder import Governance, SignOff, build_plan
 from workflow.plans.changes import PlanChanges, compare_snapshots
 from workflow.plans.exports import export_plan
-from workflow.plans.privacy import outstanding_hits
+from workflow.plans.privacy import outstanding_hits, outstanding_snapshot_hits
 
 
 @dataclass(frozen=True)
@@ -187,3 +188,59 @@ def compare_choice(
         return next(v for v in issued if str(v.number) == choice).snapshot
 
     return compare_snapshots(snapshot(chosen[0]), snapshot(chosen[1]))
+
+
+INTRODUCTION_LIMIT = 10_000
+
+
+def edit_introduction(
+    director: User, inspection: Inspection, text: str, posted_version: int | None
+) -> None:
+    """Save the director's introduction; each issued version freezes the text it had."""
+    check_version(inspection, posted_version)
+    if len(text) > INTRODUCTION_LIMIT:
+        raise RuleError("The introduction must be 10,000 characters or fewer", "introduction")
+    before = inspection.plan_introduction
+    inspection.plan_introduction = text or None
+    flush()
+    changes = {"plan_introduction": [before, inspection.plan_introduction]}
+    summary = "Introduction to the action plan edited"
+    record_event(
+        director, inspection.authority_id, inspection, "introduction_edited", summary, changes
+    )
+
+
+def publish_version(director: User, version: PlanVersion, today: date) -> PlanVersion:
+    """Publish an approved version at an unguessable address, with its tagged PDF.
+
+    Only a version approved (by cabinet, a committee or the director under delegation)
+    goes out, and only while its text passes the personal-data check as it stands now."""
+    if version.published_on:
+        raise RuleError("This version is already published")
+    if not version.approved_on:
+        raise RuleError("Record who approved this version before publishing it")
+    inspection = version.inspection
+    if outstanding_snapshot_hits(version.snapshot, inspection):
+        raise RuleError(
+            "The personal-data check found items in this version that nobody has cleared: "
+            "check them on the issue page before publishing"
+        )
+    version.published_on = today
+    version.public_token = secrets.token_urlsafe(24)
+    flush(unique_race=True)
+    summary = f"{version.label} published"
+    changes = {"published_on": today}
+    record_event(director, inspection.authority_id, version, "published", summary, changes)
+    return version
+
+
+def withdraw_publication(director: User, version: PlanVersion) -> PlanVersion:
+    """Take a published version down: its address stops working at once."""
+    if not version.published_on:
+        raise RuleError("This version is not published")
+    version.published_on = None
+    version.public_token = None
+    flush()
+    summary = f"{version.label} withdrawn from publication"
+    record_event(director, version.inspection.authority_id, version, "unpublished", summary, {})
+    return version

@@ -15,6 +15,8 @@ from workflow.web.charts import measure_chart
 from workflow.web.navigation import nav_items
 
 PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.accessibility", "static", "calendar.feed"}
+# A published plan is public by intent: its address is the secret (plans/views.py).
+PUBLIC_ENDPOINTS |= {"plans.published", "plans.published_pdf"}
 # Signed in by token, never by the session: see views/api.py.
 PUBLIC_BLUEPRINTS = {"api"}
 
