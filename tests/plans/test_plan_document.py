@@ -166,7 +166,7 @@ def test_every_format_carries_the_document(world, rich_plan):
 
 
 def test_no_issued_format_counts_working_days(world, progress):
-    """The report was received long ago: on screen the deadline has passed, on paper it is a date."""
+    """Received long ago: on screen the deadline has passed, on paper it is a date."""
     world.inspection.received_on = date(2022, 5, 18)
     db.session.commit()
     plan = build_plan(world.inspection, date.today())
