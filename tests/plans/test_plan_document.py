@@ -347,3 +347,20 @@ def test_the_web_worker_starts_without_the_renderers():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_directors_home_says_what_each_plan_waits_for(world, login):
+    client = login("director")
+    assert "Approval and sending to Ofsted" in text_of(client.get("/"))
+    version = issue(world, approved=False)
+    assert "Version 1: its approval to be recorded" in text_of(client.get("/"))
+    version.approved_by, version.approved_on = "Cabinet", date(2022, 8, 24)
+    db.session.commit()
+    assert "Version 1: sending to the Department for Education" in text_of(client.get("/"))
+    version.sent_to_dfe_on = date(2022, 8, 26)
+    db.session.commit()
+    assert "Version 1: publication" in text_of(client.get("/"))
+    versions.publish_version(world.users["director"], version, date.today())
+    db.session.commit()
+    page = text_of(client.get("/"))
+    assert "Every plan is issued, approved, sent and published, and up to date." in page
