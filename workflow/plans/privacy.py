@@ -351,3 +351,23 @@ def _texts(snapshot: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
                 yield f"{where}: evidence ‘{e['title']}’", f"{key}:evidence", e["title"]
             for m in a["measures"]:
                 yield f"{where}: measure ‘{m['name']}’", f"{key}:measure-name", m["name"]
+
+
+def update_hits(update) -> list[tuple[str, str]]:
+    """(kind, text) in a progress update's narrative and evidence titles: the warning its
+    author answers on submitting and its reviewer on approving."""
+    scanner = Scanner(update.action.recommendation.inspection.authority)
+    texts = [update.narrative or "", *(item.title for item in update.evidence)]
+    found: list[tuple[str, str]] = []
+    for text in texts:
+        found += [hit for hit in scanner.scan(text) if hit not in found]
+    return found
+
+
+def describe_hits(hits: list[tuple[str, str]]) -> str:
+    """'“Karen Jones” (person's name), “07700 900123” (phone number)'."""
+
+    def lower(kind: str) -> str:  # "NHS number" keeps its capitals
+        return kind if kind[:2].isupper() else kind[0].lower() + kind[1:]
+
+    return ", ".join(f"“{text}” ({lower(kind)})" for kind, text in hits)
