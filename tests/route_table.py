@@ -184,6 +184,9 @@ ROUTES = [
     # An empty post re-shows the form (it carries no record version); nothing is saved.
     ("GET", "/inspections/{inspection}/plan/introduction", "plans.introduction", DIRECTOR_ONLY),
     ("POST", "/inspections/{inspection}/plan/introduction", "plans.introduction", DIRECTOR_ONLY),
+    # Only an approved update is redacted: the world's draft is refused even to a director.
+    ("GET", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404)),
+    ("POST", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404)),
     ("GET", "/settings/logo", "plans.logo", admin_only(stranger=200)),
     # An empty post says "Select a logo file" on the form.
     ("POST", "/settings/logo", "plans.logo", admin_only(stranger=200)),

@@ -6,7 +6,8 @@ and the governance of each issued version.
 - recommendation.judgement_area: the plan groups recommendations by judgement;
 - plan_version xlsx, csv, html and their SHA-256 (older versions keep Word and PDF only);
 - plan_version approved_by, approved_on, approval_reference, sent_to_dfe_on, published_on
-  and public_token (the unguessable address of the published page).
+  and public_token (the unguessable address of the published page);
+- update_redaction: the original text of an approved update a director redacted.
 
 Revision ID: g7_plan_document
 Revises: e5_search
@@ -48,9 +49,31 @@ def upgrade():
         for name, kind in GOVERNANCE:
             batch.add_column(sa.Column(name, kind, nullable=True))
         batch.create_unique_constraint("uq_plan_version_public_token", ["public_token"])
+    op.create_table(
+        "update_redaction",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("update_id", sa.Integer(), nullable=False),
+        sa.Column("original_narrative", sa.Text(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("redacted_by_id", sa.Integer(), nullable=False),
+        sa.Column("redacted_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["update_id"],
+            ["progress_update.id"],
+            name="fk_update_redaction_update_id_progress_update",
+        ),
+        sa.ForeignKeyConstraint(
+            ["redacted_by_id"],
+            ["user_account.id"],
+            name="fk_update_redaction_redacted_by_id_user_account",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_update_redaction"),
+        sa.UniqueConstraint("update_id", name="uq_update_redaction_update_id"),
+    )
 
 
 def downgrade():
+    op.drop_table("update_redaction")
     with op.batch_alter_table("plan_version") as batch:
         batch.drop_constraint("uq_plan_version_public_token", type_="unique")
         for name, _ in reversed(GOVERNANCE):

@@ -364,3 +364,40 @@ def test_the_directors_home_says_what_each_plan_waits_for(world, login):
     db.session.commit()
     page = text_of(client.get("/"))
     assert "Every plan is issued, approved, sent and published, and up to date." in page
+
+
+def test_the_director_redacts_an_approved_update(world, login, progress):
+    from workflow.models import ProgressUpdate, UpdateRedaction
+
+    update = progress(world.action, "Karen Jones met the family at 14 Acacia Avenue.")
+    client = login("director")
+    url = f"/updates/{update.id}/redact"
+    page = text_of(client.get(url))
+    assert "“Karen Jones” (person's name)" in page
+    unchanged = client.post(
+        url, data={"narrative": update.narrative, "reason": "Names", "version": update.version}
+    )
+    assert "Change the text" in text_of(unchanged)
+    redacted = "The social worker met the family at home."
+    response = client.post(
+        url,
+        data={
+            "narrative": redacted,
+            "reason": "Named a worker and an address",
+            "version": update.version,
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ProgressUpdate, update.id).narrative == redacted
+    kept = db.session.scalar(
+        sa.select(UpdateRedaction).where(UpdateRedaction.update_id == update.id)
+    )
+    assert kept.original_narrative == "Karen Jones met the family at 14 Acacia Avenue."
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.verb == "redacted"))
+    assert event.changes == {"reason": "Named a worker and an address"}  # never the original
+    plan = build_plan(world.inspection, date.today())
+    assert plan.recommendations[0].actions[0].progress == redacted
+    shown = text_of(login("viewer").get(f"/updates/{update.id}"))
+    assert redacted in shown and "Karen Jones" not in shown
+    assert "Redact personal data" not in shown  # only a director redacts

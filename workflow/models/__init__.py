@@ -7,7 +7,7 @@ from workflow.models.base import Base, utcnow
 from workflow.models.evidence import Evidence, EvidenceKind
 from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
 from workflow.models.measure import Measure, MeasureValue
-from workflow.models.plan import PlanVersion, PrivacyClearance
+from workflow.models.plan import PlanVersion, PrivacyClearance, UpdateRedaction
 from workflow.models.reminder import ReminderLog
 from workflow.models.report import ReportImport, ReportParagraph
 from workflow.models.tokens import ApiToken
@@ -31,6 +31,7 @@ __all__ = [
     "Measure",
     "MeasureValue",
     "PlanVersion",
+    "UpdateRedaction",
     "PrivacyClearance",
     "ProgressUpdate",
     "Rag",

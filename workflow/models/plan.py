@@ -87,3 +87,20 @@ class PrivacyClearance(Base):
     cleared_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cleared_by: Mapped[User] = relationship()
+
+
+class UpdateRedaction(Base):
+    """The original text of an approved update a director redacted for personal data.
+
+    Restricted: no page, export, search or API reads this table; the update itself carries
+    the redacted text from then on, so history, search and the API serve only that.
+    """
+
+    __tablename__ = "update_redaction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(sa.ForeignKey("progress_update.id"), unique=True)
+    original_narrative: Mapped[str] = mapped_column(sa.Text)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    redacted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    redacted_at: Mapped[datetime] = mapped_column(default=utcnow)

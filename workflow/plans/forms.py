@@ -109,3 +109,16 @@ class ReportPeriodForm(Form):
     def validate_until(self, field):
         if self.since.data and field.data and field.data < self.since.data:
             raise ValidationError("The end of the period must be on or after its start")
+
+
+class RedactUpdateForm(VersionedForm):
+    narrative = TextAreaField(
+        "The update as it should read",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter the update's text as it should read"), Length(max=10_000)],
+    )
+    reason = TextAreaField(
+        "Why it is being redacted",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter why the update is being redacted"), Length(max=2000)],
+    )

@@ -23,7 +23,7 @@ from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.core.deadlines import inspection_deadlines
-from workflow.core.tenancy import inspection_or_404, plan_version_or_404
+from workflow.core.tenancy import inspection_or_404, plan_version_or_404, update_or_404
 from workflow.extensions import db
 from workflow.models import PlanVersion
 from workflow.plans import exports, versions
@@ -34,10 +34,12 @@ from workflow.plans.forms import (
     IntroductionForm,
     IssuePlanForm,
     LogoForm,
+    RedactUpdateForm,
     ReportPeriodForm,
 )
 from workflow.plans.logo import remove_logo, set_logo
-from workflow.plans.privacy import outstanding_hits
+from workflow.plans.privacy import describe_hits, outstanding_hits, update_hits
+from workflow.plans.redaction import redact_update
 from workflow.web import require, run_button, run_rule
 
 bp = Blueprint("plans", __name__)
@@ -254,6 +256,27 @@ def _with_pdf_link(page: str, href: str) -> str:
         "Download this plan as an accessible PDF</a></p>"
     )
     return page.replace("</header>", link + "</header>", 1)
+
+
+@bp.route("/updates/<int:update_id>/redact", methods=["GET", "POST"])
+def redact(update_id: int):
+    update = update_or_404(update_id, current_user)
+    require(permissions.can_redact_update(current_user, update))
+    saved = {"narrative": update.narrative, "version": update.version}
+    form = RedactUpdateForm() if request.method == "POST" else RedactUpdateForm(data=saved)
+    if form.validate_on_submit() and run_rule(
+        form,
+        redact_update,
+        current_user,
+        update,
+        form.posted_version(),
+        form.narrative.data,
+        form.reason.data,
+    ):
+        flash("Update redacted. The original is kept in a restricted record.", "success")
+        return redirect(url_for("updates.show", update_id=update.id))
+    hits = describe_hits(update_hits(update))
+    return render_template("plans/redact.html", update=update, form=form, hits=hits)
 
 
 @bp.get("/inspections/<int:inspection_id>/plan/compare")

@@ -118,6 +118,7 @@ def show(update_id: int):
         action=update.action,
         return_form=ReturnForm(version=update.version),
         privacy_hits=_privacy_hits(update),
+        can_redact=permissions.can_redact_update(current_user, update),
         can_review=permissions.can_review_update(current_user, update),
         can_edit=permissions.can_edit_update(current_user, update),
         can_withdraw=permissions.can_withdraw_update(current_user, update),
