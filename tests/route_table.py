@@ -187,6 +187,26 @@ ROUTES = [
     # Only an approved update is redacted: the world's draft is refused even to a director.
     ("GET", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404)),
     ("POST", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404)),
+    ("GET", "/inspections/{inspection}/self-evaluation", "plans.self_evaluation", OUR_AUTHORITY),
+    # An empty post carries no record version: refused, flashed and shown again.
+    (
+        "POST",
+        "/inspections/{inspection}/self-evaluation",
+        "plans.self_evaluation",
+        DIRECTOR_ONLY,
+    ),
+    (
+        "GET",
+        "/inspections/{inspection}/self-evaluation/export.docx?since=2022-01-01&until=2030-01-01",
+        "plans.self_evaluation_export",
+        OUR_AUTHORITY,
+    ),
+    (
+        "GET",
+        "/inspections/{inspection}/self-evaluation/export.pdf?since=bad",
+        "plans.self_evaluation_export",
+        expect(400, stranger=404),
+    ),
     ("GET", "/settings/logo", "plans.logo", admin_only(stranger=200)),
     # An empty post says "Select a logo file" on the form.
     ("POST", "/settings/logo", "plans.logo", admin_only(stranger=200)),

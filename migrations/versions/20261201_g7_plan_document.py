@@ -3,6 +3,7 @@ and the governance of each issued version.
 
 - authority.logo, logo_type, logo_png: the cover's logo (and a PNG rendition of an SVG);
 - inspection.plan_introduction: the director's introduction, frozen with each version;
+- inspection.self_evaluation: the narrative sections of the annual self-evaluation;
 - recommendation.judgement_area: the plan groups recommendations by judgement;
 - plan_version xlsx, csv, html and their SHA-256 (older versions keep Word and PDF only);
 - plan_version approved_by, approved_on, approval_reference, sent_to_dfe_on, published_on
@@ -40,6 +41,7 @@ def upgrade():
         batch.add_column(sa.Column("logo_png", sa.LargeBinary(), nullable=True))
     with op.batch_alter_table("inspection") as batch:
         batch.add_column(sa.Column("plan_introduction", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("self_evaluation", sa.JSON(), nullable=True))
     with op.batch_alter_table("recommendation") as batch:
         batch.add_column(sa.Column("judgement_area", sa.String(300), nullable=True))
     with op.batch_alter_table("plan_version") as batch:
@@ -84,6 +86,7 @@ def downgrade():
     with op.batch_alter_table("recommendation") as batch:
         batch.drop_column("judgement_area")
     with op.batch_alter_table("inspection") as batch:
+        batch.drop_column("self_evaluation")
         batch.drop_column("plan_introduction")
     with op.batch_alter_table("authority") as batch:
         batch.drop_column("logo_png")

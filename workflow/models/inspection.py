@@ -34,6 +34,8 @@ class Inspection(Base):
     lead_inspector: Mapped[str | None] = mapped_column(sa.String(200))
     # The director's introduction to the plan: paragraphs, and lists of lines starting "- ".
     plan_introduction: Mapped[str | None] = mapped_column(sa.Text)
+    # The self-evaluation's narrative sections: {"overview": text, judgement area: text}.
+    self_evaluation: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
     plan_owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -36,6 +36,10 @@ PLAN_FORMATS = {
     "csv": Format("CSV tracker", "text/csv; charset=utf-8", f"{RENDER}.csv:render_csv"),
     "html": Format("Web page (HTML)", "text/html; charset=utf-8", f"{RENDER}.html:render_html"),
 }
+SELF_EVALUATION_FORMATS = {
+    "docx": Format("Word (DOCX)", DOCX, f"{RENDER}.self_evaluation:render_self_evaluation_docx"),
+    "pdf": Format("PDF", "application/pdf", f"{RENDER}.self_evaluation:render_self_evaluation_pdf"),
+}
 REPORT_FORMATS = {
     "docx": Format("Word (DOCX)", DOCX, f"{RENDER}.board_report:render_report_docx"),
     "pdf": Format("PDF", "application/pdf", f"{RENDER}.board_report:render_report_pdf"),

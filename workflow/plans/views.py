@@ -40,7 +40,8 @@ from workflow.plans.forms import (
 from workflow.plans.logo import remove_logo, set_logo
 from workflow.plans.privacy import describe_hits, outstanding_hits, update_hits
 from workflow.plans.redaction import redact_update
-from workflow.web import require, run_button, run_rule
+from workflow.plans.self_evaluation import area_titles, build_self_evaluation, edit_self_evaluation
+from workflow.web import posted_version, require, run_button, run_rule
 
 bp = Blueprint("plans", __name__)
 
@@ -277,6 +278,47 @@ def redact(update_id: int):
         return redirect(url_for("updates.show", update_id=update.id))
     hits = describe_hits(update_hits(update))
     return render_template("plans/redact.html", update=update, form=form, hits=hits)
+
+
+@bp.route("/inspections/<int:inspection_id>/self-evaluation", methods=["GET", "POST"])
+def self_evaluation(inspection_id: int):
+    """The director writes the narrative; anyone in the authority downloads the pack."""
+    inspection = inspection_or_404(inspection_id, current_user)
+    can_edit = permissions.can_issue_plan(current_user)
+    sections = [("overview", "Overview")] + [(t, t) for t in area_titles(inspection)]
+    saved = inspection.self_evaluation or {}
+    if request.method == "POST":
+        require(can_edit)
+        texts = {
+            key: request.form.get(f"section-{i}", "").strip() for i, (key, _) in enumerate(sections)
+        }
+        if run_rule(None, edit_self_evaluation, current_user, inspection, posted_version(), texts):
+            flash("Self-evaluation saved.", "success")
+            return redirect(url_for("plans.self_evaluation", inspection_id=inspection.id))
+        saved = texts
+    since, until = date(date.today().year - 1, date.today().month, 1), date.today()
+    return render_template(
+        "plans/self_evaluation.html",
+        inspection=inspection,
+        sections=[(i, label, saved.get(key, "")) for i, (key, label) in enumerate(sections)],
+        can_edit=can_edit,
+        since=since,
+        until=until,
+        formats=exports.SELF_EVALUATION_FORMATS,
+    )
+
+
+@bp.get("/inspections/<int:inspection_id>/self-evaluation/export.<fmt>")
+def self_evaluation_export(inspection_id: int, fmt: str):
+    inspection = inspection_or_404(inspection_id, current_user)
+    if fmt not in exports.SELF_EVALUATION_FORMATS:
+        abort(404)
+    since, until = _iso_date("since"), _iso_date("until")
+    if until < since:
+        abort(400)
+    pack = build_self_evaluation(inspection, since, until, date.today())
+    data = exports.SELF_EVALUATION_FORMATS[fmt].render(pack)
+    return _file(data, fmt, exports.file_name(inspection, "self-evaluation", fmt, until))
 
 
 @bp.get("/inspections/<int:inspection_id>/plan/compare")
