@@ -188,9 +188,11 @@ def progress_update(
     due_date: date | None = None,
     due_date_reason: str | None = None,
     measure_values: dict | None = None,
+    confirm_privacy: bool = True,
 ) -> ProgressUpdate:
     """An update through the real sign-off rules: drafted with link evidence and submitted;
-    then approved by the reviewer, or returned with a comment, when one is given."""
+    then approved by the reviewer, or returned with a comment, when one is given. Tests
+    plant personal data on purpose, so author and reviewer answer its warning by default."""
     if status is ActionStatus.COMPLETE and not evidence:
         evidence = ("Board minutes",)
     change = proposal(
@@ -205,9 +207,9 @@ def progress_update(
     update = signoff.draft_update(author, action, change, None, date.today())
     for title in evidence:
         signoff.add_link_evidence(author, update, "https://intranet.example/doc", title)
-    signoff.submit_update(author, update, update.version)
+    signoff.submit_update(author, update, update.version, confirm_privacy)
     if reviewer is not None and returned_with:
         signoff.return_update(reviewer, update, update.version, returned_with)
     elif reviewer is not None:
-        signoff.approve_update(reviewer, update, update.version)
+        signoff.approve_update(reviewer, update, update.version, confirm_privacy)
     return update

@@ -250,6 +250,53 @@ ROUTES = [
         expect(403, director=400, stranger=404),
     ),
     ("GET", "/plan-versions/999999/download.pdf", "plans.download", expect(404)),
+    ("GET", "/plan-versions/999999/download.xlsx", "plans.download", expect(404)),
+    # An empty post re-shows the form (it carries no record version); nothing is saved.
+    ("GET", "/inspections/{inspection}/plan/introduction", "plans.introduction", DIRECTOR_ONLY),
+    ("POST", "/inspections/{inspection}/plan/introduction", "plans.introduction", DIRECTOR_ONLY),
+    # Only an approved update is redacted: the world's draft is refused even to a director.
+    ("GET", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404)),
+    ("POST", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404)),
+    ("GET", "/inspections/{inspection}/self-evaluation", "plans.self_evaluation", OUR_AUTHORITY),
+    # An empty post carries no record version: refused, flashed and shown again.
+    (
+        "POST",
+        "/inspections/{inspection}/self-evaluation",
+        "plans.self_evaluation",
+        DIRECTOR_ONLY,
+    ),
+    (
+        "GET",
+        "/inspections/{inspection}/self-evaluation/export.docx?since=2022-01-01&until=2030-01-01",
+        "plans.self_evaluation_export",
+        OUR_AUTHORITY,
+    ),
+    (
+        "GET",
+        "/inspections/{inspection}/self-evaluation/export.pdf?since=bad",
+        "plans.self_evaluation_export",
+        expect(400, stranger=404),
+    ),
+    ("GET", "/settings/logo", "plans.logo", admin_only(stranger=200)),
+    # An empty post says "Select a logo file" on the form.
+    ("POST", "/settings/logo", "plans.logo", admin_only(stranger=200)),
+    (
+        "POST",
+        "/settings/logo/remove",
+        "plans.remove_logo_view",
+        expect(403, admin=302, stranger=302),
+    ),
+    ("GET", "/settings/logo/image", "plans.logo_image", expect(404)),
+    ("POST", "/plan-versions/999999/publish", "plans.publish", expect(404)),
+    ("POST", "/plan-versions/999999/withdraw", "plans.withdraw", expect(404)),
+    # A published plan needs no sign-in; an address nobody was given is missing for everyone.
+    ("GET", "/published/not-a-real-address", "plans.published", expect(404, anon=404)),
+    (
+        "GET",
+        "/published/not-a-real-address/plan.pdf",
+        "plans.published_pdf",
+        expect(404, anon=404),
+    ),
     ("GET", "/inspections/{inspection}/plan/compare", "plans.compare", OUR_AUTHORITY),
     ("GET", "/inspections/{inspection}/report", "plans.report", OUR_AUTHORITY),
     (

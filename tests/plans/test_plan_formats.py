@@ -73,21 +73,47 @@ def test_word_document(world, plan):
     defaults = document.styles.element.find(qn("w:docDefaults"))
     assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == "en-GB"
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings == ["Judgements", "Sign-off", "Recommendation 1"]
+    assert headings == [
+        "Judgements",
+        "Sign-off",
+        "Introduction from the Director of Children's Services",
+        "Summary of progress",
+        "Actions by status",
+        "Actions by delivery rating",
+        "Measures of success by impact",
+        "Changes since the last issued version",
+        "How to read the ratings",
+        "Delivery rating (RAG) key",
+        "Impact key",
+        "Recommendation 1",
+    ]
+    # Every heading keeps with what follows it, and so do the recommendation's text and
+    # references: Word never leaves them at the foot of a page without their table.
+    for paragraph in document.paragraphs:
+        if paragraph.style.name.startswith("Heading"):
+            assert paragraph.paragraph_format.keep_with_next
     cover = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert cover["Lead inspector"] == "Andy Waugh"
-    assert cover["Action plan due"].startswith("26 August 2022")
+    assert cover["Action plan due"] == "26 August 2022"  # a fact, never "passed N days ago"
     actions = document.tables[-1]
     assert [c.text for c in actions.rows[0].cells] == [name for name, _ in ACTION_COLUMNS]
     assert actions.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     row = [c.text for c in actions.rows[1].cells]
-    assert row[0] == "1.1" and row[2] == "Mo Manager" and row[3] == "30 Jun 2030"
-    assert row[5].startswith("Tracker in use since June.")
-    assert row[6] == "Tracker screenshot (https://intranet.example/doc)"
-    assert row[7] == "Green"  # the word, as well as the colour
-    shading = actions.rows[1].cells[7]._tc.tcPr.find(qn("w:shd"))
+    assert row[0] == "1.1" and row[2] == "Mo Manager\nChildren in care"
+    assert row[3].endswith("Due: 30 Jun 2030")
+    assert row[7].startswith("Tracker in use since June.")
+    # Evidence by its title, the title a link: the address itself is never printed.
+    assert row[8] == "Tracker screenshot" and "https://" not in "".join(row)
+    links = actions.rows[1].cells[8]._tc.xpath(".//w:hyperlink")
+    assert links and actions.part.rels[links[0].get(qn("r:id"))].target_ref == (
+        "https://intranet.example/doc"
+    )
+    assert row[5] == "Green"  # the word, as well as the colour
+    shading = actions.rows[1].cells[5]._tc.tcPr.find(qn("w:shd"))
     assert shading.get(qn("w:fill")) == "CCE2D8"
     assert "Drafting" not in "".join(c.text for r in actions.rows for c in r.cells)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "working day" not in text and "working day" not in str(cover)
 
 
 def test_pdf_is_tagged_and_carries_the_plan(world, plan):
@@ -116,16 +142,18 @@ def test_excel_tracker(world, plan):
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == COLUMNS
     row = dict(zip(COLUMNS, rows[1], strict=True))
-    assert row["Ref"] == "1.1" and row["RAG"] == "Green"
+    assert row["Ref"] == "1.1" and row["Delivery rating (RAG)"] == "Green"
+    assert row["Recommendation text"] == world.recommendation.text
     assert row["Due date"] == datetime(2030, 6, 30)  # a real date, not text
     assert sheet.cell(row=2, column=COLUMNS.index("Due date") + 1).number_format == "dd/mm/yyyy"
     assert row["Action"] == '=HYPERLINK("https://evil.example","Click")'
-    assert sheet.cell(row=2, column=3).data_type == "s"  # text, never a formula
+    action_column = COLUMNS.index("Action") + 1
+    assert sheet.cell(row=2, column=action_column).data_type == "s"  # text, never a formula
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:N2"
+    assert sheet.auto_filter.ref == "A1:V2"
     (validation,) = sheet.data_validations.dataValidation
     assert validation.formula1 == '"Red,Amber,Green,Blue"'
-    assert str(validation.sqref) == "J2"  # the RAG column, every action row
+    assert str(validation.sqref) == "O2"  # the RAG column, every action row
 
 
 def test_csv_tracker_neutralises_formulas(world, plan):
@@ -168,7 +196,7 @@ def test_text_pasted_from_word_renders_in_every_format(world, progress):
     document = Document(io.BytesIO(render_docx(plan)))
     assert expected in document.tables[-1].rows[1].cells[1].text
     sheet = load_workbook(io.BytesIO(render_xlsx(plan)))["Action tracker"]
-    assert sheet.cell(row=2, column=3).value == expected
+    assert sheet.cell(row=2, column=COLUMNS.index("Action") + 1).value == expected
     assert expected in render_csv(plan).decode("utf-8-sig")
     assert expected in render_html(plan)
     with pdfplumber.open(io.BytesIO(render_pdf(plan))) as pdf:
@@ -230,6 +258,6 @@ def test_the_word_file_opens_in_libreoffice(plan, tmp_path):
     subprocess.run(command, check=True, capture_output=True, timeout=180, env=env)
     converted = Path(tmp_path / "out" / "plan.pdf")
     with pdfplumber.open(converted) as pdf:
-        text = "\n".join(page.extract_text() for page in pdf.pages)
-    assert "Ofsted action plan" in text
-    assert "Tracker in use since June." in text
+        text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert "Ofsted action plan" in text and "Recommendation 1" in text
+    assert "Tracker in use" in text  # the narrow column wraps the rest onto other lines

@@ -19,7 +19,7 @@ PLANTED = {
     "Phone number": "07700 900123",
     "Email address": "mum.jones@gmail.com",
     "Case or record number": "NB-123456",
-    "Name near a word like ‘child’": "Tyler Brown",
+    "Person's name": "Tyler Brown",
 }
 
 

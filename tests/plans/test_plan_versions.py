@@ -25,6 +25,14 @@ ISSUE_FORM = {
     "lead_member_signed_on-month": "8",
     "lead_member_signed_on-year": "2022",
     "note": "First version",
+    "approved_by": "Cabinet",
+    "approved_on-day": "24",
+    "approved_on-month": "8",
+    "approved_on-year": "2022",
+    "approval_reference": "Minute 45/22",
+    "sent_to_dfe_on-day": "26",
+    "sent_to_dfe_on-month": "8",
+    "sent_to_dfe_on-year": "2022",
 }
 
 
@@ -58,8 +66,18 @@ def test_a_director_issues_a_version_from_the_page(world, login, progress):
         "24 August 2022",
     ]
     page = text_of(client.get(f"/inspections/{world.inspection.id}/plan"))
-    assert "Version 1 26 August 2022 Dina Director" in page
-    assert "First version" in page
+    assert "Version 1 Issued By Dina Director" in page and "First version" in page
+    assert "Approved By Cabinet, 24 August 2022 (Minute 45/22)" in page
+    assert "To Ofsted on 26 August 2022; to the Department for Education on 26 August 2022" in page
+    assert "Not published yet" in page
+    assert (version.approved_by, version.approved_on) == ("Cabinet", date(2022, 8, 24))
+    assert version.approval_reference == "Minute 45/22"
+    assert version.sent_to_dfe_on == date(2022, 8, 26)
+    # The frozen cover states the governance as facts, and no count of working days.
+    cover_facts = {row.cells[0].text: row.cells[1].text for row in cover.tables[0].rows}
+    assert cover_facts["Approved by"] == "Cabinet, 24 August 2022 (Minute 45/22)"
+    assert cover_facts["Sent to Ofsted"] == "26 August 2022"
+    assert cover_facts["Action plan due"] == "26 August 2022"
 
 
 def test_an_issued_version_stays_byte_identical_after_later_approvals(world, login, progress):
@@ -69,13 +87,14 @@ def test_an_issued_version_stays_byte_identical_after_later_approvals(world, log
     client = login("viewer")
     before = {
         fmt: client.get(f"/plan-versions/{version.id}/download.{fmt}").get_data()
-        for fmt in ("docx", "pdf")
+        for fmt in ("docx", "pdf", "xlsx", "csv", "html")
     }
-    assert hashlib.sha256(before["docx"]).hexdigest() == version.docx_sha256
+    for fmt, data in before.items():  # all five frozen, each with its SHA-256
+        assert data and hashlib.sha256(data).hexdigest() == getattr(version, f"{fmt}_sha256")
     progress(world.action, "Now complete.", status=ActionStatus.COMPLETE, evidence=("Audit",))
     world.action.description = "Edited after issue"
     db.session.commit()
-    for fmt in ("docx", "pdf"):
+    for fmt in ("docx", "pdf", "xlsx", "csv", "html"):
         response = client.get(f"/plan-versions/{version.id}/download.{fmt}")
         assert response.get_data() == before[fmt]
         assert response.headers["ETag"].strip('"') == getattr(version, f"{fmt}_sha256")

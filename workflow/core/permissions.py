@@ -91,6 +91,11 @@ def can_clear_privacy_hit(user: User) -> bool:
     return user.role is Role.DIRECTOR
 
 
+def can_redact_update(user: User, update: ProgressUpdate) -> bool:
+    """A director redacts personal data from an approved update (the original is restricted)."""
+    return user.role is Role.DIRECTOR and update.state is UpdateState.APPROVED
+
+
 def can_see_own_actions(user: User) -> bool:
     return user.role in (Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE)
 

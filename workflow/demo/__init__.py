@@ -14,6 +14,7 @@ from workflow.demo.progress import load_progress
 from workflow.extensions import db
 from workflow.models import Authority, InspectionKind, Role, User, utcnow
 from workflow.planning import rules as planning
+from workflow.plans.logo import set_logo
 
 DEMO_PASSWORD = "canal-lantern-kestrel"
 # Demo administrators and directors use two-factor sign-in with this authenticator key.
@@ -79,6 +80,40 @@ JUDGEMENTS = [
     ("The experiences and progress of children in care and care leavers", "Good"),
     ("Overall effectiveness", "Good"),
 ]
+
+# Each recommendation's judgement area and the report's paragraphs that evidence it.
+RECOMMENDATION_CONTEXT = [
+    (JUDGEMENTS[1][0], [14, 15]),
+    (JUDGEMENTS[1][0], [17]),
+    (JUDGEMENTS[2][0], [28, 30, 31]),
+    (JUDGEMENTS[2][0], [32]),
+    (JUDGEMENTS[2][0], [36, 37]),
+]
+
+PLAN_INTRODUCTION = """\
+Ofsted inspected children's services in Wolverhampton in March and April 2022 and judged them \
+good overall, with the impact of leaders outstanding. This plan sets out how we will act on \
+the five areas inspectors asked us to improve.
+
+Each action has a named lead officer, a date and a measure of success. Progress is reported \
+to the Corporate Parenting Board every quarter and to the Children and Young People Scrutiny \
+Panel twice a year.
+
+Our priorities this year are:
+- knowing where every child missing from education is, every day;
+- personal education plans that make a difference to children in care;
+- clear advice for 16- and 17-year-olds who are homeless."""
+
+# A plain crest: the demo council's logo, an SVG as an administrator would upload it.
+DEMO_LOGO = b"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 100" \
+width="360" height="100">
+<rect x="4" y="4" width="92" height="92" rx="10" fill="#005a5b"/>
+<path d="M20 30 L50 80 L80 30 Z" fill="#ffffff"/>
+<text x="110" y="45" font-family="Arial, sans-serif" font-size="26" font-weight="bold" \
+fill="#0b0c0c">City of</text>
+<text x="110" y="80" font-family="Arial, sans-serif" font-size="26" font-weight="bold" \
+fill="#0b0c0c">Wolverhampton</text>
+</svg>"""
 
 RECOMMENDATIONS = [
     "The arrangements for tracking and monitoring children who are missing from education.",
@@ -264,6 +299,12 @@ def _load_wolverhampton(today: date) -> None:
         )
         for n, text in enumerate(RECOMMENDATIONS, start=1)
     ]
+    for recommendation, (area, paragraphs) in zip(
+        recommendations, RECOMMENDATION_CONTEXT, strict=True
+    ):
+        recommendation.judgement_area, recommendation.paragraph_numbers = area, paragraphs
+    inspection.plan_introduction = PLAN_INTRODUCTION
+    set_logo(admin, authority, DEMO_LOGO)
     counters: dict[int, int] = {}
     actions = {}
     for item in demo_actions(today):

@@ -15,7 +15,7 @@ from workflow.models.identity import (
 from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
 from workflow.models.job import Job, JobState
 from workflow.models.measure import Measure, MeasureValue
-from workflow.models.plan import PlanVersion, PrivacyClearance
+from workflow.models.plan import PlanVersion, PrivacyClearance, UpdateRedaction
 from workflow.models.reminder import ReminderLog
 from workflow.models.report import ReportImport, ReportParagraph
 from workflow.models.tokens import ApiToken
@@ -44,6 +44,7 @@ __all__ = [
     "MeasureValue",
     "PasswordReset",
     "PlanVersion",
+    "UpdateRedaction",
     "PrivacyClearance",
     "ProgressUpdate",
     "Rag",

@@ -26,6 +26,11 @@ class Authority(Base):
     rag_amber: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_RAG_DEFINITIONS["amber"])
     rag_green: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_RAG_DEFINITIONS["green"])
     rag_blue: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_RAG_DEFINITIONS["blue"])
+    # The council's logo for the plan's cover: PNG, or SVG checked safe (workflow/plans/logo.py),
+    # with a PNG rendition of an SVG for Word, which cannot show SVG alone.
+    logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    logo_type: Mapped[str | None] = mapped_column(sa.String(40))
+    logo_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Everyone who signs in with a password must use two-factor (administrators and
     # directors always must).

@@ -32,6 +32,10 @@ class Inspection(Base):
     received_on: Mapped[date | None]
     received_on_reason: Mapped[str | None] = mapped_column(sa.Text)
     lead_inspector: Mapped[str | None] = mapped_column(sa.String(200))
+    # The director's introduction to the plan: paragraphs, and lists of lines starting "- ".
+    plan_introduction: Mapped[str | None] = mapped_column(sa.Text)
+    # The self-evaluation's narrative sections: {"overview": text, judgement area: text}.
+    self_evaluation: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
     plan_owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -97,6 +101,8 @@ class Recommendation(Base):
     priority: Mapped[bool] = mapped_column(default=False)
     # Numbers of the report's paragraphs that evidence it, best first (from the importer).
     paragraph_numbers: Mapped[list[int] | None] = mapped_column(sa.JSON)
+    # The judgement the recommendation falls under; the plan groups recommendations by it.
+    judgement_area: Mapped[str | None] = mapped_column(sa.String(300))
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

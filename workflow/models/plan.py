@@ -42,6 +42,22 @@ class PlanVersion(Base):
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON, deferred=True)
     snapshot_sha256: Mapped[str] = mapped_column(sa.String(64))
+    # The spreadsheet, CSV and web page, frozen since those formats were kept (older
+    # versions have only Word, PDF and the snapshot).
+    xlsx: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    xlsx_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    csv: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    csv_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    html: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    html_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # Governance: who approved it (cabinet, a committee, the director under delegation),
+    # when and under which minute; when it went to the DfE; when and where it was published.
+    approved_by: Mapped[str | None] = mapped_column(sa.String(200))
+    approved_on: Mapped[date | None]
+    approval_reference: Mapped[str | None] = mapped_column(sa.String(200))
+    sent_to_dfe_on: Mapped[date | None]
+    published_on: Mapped[date | None]
+    public_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     inspection: Mapped[Inspection] = relationship()
     issued_by: Mapped[User] = relationship()
@@ -78,3 +94,20 @@ class PrivacyClearance(Base):
     cleared_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cleared_by: Mapped[User] = relationship()
+
+
+class UpdateRedaction(Base):
+    """The original text of an approved update a director redacted for personal data.
+
+    Restricted: no page, export, search or API reads this table; the update itself carries
+    the redacted text from then on, so history, search and the API serve only that.
+    """
+
+    __tablename__ = "update_redaction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(sa.ForeignKey("progress_update.id"), unique=True)
+    original_narrative: Mapped[str] = mapped_column(sa.Text)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    redacted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    redacted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from workflow.core.tenancy import actions_of, inspections_of, recommendations_of
 from workflow.extensions import db
@@ -43,6 +43,30 @@ class PlanToIssue:
     last_version: int | None
     last_issued_at: datetime | None
     approved_since: int
+    approved_on: date | None = None
+    sent_to_dfe_on: date | None = None
+    published_on: date | None = None
+
+    @property
+    def waiting_for(self) -> str:
+        """The plan's next step: issuing (approval and sending to Ofsted), the DfE, publication."""
+        if self.last_version is None:
+            return "Approval and sending to Ofsted"
+        if self.approved_since:
+            return "A new version with the updates approved since"
+        if self.approved_on is None:
+            return f"Version {self.last_version}: its approval to be recorded"
+        if self.sent_to_dfe_on is None:
+            return f"Version {self.last_version}: sending to the Department for Education"
+        return f"Version {self.last_version}: publication"
+
+    @property
+    def done(self) -> bool:
+        return (
+            self.last_version is not None
+            and not self.approved_since
+            and all((self.approved_on, self.sent_to_dfe_on, self.published_on))
+        )
 
 
 def listing(query: sa.Select) -> Listing:
@@ -139,12 +163,24 @@ def plans_to_issue(user: User) -> list[PlanToIssue]:
     has_open = sa.exists().where(
         Recommendation.inspection_id == Inspection.id, Recommendation.closed_at.is_(None)
     )
+    latest = aliased(PlanVersion)
     query = (
         inspections_of(user)
         .outerjoin(last, last.c.inspection_id == Inspection.id)
-        .add_columns(last.c.number, last.c.issued_at, approved_since)
+        .outerjoin(
+            latest,
+            sa.and_(latest.inspection_id == Inspection.id, latest.number == last.c.number),
+        )
+        .add_columns(
+            last.c.number,
+            last.c.issued_at,
+            approved_since,
+            latest.approved_on,
+            latest.sent_to_dfe_on,
+            latest.published_on,
+        )
         .where(has_open)
         .order_by(Inspection.start_date.desc(), Inspection.id)
     )
     plans = [PlanToIssue(*row) for row in db.session.execute(query)]
-    return [plan for plan in plans if plan.last_version is None or plan.approved_since]
+    return [plan for plan in plans if not plan.done]

@@ -11,7 +11,7 @@ import re
 import types
 import typing
 import unicodedata
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,15 +25,20 @@ from workflow.core.measures import MeasureSeries, approved_series_for
 from workflow.extensions import db
 from workflow.models import (
     Action,
+    ActionStatus,
+    AuditEvent,
+    Authority,
     Evidence,
     EvidenceKind,
     Inspection,
+    PlanVersion,
     ProgressUpdate,
     Rag,
     Recommendation,
     UpdateState,
 )
-from workflow.plans.render.style import long_date, number, short_date
+from workflow.plans.changes import compare_snapshots
+from workflow.plans.render.style import long_date, month_year, number, short_date
 
 # Characters Word, Excel (XML 1.0) and PDF cannot carry: C0 controls but tab and newline,
 # DEL, and the non-characters U+FFFE/U+FFFF. Text pasted from Word brings them along.
@@ -64,18 +69,34 @@ class PlanMeasure:
     baseline: Decimal
     target: Decimal
     target_date: date
+    baseline_on: date
     latest: Decimal | None
     latest_on: date | None
     status: str
+    impact: str  # one of IMPACT_KEY's words
+    no_data_since: date | None  # when impact is "No data": the last date a value is from
+
+    @property
+    def impact_word(self) -> str:
+        """'On course', 'Off course', 'Met', or 'No data since 31 March 2023'."""
+        if self.impact == NO_DATA:
+            return f"No data since {long_date(self.no_data_since)}"
+        return self.impact
+
+    @property
+    def figures(self) -> str:
+        """'77.5% against a target of 85% by 31 Mar 2023, from 55.3% in March 2019'."""
+        unit = self.unit
+        target = f"a target of {number(self.target)}{unit} by {short_date(self.target_date)}"
+        start = f"from {number(self.baseline)}{unit} in {month_year(self.baseline_on)}"
+        if self.latest is None:
+            return f"No value reported yet against {target}, {start}"
+        latest = f"{number(self.latest)}{unit} in {month_year(self.latest_on)}"
+        return f"{latest} against {target}, {start}"
 
     @property
     def summary(self) -> str:
-        unit, by = self.unit, short_date(self.target_date)
-        latest = f"{number(self.latest)}{unit}" if self.latest is not None else "none yet"
-        return (
-            f"{self.name}: baseline {number(self.baseline)}{unit}, latest {latest}, "
-            f"target {number(self.target)}{unit} by {by} ({self.status.lower()})"
-        )
+        return f"{self.name}: {self.figures} ({self.impact_word.lower()})"
 
 
 @dataclass(frozen=True)
@@ -88,10 +109,12 @@ class PlanAction:
     start_date: date
     original_due_date: date
     due_date: date
+    due_date_reason: str
     status: str
     status_label: str
-    rag: Rag
+    rag: Rag  # the delivery rating, by the authority's written definitions
     measure_of_success: str
+    impact_evidenced: bool
     progress: str
     progress_on: date | None
     evidence: list[PlanEvidence] = field(default_factory=list)
@@ -110,6 +133,48 @@ class PlanRecommendation:
     priority: bool
     closed: bool
     actions: list[PlanAction]
+    judgement_area: str = ""
+    paragraphs: list[int] = field(default_factory=list)
+
+    @property
+    def paragraph_reference(self) -> str:
+        """'Report paragraphs 12, 15 and 31', or '' when the importer found none."""
+        if not self.paragraphs:
+            return ""
+        numbers = [str(n) for n in sorted(self.paragraphs)]
+        if len(numbers) == 1:
+            return f"Report paragraph {numbers[0]}"
+        return f"Report paragraphs {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+@dataclass(frozen=True)
+class JudgementArea:
+    """Recommendations under one judgement; title '' when none is recorded for them."""
+
+    title: str
+    recommendations: list[PlanRecommendation]
+
+
+@dataclass(frozen=True)
+class Governance:
+    """How an issued version was approved and sent, as its documents state it."""
+
+    approved_by: str | None = None
+    approved_on: date | None = None
+    approval_reference: str | None = None
+    sent_to_ofsted_on: date | None = None
+    sent_to_dfe_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The summary of progress: counts as (label, number), and changes since the last issue."""
+
+    by_status: list[tuple[str, int]]
+    by_delivery: list[tuple[str, int]]
+    by_impact: list[tuple[str, int]]
+    since_label: str  # "" when no version has been issued before
+    changes: list[str]
 
 
 @dataclass(frozen=True)
@@ -134,10 +199,26 @@ class PlanCover:
     version_label: str
     prepared_on: date
     sign_off: SignOff | None
+    governance: Governance = field(default_factory=Governance)
 
     def rows(self) -> list[tuple[str, str]]:
-        """The cover's facts as (label, text), in the order every format shows them."""
-        deadlines = [(d.label, f"{long_date(d.due)} ({d.summary.lower()})") for d in self.deadlines]
+        """The cover's facts as (label, text), in the order every format shows them.
+
+        Deadlines read as facts ("26 August 2022"): a count of working days changes every
+        day, so it belongs on the screen, never in a document that is kept."""
+        facts = [(d.label, long_date(d.due)) for d in self.deadlines]
+        governance = self.governance
+        if governance.approved_on:
+            approval = f"{governance.approved_by}, {long_date(governance.approved_on)}"
+            if governance.approval_reference:
+                approval += f" ({governance.approval_reference})"
+            facts.append(("Approved by", approval))
+        if governance.sent_to_ofsted_on:
+            facts.append(("Sent to Ofsted", long_date(governance.sent_to_ofsted_on)))
+        if governance.sent_to_dfe_on:
+            facts.append(
+                ("Sent to the Department for Education", long_date(governance.sent_to_dfe_on))
+            )
         return [
             ("Authority", self.authority),
             ("Inspection", self.inspection_kind),
@@ -145,7 +226,7 @@ class PlanCover:
             ("Lead inspector", self.lead_inspector),
             ("Report published", long_date(self.published_on) or "Not yet published"),
             ("Report received", long_date(self.received_on) or "Not yet received"),
-            *deadlines,
+            *facts,
             ("Plan owner", self.plan_owner),
             ("Version", self.version_label),
             ("Date", long_date(self.prepared_on)),
@@ -153,25 +234,111 @@ class PlanCover:
 
 
 @dataclass(frozen=True)
+class Logo:
+    data: bytes
+    mimetype: str
+    png: bytes | None  # for Word, which cannot show an SVG alone
+
+    @property
+    def data_uri(self) -> str:
+        import base64
+
+        return f"data:{self.mimetype};base64,{base64.b64encode(self.data).decode()}"
+
+
+# The impact words and what each means: printed as the impact key in every format.
+MET, ON_COURSE, OFF_COURSE, NO_DATA = "Met", "On course", "Off course", "No data"
+# A measure with no value approved for this long reads "No data since" its last value.
+STALE_AFTER_DAYS = 120
+IMPACT_KEY = [
+    (MET, "The latest approved value meets or beats the target."),
+    (
+        ON_COURSE,
+        "The latest value is where a straight line from baseline to target puts it "
+        "by now, or better.",
+    ),
+    (OFF_COURSE, "The latest value is behind that line."),
+    (
+        NO_DATA,
+        f"No value has been approved since the date shown (none since the baseline, "
+        f"or none for {STALE_AFTER_DAYS} days).",
+    ),
+]
+
+
+@dataclass(frozen=True)
 class Plan:
     cover: PlanCover
     recommendations: list[PlanRecommendation]
+    introduction: str = ""
+    rag_key: list[tuple[Rag, str]] = field(default_factory=list)
+    summary: Summary | None = None
+    logo: Logo | None = None
 
     @property
     def title(self) -> str:
         return f"{self.cover.authority}: Ofsted action plan"
 
+    @property
+    def impact_key(self) -> list[tuple[str, str]]:
+        return IMPACT_KEY
+
     def actions(self) -> list[tuple[PlanRecommendation, PlanAction]]:
         return [(r, a) for r in self.recommendations for a in r.actions]
 
+    def judgement_areas(self) -> list[JudgementArea]:
+        """Recommendations grouped by judgement area, in the order the areas first appear
+        (the builder orders them as the report's judgements); unassigned ones last."""
+        groups: dict[str, list[PlanRecommendation]] = {}
+        for recommendation in self.recommendations:
+            groups.setdefault(recommendation.judgement_area, []).append(recommendation)
+        unassigned = groups.pop("", [])
+        areas = [JudgementArea(title, items) for title, items in groups.items()]
+        if unassigned:
+            areas.append(JudgementArea("Other recommendations" if areas else "", unassigned))
+        return areas
+
+    def introduction_blocks(self) -> list[tuple[str, list[str]]]:
+        """The introduction as ("p", [text]) paragraphs and ("ul", [items]) lists: blank
+        lines part paragraphs, and lines starting "- " or "* " make a list."""
+        return text_blocks(self.introduction)
+
     def snapshot(self) -> dict[str, Any]:
-        """The plan as plain JSON, frozen with an issued version and compared between them."""
-        return jsonable(asdict(self))
+        """The plan as plain JSON, frozen with an issued version and compared between them.
+        The logo is left out: it is an image, stored once with the authority."""
+        data = asdict(self)
+        data.pop("logo")
+        return jsonable(data)
 
     @classmethod
-    def from_snapshot(cls, snapshot: dict[str, Any]) -> "Plan":
-        """The plan a snapshot was taken of, equal to it field for field (for rendering later)."""
-        return _rebuild(cls, snapshot)
+    def from_snapshot(cls, snapshot: dict[str, Any], logo: "Logo | None" = None) -> "Plan":
+        """The plan a snapshot was taken of, equal to it field for field (for rendering
+        later), with the authority's logo, which snapshots leave out."""
+        return replace(_rebuild(cls, {**snapshot, "logo": None}), logo=logo)
+
+
+def text_blocks(text: str) -> list[tuple[str, list[str]]]:
+    blocks: list[tuple[str, list[str]]] = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        in_list = False  # a list never runs on across a blank line
+        for line in lines:
+            if line[:2] in ("- ", "* "):
+                if not in_list:
+                    blocks.append(("ul", []))
+                    in_list = True
+                blocks[-1][1].append(line[2:].strip())
+            elif blocks and blocks[-1][0] == "p" and not in_list and line is not lines[0]:
+                blocks[-1][1][0] += " " + line
+            else:
+                blocks.append(("p", [line]))
+                in_list = False
+    return blocks
+
+
+def delivery_rating(action: Action, today: date) -> Rag:
+    """The action's delivery rating as the plan prints it: every format asks here."""
+    return action.rag
 
 
 def _rebuild(kind: Any, value: Any) -> Any:
@@ -202,6 +369,7 @@ def build_plan(
     today: date,
     version_label: str = "Working draft (not issued)",
     sign_off: SignOff | None = None,
+    governance: Governance | None = None,
 ) -> Plan:
     """The plan as it stands today, from approved data only."""
     actions = _actions(inspection)
@@ -209,14 +377,72 @@ def build_plan(
     progress = _latest_approved_updates(ids)
     evidence = _approved_evidence(ids)
     measures = approved_series_for(ids)
+    reasons = _due_date_reasons(ids)
     by_recommendation: dict[int, list[PlanAction]] = {}
     for action in actions:
-        item = _plan_action(action, progress.get(action.id), evidence, measures.get(action.id, []))
+        item = _plan_action(
+            action,
+            today,
+            progress.get(action.id),
+            evidence,
+            measures.get(action.id, []),
+            reasons.get(action.id, ""),
+        )
         by_recommendation.setdefault(action.recommendation_id, []).append(item)
     recommendations = [
-        _plan_recommendation(r, by_recommendation.get(r.id, [])) for r in inspection.recommendations
+        _plan_recommendation(r, by_recommendation.get(r.id, []))
+        for r in _in_judgement_order(inspection)
     ]
-    return Plan(_cover(inspection, today, version_label, sign_off), recommendations)
+    authority = inspection.authority
+    plan = Plan(
+        _cover(inspection, today, version_label, sign_off, governance or Governance()),
+        recommendations,
+        introduction=clean_text(inspection.plan_introduction),
+        rag_key=[(rag, clean_text(authority.rag_definitions()[rag.value])) for rag in Rag],
+        logo=plan_logo(authority),
+    )
+    return replace(plan, summary=_summary(inspection, plan))
+
+
+def _in_judgement_order(inspection: Inspection) -> list[Recommendation]:
+    """Recommendations by judgement area (as the report orders its judgements), then number."""
+    order = {clean_text(j.area).lower(): j.position for j in inspection.judgements}
+
+    def key(recommendation: Recommendation):
+        area = clean_text(recommendation.judgement_area).lower()
+        if not area:
+            return (2, 0, "", recommendation.number)
+        return (0 if area in order else 1, order.get(area, 0), area, recommendation.number)
+
+    return sorted(inspection.recommendations, key=key)
+
+
+def plan_logo(authority: Authority) -> Logo | None:
+    """The authority's logo as the documents print it, if it has one."""
+    if not authority.logo or not authority.logo_type:
+        return None
+    return Logo(authority.logo, authority.logo_type, authority.logo_png)
+
+
+def _summary(inspection: Inspection, plan: Plan) -> Summary:
+    actions = [a for _, a in plan.actions()]
+    measures = [m for a in actions for m in a.measures]
+    by_status = [(s.label, sum(a.status == s.value for a in actions)) for s in ActionStatus]
+    by_delivery = [(rag.label, sum(a.rag is rag for a in actions)) for rag in Rag]
+    by_impact = [(word, sum(m.impact == word for m in measures)) for word, _ in IMPACT_KEY]
+    previous = db.session.scalars(
+        sa.select(PlanVersion)
+        .where(PlanVersion.inspection_id == inspection.id)
+        .order_by(PlanVersion.number.desc())
+        .limit(1)
+    ).first()
+    if previous is None:
+        return Summary(by_status, by_delivery, by_impact, "", [])
+    changes = compare_snapshots(previous.snapshot, plan.snapshot())
+    lines = [f"New action {c.reference}: {c.description}" for c in changes.added]
+    lines += [f"{c.reference}: {'; '.join(c.changes)}" for c in changes.changed]
+    lines += [f"Action {c.reference} removed: {c.description}" for c in changes.removed]
+    return Summary(by_status, by_delivery, by_impact, previous.label, lines)
 
 
 def _actions(inspection: Inspection) -> list[Action]:
@@ -267,11 +493,31 @@ def _approved_evidence(action_ids: list[int]) -> dict[int, list[PlanEvidence]]:
     return found
 
 
+def _due_date_reasons(action_ids: list[int]) -> dict[int, str]:
+    """The reason given for each action's latest due-date change, from the audit trail
+    (an approved update and an edit of the action both record it there)."""
+    query = (
+        sa.select(AuditEvent.action_id, AuditEvent.changes)
+        .where(
+            AuditEvent.action_id.in_(action_ids),
+            sa.cast(AuditEvent.changes, sa.Text).like('%"due_date_reason"%'),
+        )
+        .order_by(AuditEvent.sequence)
+    )
+    reasons: dict[int, str] = {}
+    for action_id, changes in db.session.execute(query):
+        if "due_date" in changes and changes.get("due_date_reason"):
+            reasons[action_id] = clean_text(changes["due_date_reason"])
+    return reasons
+
+
 def _plan_action(
     action: Action,
+    today: date,
     update: ProgressUpdate | None,
     evidence: dict[int, list[PlanEvidence]],
     series: list[MeasureSeries],
+    due_date_reason: str,
 ) -> PlanAction:
     return PlanAction(
         id=action.id,
@@ -282,18 +528,20 @@ def _plan_action(
         start_date=action.start_date,
         original_due_date=action.original_due_date,
         due_date=action.due_date,
+        due_date_reason=due_date_reason if action.due_date_revised else "",
         status=action.status.value,
         status_label=action.status.label,
-        rag=action.rag,
+        rag=delivery_rating(action, today),
         measure_of_success=clean_text(action.measure_of_success),
+        impact_evidenced=action.impact_evidenced,
         progress=clean_text(update.narrative) if update else "",
         progress_on=update.reviewed_at.date() if update else None,
         evidence=evidence.get(action.id, []),
-        measures=[_plan_measure(s) for s in series],
+        measures=[_plan_measure(s, today) for s in series],
     )
 
 
-def _plan_measure(series: MeasureSeries) -> PlanMeasure:
+def _plan_measure(series: MeasureSeries, today: date) -> PlanMeasure:
     measure = series.measure
     reported = series.points[1:]  # the first point is the baseline
     latest_on, latest = reported[-1] if reported else (None, None)
@@ -303,10 +551,21 @@ def _plan_measure(series: MeasureSeries) -> PlanMeasure:
         baseline=measure.baseline_value,
         target=measure.target_value,
         target_date=measure.target_date,
+        baseline_on=measure.baseline_date,
         latest=latest,
         latest_on=latest_on,
         status=series.status,
+        impact=_impact(series, latest_on, today),
+        no_data_since=latest_on or measure.baseline_date,
     )
+
+
+def _impact(series: MeasureSeries, latest_on: date | None, today: date) -> str:
+    if series.status == "Target met":
+        return MET
+    if latest_on is None or (today - latest_on).days > STALE_AFTER_DAYS:
+        return NO_DATA
+    return ON_COURSE if series.status == "On course" else OFF_COURSE
 
 
 def _plan_recommendation(
@@ -319,11 +578,17 @@ def _plan_recommendation(
         priority=recommendation.priority,
         closed=recommendation.is_closed,
         actions=actions,
+        judgement_area=clean_text(recommendation.judgement_area),
+        paragraphs=list(recommendation.paragraph_numbers or []),
     )
 
 
 def _cover(
-    inspection: Inspection, today: date, version_label: str, sign_off: SignOff | None
+    inspection: Inspection,
+    today: date,
+    version_label: str,
+    sign_off: SignOff | None,
+    governance: Governance,
 ) -> PlanCover:
     return PlanCover(
         authority=clean_text(inspection.authority.name),
@@ -338,4 +603,5 @@ def _cover(
         version_label=version_label,
         prepared_on=today,
         sign_off=sign_off,
+        governance=governance,
     )

@@ -1,41 +1,48 @@
-"""The export formats of the plan and the board report: one table for the views and the CLI."""
+"""The export formats of the plan and the board report: one table for the views and the CLI.
 
+Each renderer is imported when first used: Word, Excel and WeasyPrint take seconds and tens
+of megabytes to load, which a web worker should not pay before anyone downloads a file.
+"""
+
+import importlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from workflow.models import Inspection
 from workflow.plans.board_report import BoardReport
 from workflow.plans.builder import Plan
-from workflow.plans.render.board_report import render_report_docx, render_report_pdf
-from workflow.plans.render.csv import render_csv
-from workflow.plans.render.docx import render_docx
-from workflow.plans.render.html import render_html
-from workflow.plans.render.pdf import render_pdf
-from workflow.plans.render.xlsx import render_xlsx
 
 
 @dataclass(frozen=True)
 class Format:
     label: str
     mimetype: str
-    render: Callable
+    renderer: str  # "module:function"
+
+    def render(self, *args, **kwargs):
+        module, function = self.renderer.split(":")
+        return getattr(importlib.import_module(module), function)(*args, **kwargs)
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RENDER = "workflow.plans.render"
 
 PLAN_FORMATS = {
-    "docx": Format("Word (DOCX)", DOCX, render_docx),
-    "pdf": Format("PDF", "application/pdf", render_pdf),
-    "xlsx": Format("Excel tracker (XLSX)", XLSX, render_xlsx),
-    "csv": Format("CSV tracker", "text/csv; charset=utf-8", render_csv),
-    "html": Format("Web page (HTML)", "text/html; charset=utf-8", render_html),
+    "docx": Format("Word (DOCX)", DOCX, f"{RENDER}.docx:render_docx"),
+    "pdf": Format("PDF", "application/pdf", f"{RENDER}.pdf:render_pdf"),
+    "xlsx": Format("Excel tracker (XLSX)", XLSX, f"{RENDER}.xlsx:render_xlsx"),
+    "csv": Format("CSV tracker", "text/csv; charset=utf-8", f"{RENDER}.csv:render_csv"),
+    "html": Format("Web page (HTML)", "text/html; charset=utf-8", f"{RENDER}.html:render_html"),
+}
+SELF_EVALUATION_FORMATS = {
+    "docx": Format("Word (DOCX)", DOCX, f"{RENDER}.self_evaluation:render_self_evaluation_docx"),
+    "pdf": Format("PDF", "application/pdf", f"{RENDER}.self_evaluation:render_self_evaluation_pdf"),
 }
 REPORT_FORMATS = {
-    "docx": Format("Word (DOCX)", DOCX, render_report_docx),
-    "pdf": Format("PDF", "application/pdf", render_report_pdf),
+    "docx": Format("Word (DOCX)", DOCX, f"{RENDER}.board_report:render_report_docx"),
+    "pdf": Format("PDF", "application/pdf", f"{RENDER}.board_report:render_report_pdf"),
 }
 
 

@@ -1,7 +1,8 @@
 """Forms for the action plan: issuing a version, clearing a personal-data hit, the report."""
 
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import Form, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -11,8 +12,19 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from workflow.plans.versions import IssueDetails
+from workflow.plans.versions import INTRODUCTION_LIMIT, IssueDetails
 from workflow.web.fields import GovDateField, strip_filter
+from workflow.web.forms import VersionedForm, options
+
+# Who approves a plan: (value, label). A committee's own name goes in the reference.
+APPROVERS = [
+    ("Cabinet", "Cabinet"),
+    ("Committee", "A committee"),
+    (
+        "Director of Children's Services under delegated authority",
+        "The director under delegated authority",
+    ),
+]
 
 
 class IssuePlanForm(FlaskForm):
@@ -31,6 +43,26 @@ class IssuePlanForm(FlaskForm):
         description="For example, 24 8 2022",
         validators=[InputRequired()],
     )
+    approved_by = RadioField(
+        "Who approved this version?",
+        choices=options(APPROVERS),
+        validators=[InputRequired("Select who approved this version")],
+    )
+    approved_on = GovDateField(
+        "Date it was approved",
+        description="For example, 24 8 2022",
+        validators=[InputRequired()],
+    )
+    approval_reference = StringField(
+        "Minute or decision reference",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter the minute or decision reference"), Length(max=200)],
+    )
+    sent_to_dfe_on = GovDateField(
+        "Date sent to the Department for Education (optional)",
+        description="For the Secretary of State. For example, 26 8 2022",
+        validators=[Optional()],
+    )
     note = TextAreaField(
         "Note about this version (optional)",
         filters=[strip_filter],
@@ -43,7 +75,23 @@ class IssuePlanForm(FlaskForm):
             lead_member_name=self.lead_member_name.data,
             lead_member_signed_on=self.lead_member_signed_on.data,
             note=self.note.data or None,
+            approved_by=self.approved_by.data,
+            approved_on=self.approved_on.data,
+            approval_reference=self.approval_reference.data,
+            sent_to_dfe_on=self.sent_to_dfe_on.data,
         )
+
+
+class IntroductionForm(VersionedForm):
+    introduction = TextAreaField(
+        "Introduction",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=INTRODUCTION_LIMIT)],
+    )
+
+
+class LogoForm(FlaskForm):
+    logo = FileField("Upload a logo")
 
 
 class ClearHitForm(FlaskForm):
@@ -61,3 +109,16 @@ class ReportPeriodForm(Form):
     def validate_until(self, field):
         if self.since.data and field.data and field.data < self.since.data:
             raise ValidationError("The end of the period must be on or after its start")
+
+
+class RedactUpdateForm(VersionedForm):
+    narrative = TextAreaField(
+        "The update as it should read",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter the update's text as it should read"), Length(max=10_000)],
+    )
+    reason = TextAreaField(
+        "Why it is being redacted",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter why the update is being redacted"), Length(max=2000)],
+    )

@@ -7,7 +7,8 @@ later approvals change the live plan, never what was sent.
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+import secrets
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,12 +16,13 @@ import sqlalchemy as sa
 
 from workflow.core.audit import record_event
 from workflow.core.errors import RuleError
-from workflow.core.locking import flush
+from workflow.core.locking import check_version, flush
 from workflow.extensions import db
 from workflow.jobs import enqueue
-from workflow.models import Inspection, PlanVersion, PrivacyClearance, Rag, User
-from workflow.plans.builder import Plan, SignOff, build_plan
-from workflow.plans.privacy import outstanding_hits
+from workflow.models import Inspection, PlanVersion, PrivacyClearance, User
+from workflow.plans.builder import Governance, Plan, SignOff, build_plan, plan_logo
+from workflow.plans.changes import PlanChanges, compare_snapshots
+from workflow.plans.privacy import outstanding_hits, outstanding_snapshot_hits
 
 FREEZE_JOB = "plans.freeze_version"
 
@@ -31,6 +33,24 @@ class IssueDetails:
     lead_member_name: str
     lead_member_signed_on: date
     note: str | None = None
+    approved_by: str | None = None  # "Cabinet", a committee, or the director (delegated)
+    approved_on: date | None = None
+    approval_reference: str | None = None
+    sent_to_dfe_on: date | None = None
+
+    @property
+    def governance(self) -> Governance:
+        return Governance(
+            self.approved_by if self.approved_on else None,
+            self.approved_on,
+            self.approval_reference,
+            self.sent_to_ofsted_on,
+            self.sent_to_dfe_on,
+        )
+
+
+# Every format an issued version keeps, frozen with its SHA-256.
+FROZEN_FORMATS = ("docx", "pdf", "xlsx", "csv", "html")
 
 
 def sha256(data: bytes) -> str:
@@ -62,6 +82,7 @@ def issue_plan(
             "The date sent to Ofsted must be on or after the date the report was received",
             "sent_to_ofsted_on",
         )
+    _check_governance(details)
     if outstanding_hits(build_plan(inspection, today), inspection):
         raise RuleError("Check each possible item of personal data before issuing the plan")
     number = _next_number(inspection)
@@ -69,7 +90,8 @@ def issue_plan(
         director.name, today, details.lead_member_name, details.lead_member_signed_on
     )
     label = f"Version {number}, sent to Ofsted on {details.sent_to_ofsted_on:%-d %B %Y}"
-    snapshot = build_plan(inspection, today, label, sign_off).snapshot()
+    plan = build_plan(inspection, today, label, sign_off, details.governance)
+    snapshot = plan.snapshot()
     version = PlanVersion(
         inspection_id=inspection.id,
         number=number,
@@ -82,7 +104,14 @@ def issue_plan(
         lead_member_signed_on=details.lead_member_signed_on,
         snapshot=snapshot,
         snapshot_sha256=sha256(canonical_json(snapshot)),
+        approved_by=details.governance.approved_by,
+        approved_on=details.approved_on,
+        approval_reference=details.approval_reference,
+        sent_to_dfe_on=details.sent_to_dfe_on,
     )
+    for fmt, data in files.items():
+        setattr(version, fmt, data)
+        setattr(version, f"{fmt}_sha256", sha256(data))
     db.session.add(version)
     # Two directors issuing at once: the unique (inspection, number) lets one through.
     flush(
@@ -91,6 +120,9 @@ def issue_plan(
     )
     changes = {"number": number, "sent_to_ofsted_on": details.sent_to_ofsted_on}
     changes |= {"snapshot_sha256": version.snapshot_sha256}
+    changes |= {"approved_by": version.approved_by, "approved_on": version.approved_on}
+    changes |= {"approval_reference": version.approval_reference}
+    changes |= {"sent_to_dfe_on": version.sent_to_dfe_on}
     record_event(director, inspection.authority_id, version, "issued", label, changes)
     enqueue(
         FREEZE_JOB,
@@ -102,7 +134,7 @@ def issue_plan(
 
 
 def freeze_files(version: PlanVersion) -> bool:
-    """Render the version's DOCX and PDF from its snapshot and keep them with their hashes.
+    """Render every frozen format of the version from its snapshot and keep each with its hash.
 
     Idempotent: a version already frozen is left as it is (False). The snapshot is checked
     against its hash first, so a changed snapshot is never rendered as what was sent.
@@ -111,16 +143,27 @@ def freeze_files(version: PlanVersion) -> bool:
         return False
     if sha256(canonical_json(version.snapshot)) != version.snapshot_sha256:
         raise RuleError(f"{version.label}'s snapshot does not match its hash: not rendered")
-    from workflow.plans.render.docx import render_docx  # heavy: only the worker needs them
-    from workflow.plans.render.pdf import render_pdf
+    from workflow.plans.exports import export_plan  # heavy: only the worker needs it
 
-    plan = Plan.from_snapshot(version.snapshot)
-    version.docx, version.pdf = render_docx(plan), render_pdf(plan)
-    version.docx_sha256, version.pdf_sha256 = sha256(version.docx), sha256(version.pdf)
-    changes = {"docx_sha256": version.docx_sha256, "pdf_sha256": version.pdf_sha256}
-    summary = f"{version.label}: DOCX and PDF frozen"
+    plan = Plan.from_snapshot(version.snapshot, plan_logo(version.inspection.authority))
+    for fmt in FROZEN_FORMATS:
+        data = export_plan(plan, fmt)
+        setattr(version, fmt, data)
+        setattr(version, f"{fmt}_sha256", sha256(data))
+    changes = {f"{fmt}_sha256": getattr(version, f"{fmt}_sha256") for fmt in FROZEN_FORMATS}
+    summary = f"{version.label}: {', '.join(f.upper() for f in FROZEN_FORMATS)} frozen"
     record_event(None, version.inspection.authority_id, version, "frozen", summary, changes)
     return True
+
+
+def _check_governance(details: IssueDetails) -> None:
+    if details.approved_on and not details.approved_by:
+        raise RuleError("Select who approved the plan", "approved_by")
+    if details.approved_on and details.approved_on > details.sent_to_ofsted_on:
+        raise RuleError(
+            "The plan must be approved on or before the date it was sent to Ofsted",
+            "approved_on",
+        )
 
 
 def _next_number(inspection: Inspection) -> int:
@@ -153,68 +196,6 @@ def clear_hit(
     return clearance
 
 
-@dataclass
-class ActionChange:
-    reference: str
-    description: str
-    changes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class PlanChanges:
-    added: list[ActionChange] = field(default_factory=list)
-    removed: list[ActionChange] = field(default_factory=list)
-    changed: list[ActionChange] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed)
-
-
-def compare_snapshots(old: dict[str, Any], new: dict[str, Any]) -> PlanChanges:
-    """What changed between two plan snapshots, action by action."""
-    before, after = _actions_by_id(old), _actions_by_id(new)
-    result = PlanChanges()
-    for action_id, action in after.items():
-        if action_id not in before:
-            result.added.append(ActionChange(action["reference"], action["description"]))
-            continue
-        differences = _differences(before[action_id], action)
-        if differences:
-            result.changed.append(
-                ActionChange(action["reference"], action["description"], differences)
-            )
-    result.removed = [
-        ActionChange(a["reference"], a["description"])
-        for action_id, a in before.items()
-        if action_id not in after
-    ]
-    return result
-
-
-def _actions_by_id(snapshot: dict[str, Any]) -> dict[int, dict[str, Any]]:
-    return {a["id"]: a for r in snapshot["recommendations"] for a in r["actions"]}
-
-
-def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    found = []
-    if old["status_label"] != new["status_label"]:
-        found.append(f"Status: {old['status_label']} to {new['status_label']}")
-    if old["rag"] != new["rag"]:
-        found.append(f"RAG: {Rag(old['rag']).label} to {Rag(new['rag']).label}")
-    if old["due_date"] != new["due_date"]:
-        found.append(f"Due date: {_day(old['due_date'])} to {_day(new['due_date'])}")
-    seen = {e["title"] for e in old["evidence"]}
-    found += [f"New evidence: {e['title']}" for e in new["evidence"] if e["title"] not in seen]
-    if old["progress"] != new["progress"] and new["progress"]:
-        found.append("New progress update")
-    return found
-
-
-def _day(iso: str) -> str:
-    return f"{date.fromisoformat(iso):%-d %B %Y}"
-
-
 CURRENT = "current"
 
 
@@ -240,3 +221,59 @@ def compare_choice(
         return next(v for v in issued if str(v.number) == choice).snapshot
 
     return compare_snapshots(snapshot(chosen[0]), snapshot(chosen[1]))
+
+
+INTRODUCTION_LIMIT = 10_000
+
+
+def edit_introduction(
+    director: User, inspection: Inspection, text: str, posted_version: int | None
+) -> None:
+    """Save the director's introduction; each issued version freezes the text it had."""
+    check_version(inspection, posted_version)
+    if len(text) > INTRODUCTION_LIMIT:
+        raise RuleError("The introduction must be 10,000 characters or fewer", "introduction")
+    before = inspection.plan_introduction
+    inspection.plan_introduction = text or None
+    flush()
+    changes = {"plan_introduction": [before, inspection.plan_introduction]}
+    summary = "Introduction to the action plan edited"
+    record_event(
+        director, inspection.authority_id, inspection, "introduction_edited", summary, changes
+    )
+
+
+def publish_version(director: User, version: PlanVersion, today: date) -> PlanVersion:
+    """Publish an approved version at an unguessable address, with its tagged PDF.
+
+    Only a version approved (by cabinet, a committee or the director under delegation)
+    goes out, and only while its text passes the personal-data check as it stands now."""
+    if version.published_on:
+        raise RuleError("This version is already published")
+    if not version.approved_on:
+        raise RuleError("Record who approved this version before publishing it")
+    inspection = version.inspection
+    if outstanding_snapshot_hits(version.snapshot, inspection):
+        raise RuleError(
+            "The personal-data check found items in this version that nobody has cleared: "
+            "check them on the issue page before publishing"
+        )
+    version.published_on = today
+    version.public_token = secrets.token_urlsafe(24)
+    flush(unique_race=True)
+    summary = f"{version.label} published"
+    changes = {"published_on": today}
+    record_event(director, inspection.authority_id, version, "published", summary, changes)
+    return version
+
+
+def withdraw_publication(director: User, version: PlanVersion) -> PlanVersion:
+    """Take a published version down: its address stops working at once."""
+    if not version.published_on:
+        raise RuleError("This version is not published")
+    version.published_on = None
+    version.public_token = None
+    flush()
+    summary = f"{version.label} withdrawn from publication"
+    record_event(director, version.inspection.authority_id, version, "unpublished", summary, {})
+    return version

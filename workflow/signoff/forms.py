@@ -50,6 +50,11 @@ class MeasureValueRow(Form):
 
 class UpdateForm(VersionedForm):
     token = HiddenField()
+    # Asked for only when the personal-data check warns (see signoff.rules.submit_update).
+    privacy_confirmed = BooleanField(
+        "I have checked: none of the items named above is personal data about a child, a "
+        "family or a member of staff"
+    )
     narrative = TextAreaField(
         "What has happened since the last update",
         filters=[strip_filter],

@@ -34,6 +34,7 @@ from workflow.models import (
     User,
     utcnow,
 )
+from workflow.plans.privacy import describe_hits, update_hits
 
 APPLIED_FIELDS = ["status", "rag", "due_date", "impact_evidenced"]
 AT_RISK_DAYS = 30
@@ -235,12 +236,13 @@ def write_update(
     today: date,
     attachments: Attachments,
     submit: bool,
+    privacy_confirmed: bool = False,
 ) -> ProgressUpdate:
     """A new update with its evidence, saved as a draft or submitted for approval."""
     update = draft_update(author, action, proposal, token, today)
     _attach(author, update, attachments)
     if submit:
-        submit_update(author, update, update.version)
+        submit_update(author, update, update.version, privacy_confirmed)
     return update
 
 
@@ -252,12 +254,13 @@ def rewrite_update(
     today: date,
     attachments: Attachments,
     submit: bool,
+    privacy_confirmed: bool = False,
 ) -> ProgressUpdate:
     """A draft or returned update revised, with any new evidence, and perhaps submitted."""
     revise_update(author, update, version, proposal, today)
     _attach(author, update, attachments)
     if submit:
-        submit_update(author, update, update.version)
+        submit_update(author, update, update.version, privacy_confirmed)
     return update
 
 
@@ -271,21 +274,35 @@ def _attach(author: User, update: ProgressUpdate, attachments: Attachments) -> N
         add_link_evidence(author, update, attachments.link_url, attachments.link_title)
 
 
-def submit_update(author: User, update: ProgressUpdate, version: int | None) -> ProgressUpdate:
+def submit_update(
+    author: User, update: ProgressUpdate, version: int | None, privacy_confirmed: bool = False
+) -> ProgressUpdate:
+    """Submit for approval; possible personal data must be answered for first."""
     _expect(update, version, (UpdateState.DRAFT, UpdateState.RETURNED))
     _check_completion_has_evidence(update)
+    confirmed = _check_personal_data(update, privacy_confirmed)
     update.state, update.submitted_at = UpdateState.SUBMITTED, utcnow()
     # A resubmission is reviewed afresh; the earlier return stays in the audit trail.
     update.reviewer, update.reviewed_at, update.review_comment = None, None, None
     flush()
-    _record(
-        author,
-        update,
-        "submitted",
-        "Update submitted for approval",
-        {"state": ["draft", "submitted"]},
-    )
+    changes = {"state": ["draft", "submitted"]} | confirmed
+    _record(author, update, "submitted", "Update submitted for approval", changes)
     return update
+
+
+def _check_personal_data(update: ProgressUpdate, confirmed: bool) -> dict:
+    """Refuse while the update may hold personal data nobody has answered for; once answered,
+    what was confirmed goes into the audit event."""
+    hits = update_hits(update)
+    if not hits:
+        return {}
+    if not confirmed:
+        raise RuleError(
+            f"This update may hold personal data: {describe_hits(hits)}. Remove it, or "
+            "confirm that it is not personal data",
+            "privacy_confirmed",
+        )
+    return {"confirmed_not_personal_data": [text for _, text in hits]}
 
 
 def withdraw_update(author: User, update: ProgressUpdate, version: int | None) -> ProgressUpdate:
@@ -302,12 +319,15 @@ def withdraw_update(author: User, update: ProgressUpdate, version: int | None) -
     return update
 
 
-def approve_update(reviewer: User, update: ProgressUpdate, version: int | None) -> ProgressUpdate:
+def approve_update(
+    reviewer: User, update: ProgressUpdate, version: int | None, privacy_confirmed: bool = False
+) -> ProgressUpdate:
     """Approve, and apply the proposal to the action in the same transaction."""
     _expect(update, version, (UpdateState.SUBMITTED,))
     if reviewer.id == update.author_id:
         raise RuleError("You cannot approve an update you wrote")
     _check_completion_has_evidence(update)
+    confirmed = _check_personal_data(update, privacy_confirmed)
     update.state, update.reviewer, update.reviewed_at = UpdateState.APPROVED, reviewer, utcnow()
     flush()
     action = update.action
@@ -320,6 +340,7 @@ def approve_update(reviewer: User, update: ProgressUpdate, version: int | None) 
     changes = diff(action, before, APPLIED_FIELDS)
     if update.proposed_due_date:
         changes["due_date_reason"] = update.due_date_reason
+    changes |= confirmed
     _record(reviewer, update, "approved", f"Update approved by {reviewer.name}", changes)
     return update
 

@@ -32,6 +32,8 @@ PUBLIC_ENDPOINTS = {
     "health.readyz",
     "health.prometheus_metrics",
 }
+# A published plan is public by intent: its address is the secret (plans/views.py).
+PUBLIC_ENDPOINTS |= {"plans.published", "plans.published_pdf"}
 # Signed in by token, never by the session: see views/api.py.
 PUBLIC_BLUEPRINTS = {"api"}
 

@@ -12,18 +12,18 @@ from docx.shared import Mm, Pt, RGBColor
 
 from workflow.plans.builder import Plan, PlanAction, PlanRecommendation
 from workflow.plans.render.style import FONT, RAG_FILLS, RAG_TEXT, long_date, short_date
-from workflow.plans.render.tracker import evidence_line
 
 # (heading, width in mm): 267 mm is the width of A4 landscape inside 15 mm margins.
 ACTION_COLUMNS = [
-    ("Ref", 13),
-    ("Action", 52),
-    ("Lead officer", 25),
-    ("Due (original / revised)", 26),
-    ("Measure of success", 45),
-    ("Progress (latest approved update)", 56),
-    ("Evidence", 32),
-    ("RAG", 18),
+    ("Ref", 12),
+    ("Action", 45),
+    ("Lead officer and service area", 25),
+    ("Start and due", 28),
+    ("Measure of success", 35),
+    ("Delivery", 18),
+    ("Impact", 38),
+    ("Progress (latest approved update)", 44),
+    ("Evidence", 22),
 ]
 MARGIN = Mm(15)
 HEADER_FILL = "E6E6E6"
@@ -35,8 +35,10 @@ def render_docx(plan: Plan) -> bytes:
     apply_styles(document)
     describe(document, plan.title, plan.cover.authority)
     _cover(document, plan)
-    for recommendation in plan.recommendations:
-        _recommendation(document, recommendation)
+    _introduction(document, plan)
+    _summary(document, plan)
+    _keys(document, plan)
+    _judgement_areas(document, plan)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -97,10 +99,17 @@ def _use_font(run_properties) -> None:
 
 def _cover(document, plan: Plan) -> None:
     cover = plan.cover
+    if plan.logo and (plan.logo.png or plan.logo.mimetype == "image/png"):
+        image = plan.logo.png or plan.logo.data
+        document.add_picture(io.BytesIO(image), height=Mm(22))
+        _describe_picture(document, f"{cover.authority} logo")
     document.add_paragraph("Ofsted action plan", style="Title")
     document.add_paragraph(cover.authority, style="Subtitle")
+    document.add_paragraph(
+        f"{cover.inspection_kind}, {cover.inspection_dates} · {cover.version_label}"
+    )
     _key_value_table(document, cover.rows()[1:], widths=(60, 120))
-    document.add_heading("Judgements", level=2)
+    _heading(document, "Judgements", 2)
     if cover.judgements:
         table = add_table(document, ["Judgement", "Grade"], [150, 80])
         for area, grade in cover.judgements:
@@ -108,11 +117,62 @@ def _cover(document, plan: Plan) -> None:
     else:
         document.add_paragraph("No judgements are recorded for this inspection.")
     _sign_off(document, plan)
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _page_break(document)
+
+
+def _introduction(document, plan: Plan) -> None:
+    _heading(document, "Introduction from the Director of Children's Services", 1)
+    blocks = plan.introduction_blocks()
+    for kind, items in blocks:
+        for item in items:
+            document.add_paragraph(item, style="List Bullet" if kind == "ul" else None)
+    if not blocks:
+        document.add_paragraph("No introduction has been written yet.")
+    _page_break(document)
+
+
+def _summary(document, plan: Plan) -> None:
+    summary = plan.summary
+    _heading(document, "Summary of progress", 1)
+    for caption, heading, rows in [
+        ("Actions by status", "Status", summary.by_status),
+        ("Actions by delivery rating", "Delivery rating", summary.by_delivery),
+        ("Measures of success by impact", "Impact", summary.by_impact),
+    ]:
+        _heading(document, caption, 3)
+        table = add_table(document, [heading, "Number"], [70, 30])
+        for label, count in rows:
+            add_row(table, [label, str(count)])
+    since = summary.since_label.lower() if summary.since_label else "the last issued version"
+    _heading(document, f"Changes since {since}", 3)
+    if not summary.since_label:
+        document.add_paragraph("This is the first version of the plan.")
+    for line in summary.changes:
+        document.add_paragraph(line, style="List Bullet")
+    if summary.since_label and not summary.changes:
+        document.add_paragraph(f"No approved changes since {since}.")
+
+
+def _keys(document, plan: Plan) -> None:
+    _heading(document, "How to read the ratings", 1)
+    document.add_paragraph(
+        "Each action has two ratings. The delivery rating says whether the action is being "
+        "done as planned. The impact of each measure of success says whether it is making "
+        "the difference intended."
+    )
+    _heading(document, "Delivery rating (RAG) key", 3)
+    table = add_table(document, ["Rating", "What it means"], [40, 200])
+    for rag, definition in plan.rag_key:
+        cells = add_row(table, [rag.label, definition])
+        _rag_cell(cells[0], rag)
+    _heading(document, "Impact key", 3)
+    table = add_table(document, ["Impact", "What it means"], [40, 200])
+    for word, definition in plan.impact_key:
+        add_row(table, [word, definition])[0].paragraphs[0].runs[0].bold = True
 
 
 def _sign_off(document, plan: Plan) -> None:
-    document.add_heading("Sign-off", level=2)
+    _heading(document, "Sign-off", 2)
     sign_off = plan.cover.sign_off
     if sign_off is None:
         document.add_paragraph("Not signed off: this is a working draft, not an issued version.")
@@ -136,53 +196,138 @@ def _sign_off(document, plan: Plan) -> None:
     )
 
 
-def _recommendation(document, recommendation: PlanRecommendation) -> None:
+def _judgement_areas(document, plan: Plan) -> None:
+    for area in plan.judgement_areas():
+        level = 2 if area.title else 1
+        if area.title:
+            _page_break(document)
+            _heading(document, area.title, 1)
+        for recommendation in area.recommendations:
+            _recommendation(document, recommendation, level)
+
+
+def _recommendation(document, recommendation: PlanRecommendation, level: int) -> None:
     heading = f"Recommendation {recommendation.number}"
     if recommendation.priority:
         heading += " (area for priority action)"
-    document.add_heading(heading, level=1)
-    document.add_paragraph(recommendation.text)
+    _heading(document, heading, level)
+    # Heading, text and references keep with the table: Word moves them to its page.
+    _keep(document.add_paragraph(recommendation.text))
+    references = [recommendation.paragraph_reference]
     if recommendation.senior_lead:
-        document.add_paragraph(f"Senior lead: {recommendation.senior_lead}")
+        references.append(f"Senior lead: {recommendation.senior_lead}")
+    if any(references):
+        _keep(document.add_paragraph(" · ".join(r for r in references if r)))
     if not recommendation.actions:
         document.add_paragraph("No actions have been agreed for this recommendation yet.")
         return
     headings, widths = zip(*ACTION_COLUMNS, strict=True)
     table = add_table(document, list(headings), list(widths))
+    for cell in table.rows[0].cells:
+        _keep(cell.paragraphs[0])
     for action in recommendation.actions:
         cells = add_row(table, _action_cells(action))
-        _rag_cell(cells[-1], action)
+        _rag_cell(cells[5], action.rag)
+        _evidence_cell(cells[8], action)
     document.add_paragraph()
 
 
 def _action_cells(action: PlanAction) -> list[str]:
+    dates = f"Start: {short_date(action.start_date)}\n"
     if action.due_revised:
-        due = f"Original: {short_date(action.original_due_date)}\n"
-        due += f"Revised: {short_date(action.due_date)}"
+        dates += f"Due (original): {short_date(action.original_due_date)}\n"
+        dates += f"Due (revised): {short_date(action.due_date)}"
+        if action.due_date_reason:
+            dates += f"\nReason: {action.due_date_reason}"
     else:
-        due = short_date(action.due_date)
-    measure = "\n".join([action.measure_of_success, *(m.summary for m in action.measures)])
+        dates += f"Due: {short_date(action.due_date)}"
+    impact = "\n".join(f"{m.name}: {m.figures}. {m.impact_word}." for m in action.measures)
+    if not impact:
+        impact = "No measure recorded."
+    if action.impact_evidenced:
+        impact += "\nImpact evidenced."
     progress = action.progress or "No approved update yet."
     if action.progress_on:
         progress += f"\n(Approved {short_date(action.progress_on)}; {action.status_label.lower()})"
-    evidence = "\n".join(evidence_line(e) for e in action.evidence) or "None yet"
     return [
         action.reference,
         action.description,
-        action.lead_officer,
-        due,
-        measure,
-        progress,
-        evidence,
+        f"{action.lead_officer}\n{action.service_area}",
+        dates,
+        action.measure_of_success,
         action.rag.label,
+        impact,
+        progress,
+        "",
     ]
 
 
-def _rag_cell(cell, action: PlanAction) -> None:
-    _shade(cell, RAG_FILLS[action.rag])
+def _evidence_cell(cell, action: PlanAction) -> None:
+    """Each item by its title; a link's title is the link, its address never printed."""
+    paragraph = cell.paragraphs[0]
+    if not action.evidence:
+        paragraph.add_run("None yet")
+    for index, item in enumerate(action.evidence):
+        if index:
+            paragraph = cell.add_paragraph()
+        if item.url:
+            _hyperlink(paragraph, item.url, item.title)
+        else:
+            paragraph.add_run(item.title)
+
+
+def _hyperlink(paragraph, url: str, text: str) -> None:
+    relationship = paragraph.part.relate_to(
+        url,
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+        is_external=True,
+    )
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relationship)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    style = OxmlElement("w:u")
+    style.set(qn("w:val"), "single")
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), "1D70B8")
+    properties.extend([colour, style])
+    run.append(properties)
+    content = OxmlElement("w:t")
+    content.text = text
+    content.set(qn("xml:space"), "preserve")
+    run.append(content)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+def _rag_cell(cell, rag) -> None:
+    _shade(cell, RAG_FILLS[rag])
     for run in cell.paragraphs[0].runs:
         run.bold = True
-        run.font.color.rgb = RGBColor.from_string(RAG_TEXT[action.rag])
+        run.font.color.rgb = RGBColor.from_string(RAG_TEXT[rag])
+
+
+def _heading(document, text: str, level: int):
+    heading = document.add_heading(text, level=level)
+    _keep(heading)
+    return heading
+
+
+def _keep(paragraph):
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def _page_break(document) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _describe_picture(document, text: str) -> None:
+    """Alternative text on the picture just added, for screen readers."""
+    drawing = document.paragraphs[-1]._p.xpath(".//wp:docPr")
+    if drawing:
+        drawing[0].set("descr", text)
+        drawing[0].set("title", text)
 
 
 def _key_value_table(document, rows: list[tuple[str, str]], widths: tuple[int, int]) -> None:

@@ -19,8 +19,14 @@ def stylesheet_text() -> str:
     return (Path(current_app.static_folder) / STYLESHEET).read_text(encoding="utf-8")
 
 
-def render_html(plan: Plan, stylesheet_href: str | None = None) -> str:
-    """The plan page; its stylesheet inlined unless an address to fetch it is given."""
+def render_html(
+    plan: Plan, stylesheet_href: str | None = None, public: bool = False, logo_src: str = ""
+) -> str:
+    """The plan page; its stylesheet (and logo) inlined unless addresses to fetch them are
+    given. A public page leaves out the addresses of evidence links, which point inside the
+    council."""
+    logo_src = logo_src or (plan.logo.data_uri if plan.logo else "")
+    context = {"plan": plan, "public": public, "logo_src": logo_src}
     if stylesheet_href:
-        return render_document("plans/document.html", plan=plan, stylesheet_href=stylesheet_href)
-    return render_document("plans/document.html", plan=plan, stylesheet=stylesheet_text())
+        return render_document("plans/document.html", stylesheet_href=stylesheet_href, **context)
+    return render_document("plans/document.html", stylesheet=stylesheet_text(), **context)

@@ -19,12 +19,19 @@ from workflow.plans.render import html
 STATIC_BASE = "https://static.plan.invalid/"
 
 
+# The council's logo, served from memory: a document names it here, never as data.
+LOGO_URL = STATIC_BASE + "council-logo"
+
+
 class StaticOnlyFetcher(URLFetcher):
-    def __init__(self, static_folder: str | Path):
+    def __init__(self, static_folder: str | Path, logo: tuple[bytes, str] | None = None):
         super().__init__(allowed_protocols={"https"}, allow_redirects=False)
         self.root = Path(static_folder).resolve()
+        self.logo = logo
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url == LOGO_URL and self.logo:
+            return URLFetcherResponse(url, self.logo[0], {"Content-Type": self.logo[1]})
         if not url.startswith(STATIC_BASE) or "?" in url or "#" in url or "%" in url:
             raise ValueError(f"Refused to fetch {url[:200]}")
         path = (self.root / url.removeprefix(STATIC_BASE)).resolve()
@@ -34,11 +41,17 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
 
-def html_to_pdf(page: str) -> bytes:
-    fetcher = StaticOnlyFetcher(current_app.static_folder)
+def html_to_pdf(page: str, logo: tuple[bytes, str] | None = None) -> bytes:
+    fetcher = StaticOnlyFetcher(current_app.static_folder, logo)
     document = HTML(string=page, base_url=STATIC_BASE, url_fetcher=fetcher)
     return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
 
-def render_pdf(plan: Plan) -> bytes:
-    return html_to_pdf(html.render_html(plan, stylesheet_href=STATIC_BASE + html.STYLESHEET))
+def render_pdf(plan: Plan, public: bool = False) -> bytes:
+    page = html.render_html(
+        plan,
+        stylesheet_href=STATIC_BASE + html.STYLESHEET,
+        public=public,
+        logo_src=LOGO_URL if plan.logo else "",
+    )
+    return html_to_pdf(page, (plan.logo.data, plan.logo.mimetype) if plan.logo else None)

@@ -22,3 +22,7 @@ def short_date(value: date | None) -> str:
 def number(value: Decimal) -> str:
     """40.0000 (as stored) reads 40, and 77.5000 reads 77.5."""
     return f"{value.normalize():f}"
+
+
+def month_year(value: date | None) -> str:
+    return f"{value:%B %Y}" if value else ""

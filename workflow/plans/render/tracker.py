@@ -1,11 +1,20 @@
-"""The tracker: one row per action, the shape the Excel and CSV exports share."""
+"""The tracker: one row per action, the shape the Excel and CSV exports share.
+
+Each row carries its recommendation's full text, so a filtered sheet still reads on its own,
+and both ratings: delivery (the RAG) and the impact of each measure of success.
+"""
 
 from datetime import date
 
 from workflow.plans.builder import Plan, PlanAction, PlanRecommendation
 
+RAG_COLUMN = "Delivery rating (RAG)"
 COLUMNS = [
+    "Judgement area",
     "Recommendation",
+    "Recommendation text",
+    "Report paragraphs",
+    "Senior lead",
     "Ref",
     "Action",
     "Lead officer",
@@ -13,9 +22,13 @@ COLUMNS = [
     "Start date",
     "Original due date",
     "Due date",
+    "Reason due date revised",
     "Status",
-    "RAG",
+    RAG_COLUMN,
     "Measure of success",
+    "Measures (latest against target and baseline)",
+    "Impact",
+    "Impact evidenced",
     "Progress (latest approved update)",
     "Progress approved on",
     "Evidence",
@@ -31,7 +44,11 @@ def tracker_rows(plan: Plan) -> list[list[Cell]]:
 
 def _row(recommendation: PlanRecommendation, action: PlanAction) -> list[Cell]:
     return [
+        recommendation.judgement_area,
         recommendation.number,
+        recommendation.text,
+        ", ".join(str(n) for n in sorted(recommendation.paragraphs)),
+        recommendation.senior_lead,
         action.reference,
         action.description,
         action.lead_officer,
@@ -39,14 +56,14 @@ def _row(recommendation: PlanRecommendation, action: PlanAction) -> list[Cell]:
         action.start_date,
         action.original_due_date,
         action.due_date,
+        action.due_date_reason,
         action.status_label,
         action.rag.label,
         action.measure_of_success,
+        "\n".join(f"{m.name}: {m.figures}" for m in action.measures),
+        "\n".join(m.impact_word for m in action.measures),
+        "Yes" if action.impact_evidenced else "No",
         action.progress,
         action.progress_on,
-        "\n".join(evidence_line(item) for item in action.evidence),
+        "\n".join(item.title for item in action.evidence),
     ]
-
-
-def evidence_line(item) -> str:
-    return f"{item.title} ({item.url})" if item.url else item.title

@@ -12,10 +12,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from workflow.models import Rag
 from workflow.plans.builder import Plan
 from workflow.plans.render.style import RAG_FILLS, RAG_TEXT
-from workflow.plans.render.tracker import COLUMNS, DATE_COLUMNS, tracker_rows
+from workflow.plans.render.tracker import COLUMNS, DATE_COLUMNS, RAG_COLUMN, tracker_rows
 
 WIDTHS = {"Action": 50, "Measure of success": 40, "Progress (latest approved update)": 50}
 WIDTHS |= {"Evidence": 35, "Lead officer": 20, "Service area": 22, "Status": 13}
+WIDTHS |= {"Judgement area": 30, "Recommendation text": 50, "Senior lead": 20}
+WIDTHS |= {"Measures (latest against target and baseline)": 45, "Impact": 22}
+WIDTHS |= {"Reason due date revised": 30, RAG_COLUMN: 14}
 
 
 def render_xlsx(plan: Plan) -> bytes:
@@ -29,6 +32,7 @@ def render_xlsx(plan: Plan) -> bytes:
     _format(sheet, last_row)
     _rag_rules(sheet, last_row)
     _details_sheet(workbook.create_sheet("Plan details"), plan)
+    _key_sheet(workbook.create_sheet("Keys"), plan)
     workbook.properties.title = plan.title
     workbook.properties.language = "en-GB"
     workbook.properties.creator = plan.cover.authority
@@ -56,7 +60,7 @@ def _format(sheet, last_row: int) -> None:
 
 
 def _rag_rules(sheet, last_row: int) -> None:
-    letter = get_column_letter(COLUMNS.index("RAG") + 1)
+    letter = get_column_letter(COLUMNS.index(RAG_COLUMN) + 1)
     cells = f"{letter}2:{letter}{last_row}"
     labels = ",".join(rag.label for rag in Rag)
     validation = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=False)
@@ -95,3 +99,22 @@ def _details_sheet(sheet, plan: Plan) -> None:
             sheet.cell(row=sheet.max_row, column=2).data_type = "s"
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 60
+
+
+def _key_sheet(sheet, plan: Plan) -> None:
+    """Both keys: the authority's RAG definitions and what each impact word means."""
+    sheet.append(["Delivery rating (RAG)", "What it means"])
+    for rag, definition in plan.rag_key:
+        sheet.append([rag.label, definition])
+    sheet.append([])
+    sheet.append(["Impact", "What it means"])
+    for word, definition in plan.impact_key:
+        sheet.append([word, definition])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    sheet["A1"].font = Font(bold=True)
+    sheet.cell(row=len(plan.rag_key) + 3, column=1).font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 22
+    sheet.column_dimensions["B"].width = 90

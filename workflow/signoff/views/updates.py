@@ -11,6 +11,7 @@ from workflow.core.storage import current_store
 from workflow.core.tenancy import action_or_404, update_or_404
 from workflow.extensions import db
 from workflow.models import Action, ProgressUpdate, UpdateState
+from workflow.plans.privacy import describe_hits, update_hits
 from workflow.signoff import rules as signoff
 from workflow.signoff.forms import ReturnForm, UpdateForm
 from workflow.signoff.queues import awaiting_approval, my_actions, returned_updates
@@ -38,6 +39,7 @@ def new(action_id: int):
             today,
             _attachments(form),
             submit=request.form.get("intent") == "submit",
+            privacy_confirmed=form.privacy_confirmed.data,
         )
         if isinstance(outcome.error, signoff.DuplicateSubmission):
             return redirect(url_for("updates.show", update_id=outcome.error.update_id))
@@ -65,6 +67,7 @@ def edit(update_id: int):
             today,
             _attachments(form),
             submit=request.form.get("intent") == "submit",
+            privacy_confirmed=form.privacy_confirmed.data,
         ):
             return _saved(update)
     return _form_page(form, update.action, update)
@@ -115,6 +118,8 @@ def show(update_id: int):
         update=update,
         action=update.action,
         return_form=ReturnForm(version=update.version),
+        privacy_hits=_privacy_hits(update),
+        can_redact=permissions.can_redact_update(current_user, update),
         can_review=permissions.can_review_update(current_user, update),
         can_edit=permissions.can_edit_update(current_user, update),
         can_withdraw=permissions.can_withdraw_update(current_user, update),
@@ -125,7 +130,8 @@ def show(update_id: int):
 def submit(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.owns_update(current_user, update))
-    return _transition(signoff.submit_update, update, "Update submitted for approval.")
+    confirmed = request.form.get("privacy_confirmed") == "y"
+    return _transition(signoff.submit_update, update, "Update submitted for approval.", confirmed)
 
 
 @bp.post("/updates/<int:update_id>/withdraw")
@@ -139,7 +145,9 @@ def withdraw(update_id: int):
 def approve(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.may_review(current_user, update))
-    return _transition(signoff.approve_update, update, "Update approved and applied to the action.")
+    confirmed = request.form.get("privacy_confirmed") == "y"
+    success = "Update approved and applied to the action."
+    return _transition(signoff.approve_update, update, success, confirmed)
 
 
 @bp.post("/updates/<int:update_id>/return", endpoint="return")
@@ -160,6 +168,13 @@ def send_back(update_id: int):
     return _transition(
         signoff.return_update, update, "Update returned to its author.", form.comment.data
     )
+
+
+def _privacy_hits(update: ProgressUpdate) -> str:
+    """What the personal-data check would warn about, while a submit or approval is ahead."""
+    if update.state not in (UpdateState.DRAFT, UpdateState.RETURNED, UpdateState.SUBMITTED):
+        return ""
+    return describe_hits(update_hits(update))
 
 
 def _transition(rule, update: ProgressUpdate, success: str, *args):
