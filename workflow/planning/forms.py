@@ -111,6 +111,14 @@ class RecommendationForm(VersionedForm):
         filters=[strip_filter],
         validators=[DataRequired("Enter the recommendation"), Length(max=4000)],
     )
+    short_name = StringField(
+        "Short name (optional)",
+        filters=[strip_filter],
+        validators=[
+            Optional(),
+            Length(max=80, message="Short name must be 80 characters or fewer"),
+        ],
+    )
     senior_lead = StringField(
         "Senior lead", filters=[strip_filter], validators=[Optional(), Length(max=200)]
     )
@@ -120,6 +128,7 @@ class RecommendationForm(VersionedForm):
         return {
             "number": self.number.data,
             "text": self.text.data,
+            "short_name": self.short_name.data or None,
             "senior_lead": self.senior_lead.data or None,
             "priority": bool(self.priority.data),
         }

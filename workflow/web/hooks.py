@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from workflow.core.locking import RACE_MESSAGE
 from workflow.extensions import db, login_manager
 from workflow.models import Rag, User
-from workflow.web.charts import measure_chart
+from workflow.web.charts import in_words, measure_chart
 from workflow.web.navigation import nav_items
 
 PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.accessibility", "static", "calendar.feed"}
@@ -53,6 +53,7 @@ def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
     app.add_template_filter(filesize)
     app.add_template_global(page_url)
     app.add_template_global(measure_chart)
+    app.add_template_global(in_words, "measure_in_words")
     app.add_template_global(list(Rag), "rag_order")
     for code, name in ERROR_PAGES.items():
         app.register_error_handler(code, _error_page(code, name))
