@@ -3,6 +3,7 @@ created, the same report twice offered as an update, and bad input refused clear
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,11 @@ def test_web_import_of_the_2026_report_sits_beside_the_demo(runner, client):
     assert "26 January 2026" in listing and "28 March 2022" in listing
     new_inspection = db.session.scalar(sa.select(Inspection).order_by(Inspection.id.desc()))
     assert len(new_inspection.recommendations) == len(rows) >= 3
+
+
+def test_the_review_page_gives_dates_in_the_gov_uk_style(world, login):
+    text = text_of(login("admin").get(f"/imports/{world.report_import.id}"))
+    dates = world.report_import.parsed["inspection_dates"]
+    start = date.fromisoformat(dates["start"])
+    assert f"{start:%-d %B %Y} to " in text
+    assert dates["start"] not in text  # never the ISO form

@@ -193,9 +193,9 @@ def test_week_by_week_counts_replay_the_audit_trail(world, app, monkeypatch):
     db.session.commit()
     rows = oversight.figures(manager, Filters(), date(2030, 1, 25)).weekly
     assert [(row.label, row.counts) for row in rows[-3:]] == [
-        ("Week ending 13 Jan 2030", {Rag.GREEN: 3}),
-        ("Week ending 20 Jan 2030", {Rag.RED: 1, Rag.GREEN: 2}),
-        ("Week ending 27 Jan 2030", {Rag.AMBER: 1, Rag.BLUE: 1, Rag.GREEN: 1}),
+        ("Week ending 13 January 2030", {Rag.GREEN: 3}),
+        ("Week ending 20 January 2030", {Rag.RED: 1, Rag.GREEN: 2}),
+        ("Week ending 27 January 2030", {Rag.AMBER: 1, Rag.BLUE: 1, Rag.GREEN: 1}),
     ]
     # The world's own action (green throughout) was made today, long before 2030.
     assert len(rows) == oversight.HISTORY_WEEKS

@@ -2,9 +2,9 @@
 pass, and a number that is not one is named with its field, GOV.UK style."""
 
 import re
-from html import unescape
 from datetime import date
 from decimal import Decimal
+from html import unescape
 
 import sqlalchemy as sa
 

@@ -230,7 +230,7 @@ def _rewind(actions: list, approvals: list, week_ends: list[date]) -> list[RagRo
             counts[current[newest_first[gone].id]] -= 1
             gone += 1
         week = {rag: count for rag, count in counts.items() if count}
-        rows.append(RagRow(f"Week ending {week_end:%-d %b %Y}", week))
+        rows.append(RagRow(f"Week ending {week_end:%-d %B %Y}", week))
     return rows[::-1]
 
 

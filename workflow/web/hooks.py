@@ -47,7 +47,6 @@ def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
     app.after_request(set_security_headers)
     app.context_processor(template_values)
     app.add_template_filter(long_date)
-    app.add_template_filter(short_date)
     app.add_template_filter(date_time)
     app.add_template_filter(number)
     app.add_template_filter(filesize)
@@ -123,11 +122,14 @@ def template_values() -> dict:
 
 
 def long_date(value) -> str:
+    """Every date on every page in the GOV.UK style, 1 April 2022; an ISO date string (as an
+    imported report keeps its dates) too. Anything else is shown as it is."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
     return f"{value:%-d %B %Y}" if value else ""
-
-
-def short_date(value) -> str:
-    return f"{value:%-d %b %Y}" if value else ""
 
 
 def date_time(value) -> str:
