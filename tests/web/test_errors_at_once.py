@@ -112,3 +112,21 @@ def test_an_inspection_form_tells_the_dates_order_beside_a_missing_kind(world, l
     summary = summary_of(response)
     assert "Select the kind of inspection" in summary
     assert "The last day of the inspection must be on or after the first day" in summary
+
+
+def test_a_measure_left_empty_is_no_problem(world, login):
+    measure = add_measure(world)
+    client = login("manager")
+    before = updates()
+    response = client.post(
+        f"/actions/{world.action.id}/updates/new",
+        data={
+            "narrative": "Tracking meeting set up.",
+            "status": "in_progress",
+            "rag": "green",
+            "measures-0-measure_id": str(measure.id),
+            "measures-0-value": "  ",
+        },
+    )
+    assert response.status_code == 302
+    assert updates() == before + 1

@@ -113,6 +113,9 @@ class GovDecimalField(DecimalField):
         # The message is written at validation, when the form has named the field (a form
         # may name its rows after building them, as the update form does for measures).
         self.not_a_number = False
+        if not valuelist or not valuelist[0].strip():
+            self.data = None  # left empty: for Optional() or InputRequired() to judge
+            return
         try:
             super().process_formdata([value.strip() for value in valuelist[:1]])
         except ValueError:
