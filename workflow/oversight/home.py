@@ -235,7 +235,7 @@ def recommendations_without_actions(user: User, url_for) -> ToDo:
         "recommendation with no actions",
         "Nobody is yet doing anything about these: agree actions and owners.",
         lambda found: (
-            f"{found.number}. {found.label}",
+            f"Recommendation {found.number}: {found.text}",
             found.inspection.title,
             url_for("recommendations.show", recommendation_id=found.id),
         ),
