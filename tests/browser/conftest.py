@@ -34,7 +34,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_app(tmp_path_factory):
+    """The app behind the live server, for tests that look records up in its database."""
     folder = tmp_path_factory.mktemp("live")
     app = create_app(
         {
@@ -48,6 +49,12 @@ def live_server(tmp_path_factory):
         upgrade()
         load_demo(date.today())
         db.session.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -83,10 +90,10 @@ def demo_email(role_value: str) -> str:
     return next(email for role, _, email, _ in PEOPLE if role.value == role_value)
 
 
-def sign_in(page, base_url: str, role_value: str) -> None:
-    email = demo_email(role_value)
+def sign_in(page, base_url: str, role_value: str, email: str | None = None) -> None:
+    """Sign in as the demo's first person of a role, or as the demo person with that email."""
     page.goto(f"{base_url}/sign-in")
-    page.fill("#email", email)
+    page.fill("#email", email or demo_email(role_value))
     page.fill("#password", DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()

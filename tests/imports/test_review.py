@@ -3,6 +3,7 @@ created, the same report twice offered as an update, and bad input refused clear
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -377,3 +378,11 @@ def test_a_report_without_recommendations_imports_its_judgements(world, login):
     assert response.status_code == 302
     inspection = db.session.scalar(sa.select(Inspection).order_by(Inspection.id.desc()))
     assert len(inspection.judgements) == 4 and inspection.recommendations == []
+
+
+def test_the_review_page_gives_dates_in_the_gov_uk_style(world, login):
+    text = text_of(login("admin").get(f"/imports/{world.report_import.id}"))
+    dates = world.report_import.parsed["inspection_dates"]
+    start = date.fromisoformat(dates["start"])
+    assert f"{start:%-d %B %Y} to " in text
+    assert dates["start"] not in text  # never the ISO form

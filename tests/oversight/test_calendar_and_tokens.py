@@ -4,12 +4,14 @@ import re
 from datetime import date, timedelta
 
 import icalendar
+import pytest
 import sqlalchemy as sa
 
 from tests.conftest import text_of
 from tests.factories import make_action
 from tests.oversight.conftest import approved_update
 from workflow.api.tokens import hash_token
+from workflow.core.names import authority_short_name
 from workflow.extensions import db
 from workflow.models import ActionStatus, ApiToken, AuditEvent, Rag, User
 
@@ -42,8 +44,25 @@ def test_the_feed_lists_the_users_open_actions_and_parses(world, login, client):
     event = events[f"action-{delegated.id}@localhost"]
     assert event.decoded("dtstart") == delegated.due_date
     assert event.decoded("dtend") == delegated.due_date + timedelta(days=1)
-    assert str(event["summary"]) == f"Due: action {delegated.reference}"
+    action = f"{delegated.reference} Track children missing from education weekly."
+    title = f"Northbrook ILACS 2022 — {action}"
+    assert str(event["summary"]) == title
     assert f"/actions/{delegated.id}" in str(event["url"])
+
+
+@pytest.mark.parametrize(
+    "council, short",
+    [
+        ("City of Wolverhampton Council", "Wolverhampton"),
+        ("London Borough of Camden", "Camden"),
+        ("Royal Borough of Kingston upon Thames", "Kingston upon Thames"),
+        ("Norfolk County Council", "Norfolk"),
+        ("Dudley Metropolitan Borough Council", "Dudley"),
+        ("Isles of Scilly", "Isles of Scilly"),
+    ],
+)
+def test_events_name_the_council_as_people_say_it(council, short):
+    assert authority_short_name(council) == short
 
 
 def test_only_a_hash_is_stored_and_reset_or_turn_off_ends_the_old_address(world, login, client):

@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests.conftest import text_of
-from tests.factories import make_action
+from tests.factories import make_action, make_inspection
 from tests.oversight.conftest import approved_update, submitted_update
 from workflow.extensions import db
-from workflow.models import ActionStatus, Rag
+from workflow.models import ActionStatus, InspectionKind, Rag, Recommendation
+from workflow.oversight import charts
 from workflow.oversight import dashboard as oversight
 from workflow.oversight.dashboard import Filters
 from workflow.planning import rules as planning
@@ -58,7 +59,7 @@ def test_dashboard_shows_the_figures_and_the_chart_agrees_with_the_table(world, 
     html, text = response.get_data(as_text=True), text_of(response)
     assert response.status_code == 200
     assert "Actions 4" in text and "Overdue 1" in text and "Awaiting approval 2" in text
-    label = "Mar 2022 inspection, recommendation 1"
+    label = "ILACS Mar 2022: 1. Track children missing education."
     chart = chart_counts(html, "by-recommendation")
     assert chart == {label: {"red": 1, "amber": 1, "green": 2}}
     assert chart == table_counts(html, "Actions by RAG rating for each recommendation")
@@ -71,8 +72,62 @@ def test_dashboard_shows_the_figures_and_the_chart_agrees_with_the_table(world, 
 def test_inspection_dashboard_covers_that_inspection_only(world, login):
     client = login("head")
     html = client.get(f"/inspections/{world.inspection.id}/dashboard").get_data(as_text=True)
-    assert chart_counts(html, "by-recommendation") == {"Recommendation 1": {"green": 1}}
+    assert chart_counts(html, "by-recommendation") == {
+        "1. Track children missing education.": {"green": 1}
+    }
     assert client.get(f"/inspections/{world.other_inspection.id}/dashboard").status_code == 404
+
+
+def test_two_inspections_bars_name_the_inspection_and_the_recommendation(world, login):
+    admin = world.users["admin"]
+    visit = make_inspection(
+        admin,
+        kind=InspectionKind.FOCUSED_VISIT,
+        start_date=date(2022, 3, 8),
+        end_date=date(2022, 3, 9),
+        published_on=date(2022, 4, 20),
+    )
+    text = "Improve the quality and timeliness of return home interviews for missing children."
+    recommendation = planning.create_recommendation(
+        admin, visit, number=1, text=text, senior_lead=None
+    )
+    make_action(admin, recommendation, world.users["manager"], world.area)
+    db.session.commit()
+    html = login("viewer").get("/dashboard").get_data(as_text=True)
+    labels = set(chart_counts(html, "by-recommendation"))
+    assert labels == {
+        "ILACS Mar 2022: 1. Track children missing education.",
+        "Focused visit Mar 2022: 1. Improve the quality and timeliness of…",
+    }
+    svg = re.search(r'<svg[^>]*aria-labelledby="by-recommendation-title.*?</svg>', html, re.S)
+    lines = re.findall(r'<text x="0" y="[\d.]+">([^<]+)</text>', svg.group(0))
+    assert "Focused visit Mar 2022: 1. Improve the" in lines  # wrapped, never cut at the edge
+    assert all(len(line) <= charts.LABEL_CHARACTERS for line in lines)
+
+    recommendation.short_name = "Return home interviews"
+    db.session.commit()
+    html = login("viewer").get("/dashboard").get_data(as_text=True)
+    assert "Focused visit Mar 2022: 1. Return home interviews" in chart_counts(
+        html, "by-recommendation"
+    )
+
+
+def test_a_recommendation_short_name_is_edited_with_it(world, login):
+    client = login("admin")
+    recommendation = world.recommendation
+    response = client.post(
+        f"/recommendations/{recommendation.id}/edit",
+        data={
+            "number": "1",
+            "text": recommendation.text,
+            "short_name": "  Missing education  ",
+            "version": str(recommendation.version),
+        },
+    )
+    assert response.status_code == 302, text_of(response)[:300]
+    db.session.expire_all()
+    assert db.session.get(Recommendation, recommendation.id).short_name == "Missing education"
+    assert db.session.get(Recommendation, recommendation.id).label == "Missing education"
 
 
 @pytest.mark.parametrize(
@@ -138,9 +193,9 @@ def test_week_by_week_counts_replay_the_audit_trail(world, app, monkeypatch):
     db.session.commit()
     rows = oversight.figures(manager, Filters(), date(2030, 1, 25)).weekly
     assert [(row.label, row.counts) for row in rows[-3:]] == [
-        ("Week ending 13 Jan 2030", {Rag.GREEN: 3}),
-        ("Week ending 20 Jan 2030", {Rag.RED: 1, Rag.GREEN: 2}),
-        ("Week ending 27 Jan 2030", {Rag.AMBER: 1, Rag.BLUE: 1, Rag.GREEN: 1}),
+        ("Week ending 13 January 2030", {Rag.GREEN: 3}),
+        ("Week ending 20 January 2030", {Rag.RED: 1, Rag.GREEN: 2}),
+        ("Week ending 27 January 2030", {Rag.AMBER: 1, Rag.BLUE: 1, Rag.GREEN: 1}),
     ]
     # The world's own action (green throughout) was made today, long before 2030.
     assert len(rows) == oversight.HISTORY_WEEKS
@@ -182,6 +237,6 @@ def test_all_inspections_shows_live_plans_and_an_inspection_its_closed_recommend
     client = login("viewer")
     everywhere = text_of(client.get("/dashboard"))
     assert "Actions 1 that match" in everywhere
-    assert "recommendation 2" not in everywhere
+    assert "2. Audit plans." not in everywhere
     one = text_of(client.get(f"/inspections/{world.inspection.id}/dashboard"))
-    assert "Actions 2 that match" in one and "Recommendation 2" in one
+    assert "Actions 2 that match" in one and "2. Audit plans." in one

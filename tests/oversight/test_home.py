@@ -2,11 +2,15 @@
 
 from datetime import date, timedelta
 
+from flask import url_for
+
 from tests.conftest import text_of
-from tests.factories import make_action
+from tests.factories import make_action, make_inspection
 from tests.oversight.conftest import approved_update
 from workflow.extensions import db
 from workflow.models import ActionStatus, Rag
+from workflow.oversight import home
+from workflow.planning import rules as planning
 from workflow.signoff.rules import approve_update, return_update
 
 
@@ -79,14 +83,51 @@ def test_director_sees_plans_to_issue_and_recommendations_ready_to_close(world, 
     assert "Recommendation 1: Track children missing education." in text
 
 
-def test_viewers_and_administrators_land_on_the_dashboard(world, login):
-    for who in ("viewer", "admin"):
-        response = login(who).get("/")
-        assert response.status_code == 302 and response.location.endswith("/dashboard")
+def test_viewers_land_on_the_dashboard(world, login):
+    response = login("viewer").get("/")
+    assert response.status_code == 302 and response.location.endswith("/dashboard")
+
+
+def test_the_administrator_sees_what_needs_doing_with_counts_and_links(world, login):
+    admin, manager = world.users["admin"], world.users["manager"]
+    empty = make_inspection(admin, start_date=date(2019, 1, 7), end_date=date(2019, 1, 18))
+    bare = planning.create_recommendation(
+        admin, world.inspection, number=2, text="Audit return home interviews.", senior_lead=None
+    )
+    leaver = make_action(admin, world.recommendation, manager, world.area, description="Left")
+    manager.active = False
+    db.session.commit()
+    response = login("admin").get("/")
+    html, text = response.get_data(as_text=True), text_of(response)
+    assert response.status_code == 200 and "What needs doing" in text
+    # The world has one import waiting; the manager's two open actions lost their owner.
+    assert "1 import waiting for review" in text
+    assert "1 inspection with no recommendations" in text
+    assert "1 recommendation with no actions" in text
+    assert "2 actions with no owner" in text
+    assert f'href="/imports/{world.report_import.id}"' in html
+    assert f'href="/inspections/{empty.id}"' in html
+    assert f'href="/recommendations/{bare.id}"' in html
+    assert f'href="/actions/{leaver.id}/edit"' in html
+    assert "Improve early help" not in text  # another authority's loose ends are not ours
+
+
+def test_an_administrator_with_nothing_to_do_is_told_so(world, login):
+    db.session.delete(world.report_import)
+    db.session.commit()
+    text = text_of(login("admin").get("/"))
+    assert "Nothing needs doing" in text
+
+
+def test_every_administrator_check_gives_a_count_and_a_link(world, app):
+    with app.test_request_context():
+        to_do = home.admin_to_do(world.users["admin"], url_for)
+    assert [item.key for item in to_do] == ["imports", "inspections", "recommendations", "actions"]
+    assert all(url.startswith("/") for item in to_do for _, _, url in item.items)
 
 
 def test_home_pages_keep_to_a_few_queries(world, login, count_queries):
-    for who, limit in (("manager", 10), ("head", 12), ("director", 8)):
+    for who, limit in (("manager", 10), ("head", 12), ("director", 8), ("admin", 10)):
         client = login(who)
         client.get("/")
         with count_queries() as statements:

@@ -41,7 +41,8 @@ class MeasureSeries:
 
     @property
     def latest(self) -> tuple[date, Decimal] | None:
-        return self.points[-1] if self.points else None
+        """The newest point by date (a value may be reported as of a day before another's)."""
+        return max(reversed(self.points), key=lambda point: point[0]) if self.points else None
 
     @property
     def status(self) -> str:

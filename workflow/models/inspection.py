@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workflow.core.names import first_words, inspection_short_title
 from workflow.models.authority import Authority
 from workflow.models.base import Base, LabelledEnum, enum_column, utcnow
 from workflow.models.user import User
@@ -57,6 +58,10 @@ class Inspection(Base):
         return f"{self.kind.label}, {self.date_range}"
 
     @property
+    def short_title(self) -> str:
+        return inspection_short_title(self.kind.value, self.start_date)
+
+    @property
     def date_range(self) -> str:
         if self.start_date == self.end_date:
             return f"{self.start_date:%-d %B %Y}"
@@ -96,6 +101,8 @@ class Recommendation(Base):
     inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspection.id"), index=True)
     number: Mapped[int]
     text: Mapped[str] = mapped_column(sa.Text)
+    # What charts and calendars call it; when empty, the first words of its text.
+    short_name: Mapped[str | None] = mapped_column(sa.String(80))
     senior_lead: Mapped[str | None] = mapped_column(sa.String(200))
     # A focused visit's "area for priority action": the draft plan is due in 20 working days.
     priority: Mapped[bool] = mapped_column(default=False)
@@ -116,6 +123,11 @@ class Recommendation(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def label(self) -> str:
+        """Its short name, or the first words of its text."""
+        return self.short_name or first_words(self.text)
 
     @property
     def is_closed(self) -> bool:

@@ -7,9 +7,10 @@ import icalendar
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from workflow.core.names import KIND_SHORT_NAMES, authority_short_name, first_words
 from workflow.core.tenancy import actions_of
 from workflow.extensions import db
-from workflow.models import Action, ActionStatus, Recommendation, User
+from workflow.models import Action, ActionStatus, Inspection, Recommendation, User
 
 PRODUCT = "-//Ofsted action plans//Due dates//EN"
 
@@ -22,7 +23,11 @@ def feed_actions(user: User) -> list[Action]:
             sa.or_(Action.owner_id == user.id, Action.delegate_id == user.id),
             Action.status != ActionStatus.COMPLETE,
         )
-        .options(joinedload(Action.recommendation).joinedload(Recommendation.inspection))
+        .options(
+            joinedload(Action.recommendation)
+            .joinedload(Recommendation.inspection)
+            .joinedload(Inspection.authority)
+        )
         .order_by(Action.due_date, Action.id)
     )
     return list(db.session.scalars(query))
@@ -49,11 +54,20 @@ def _event(action: Action, url: str, host: str, stamp: datetime) -> icalendar.Ev
     event.add("dtstamp", stamp)
     event.add("dtstart", action.due_date)
     event.add("dtend", action.due_date + timedelta(days=1))
-    event.add("summary", f"Due: action {action.reference}")
+    event.add("summary", event_title(action))
     event.add("description", _description(action, url))
     event.add("url", url)
     event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: it blocks no time
     return event
+
+
+def event_title(action: Action) -> str:
+    """'Wolverhampton ILACS 2022 — 1.2 Introduce a weekly tracking meeting…': a calendar
+    shows many sources side by side, so the event names its council, inspection and action."""
+    inspection = action.recommendation.inspection
+    where = authority_short_name(inspection.authority.name)
+    which = f"{KIND_SHORT_NAMES[inspection.kind.value]} {inspection.start_date:%Y}"
+    return f"{where} {which} — {action.reference} {first_words(action.description, 50)}"
 
 
 def _description(action: Action, url: str) -> str:

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
+from workflow.core.names import first_words, inspection_short_title
 from workflow.core.tenancy import actions_of
 from workflow.extensions import db
 from workflow.models import (
@@ -131,8 +132,11 @@ def figures(user: User, filters: Filters, today: date) -> Figures:
             Action.due_date,
             Action.created_at,
             Inspection.start_date,
+            Inspection.kind,
             Recommendation.inspection_id,
             Recommendation.number,
+            Recommendation.text,
+            Recommendation.short_name,
             Recommendation.id.label("recommendation_id"),
             AuditEvent.at,
             rag_before,
@@ -174,9 +178,9 @@ def _by_recommendation(actions: list, one_inspection: bool) -> list[RagRow]:
     for action in newest_first:
         row = rows.get(action.recommendation_id)
         if row is None:
-            label = f"Recommendation {action.number}"
+            label = f"{action.number}. {action.short_name or first_words(action.text)}"
             if not one_inspection:
-                label = f"{action.start_date:%b %Y} inspection, recommendation {action.number}"
+                label = f"{inspection_short_title(action.kind.value, action.start_date)}: {label}"
             row = rows[action.recommendation_id] = RagRow(label, {}, action.recommendation_id)
         row.counts[action.rag] = row.counts.get(action.rag, 0) + 1
     return list(rows.values())
@@ -226,7 +230,7 @@ def _rewind(actions: list, approvals: list, week_ends: list[date]) -> list[RagRo
             counts[current[newest_first[gone].id]] -= 1
             gone += 1
         week = {rag: count for rag, count in counts.items() if count}
-        rows.append(RagRow(f"Week ending {week_end:%-d %b %Y}", week))
+        rows.append(RagRow(f"Week ending {week_end:%-d %B %Y}", week))
     return rows[::-1]
 
 

@@ -1,10 +1,11 @@
 """What each role's home page shows: the work waiting for that person, in a few queries."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from workflow.core.tenancy import actions_of, inspections_of, recommendations_of
 from workflow.extensions import db
@@ -16,6 +17,7 @@ from workflow.models import (
     ProgressUpdate,
     Rag,
     Recommendation,
+    ReportImport,
     UpdateState,
     User,
 )
@@ -184,3 +186,125 @@ def plans_to_issue(user: User) -> list[PlanToIssue]:
     )
     plans = [PlanToIssue(*row) for row in db.session.execute(query)]
     return [plan for plan in plans if not plan.done]
+
+
+# The administrator's home: what is set up only halfway, or left without an owner.
+
+
+@dataclass
+class ToDo:
+    """A kind of loose end: how many there are, and the first few, each with its page."""
+
+    key: str  # the section's id on the page
+    what: str  # "import waiting for review"; the first word takes an s for several
+    hint: str  # why it matters, in a sentence
+    total: int
+    items: list[tuple[str, str, str]] = field(default_factory=list)  # text, detail, url
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+    @property
+    def counted(self) -> str:
+        """'1 import waiting for review', '3 imports waiting for review'."""
+        noun, _, rest = self.what.partition(" ")
+        return f"{self.total} {noun if self.total == 1 else noun + 's'} {rest}"
+
+
+def admin_to_do(user: User, url_for: Callable[..., str]) -> list[ToDo]:
+    """Every loose end of the administrator's authority, in the order to tidy them."""
+    return [check(user, url_for) for check in ADMIN_CHECKS]
+
+
+def _to_do(query: sa.Select, key: str, what: str, hint: str, item) -> ToDo:
+    found = listing(query)
+    return ToDo(key, what, hint, found.total, [item(record) for record in found.items])
+
+
+def imports_waiting(user: User, url_for) -> ToDo:
+    query = (
+        sa.select(ReportImport)
+        .where(ReportImport.authority_id == user.authority_id, ReportImport.inspection_id.is_(None))
+        .order_by(ReportImport.created_at, ReportImport.id)
+    )
+    return _to_do(
+        query,
+        "imports",
+        "import waiting for review",
+        "Reports read but not yet confirmed: nothing is created until you check them.",
+        lambda found: (
+            found.source_name,
+            f"Read on {found.created_at:%-d %B %Y}",
+            url_for("imports.review", import_id=found.id),
+        ),
+    )
+
+
+def inspections_without_recommendations(user: User, url_for) -> ToDo:
+    has_any = sa.exists().where(Recommendation.inspection_id == Inspection.id)
+    query = inspections_of(user).where(~has_any).order_by(Inspection.start_date.desc())
+    return _to_do(
+        query,
+        "inspections",
+        "inspection with no recommendations",
+        "Add the report's recommendations, or import the report.",
+        lambda found: (
+            found.title,
+            "",
+            url_for("inspections.show", inspection_id=found.id),
+        ),
+    )
+
+
+def recommendations_without_actions(user: User, url_for) -> ToDo:
+    has_any = sa.exists().where(Action.recommendation_id == Recommendation.id)
+    query = (
+        recommendations_of(user)
+        .where(Recommendation.closed_at.is_(None), ~has_any)
+        .options(joinedload(Recommendation.inspection))
+        .order_by(Inspection.start_date.desc(), Recommendation.number)
+    )
+    return _to_do(
+        query,
+        "recommendations",
+        "recommendation with no actions",
+        "Nobody is yet doing anything about these: agree actions and owners.",
+        lambda found: (
+            f"Recommendation {found.number}: {found.text}",
+            found.inspection.title,
+            url_for("recommendations.show", recommendation_id=found.id),
+        ),
+    )
+
+
+def actions_without_owner(user: User, url_for) -> ToDo:
+    """Open actions whose owner's account is disabled: nobody can write their updates."""
+    query = (
+        actions_of(user)
+        .join(Action.owner)
+        .where(User.active.is_(False), Action.status != ActionStatus.COMPLETE)
+        .options(contains_eager(Action.owner))
+        .order_by(Action.due_date, Action.id)
+    )
+    return _to_do(
+        query,
+        "actions",
+        "action with no owner",
+        "Their owner's account is disabled: choose a new owner.",
+        lambda found: (
+            f"Action {found.reference}: {found.description}",
+            f"Owner was {found.owner.name}",
+            url_for("actions.edit", action_id=found.id),
+        ),
+    )
+
+
+# Each check is (user, url_for) -> ToDo. Invitations not yet accepted and background jobs
+# that failed go here as checks of their own when those features land.
+ADMIN_CHECKS: list[Callable[[User, Callable[..., str]], ToDo]] = [
+    imports_waiting,
+    inspections_without_recommendations,
+    recommendations_without_actions,
+    actions_without_owner,
+]

@@ -1,9 +1,7 @@
 """Forms for inspections, recommendations, actions and their measures of success."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -25,8 +23,8 @@ from wtforms.validators import (
 from workflow.core.measures import VALUE_LIMIT
 from workflow.models import InspectionKind
 from workflow.planning.rules import ACTION_FIELDS
-from workflow.web.fields import GovDateField, strip_filter
-from workflow.web.forms import VersionedForm, optional_int, options
+from workflow.web.fields import GovDateField, GovDecimalField, strip_filter
+from workflow.web.forms import CheckedForm, VersionedForm, optional_int, options
 
 GRADES = [
     "Outstanding",
@@ -76,6 +74,14 @@ class InspectionForm(VersionedForm):
             [("", "No plan owner yet")] + [(p.id, p.name) for p in people]
         )
 
+    def cross_checks(self):
+        """The dates' order (planning.rules._check_dates), told with the rest."""
+        if self.usable("start_date", "end_date") and self.end_date.data < self.start_date.data:
+            yield "end_date", "The last day of the inspection must be on or after the first day"
+        published, ended = self.published_on.data, self.end_date.data
+        if self.usable("end_date", "published_on") and published < ended:
+            yield "published_on", "The report cannot be published before the inspection ended"
+
     def judgement_rows(self) -> list[tuple[str, str]]:
         return [(row.area.data, row.grade.data) for row in self.judgements if row.area.data]
 
@@ -105,6 +111,14 @@ class RecommendationForm(VersionedForm):
         filters=[strip_filter],
         validators=[DataRequired("Enter the recommendation"), Length(max=4000)],
     )
+    short_name = StringField(
+        "Short name (optional)",
+        filters=[strip_filter],
+        validators=[
+            Optional(),
+            Length(max=80, message="Short name must be 80 characters or fewer"),
+        ],
+    )
     senior_lead = StringField(
         "Senior lead", filters=[strip_filter], validators=[Optional(), Length(max=200)]
     )
@@ -114,6 +128,7 @@ class RecommendationForm(VersionedForm):
         return {
             "number": self.number.data,
             "text": self.text.data,
+            "short_name": self.short_name.data or None,
             "senior_lead": self.senior_lead.data or None,
             "priority": bool(self.priority.data),
         }
@@ -159,6 +174,10 @@ class ActionForm(VersionedForm):
             [("", "Select a service area")] + [(a.id, a.name) for a in areas]
         )
 
+    def cross_checks(self):
+        if self.usable("start_date", "due_date") and self.due_date.data < self.start_date.data:
+            yield "due_date", "The due date must be on or after the start date"
+
     def validate_owner_id(self, field):
         if field.data is None:
             raise ValidationError("Select an owner")
@@ -171,7 +190,7 @@ class ActionForm(VersionedForm):
         return {name: getattr(self, name).data for name in ACTION_FIELDS}
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(CheckedForm):
     name = StringField(
         "Name of the measure",
         filters=[strip_filter],
@@ -182,18 +201,20 @@ class MeasureForm(FlaskForm):
         filters=[strip_filter],
         validators=[DataRequired("Enter a unit, for example %"), Length(max=40)],
     )
-    baseline_value = DecimalField(
+    baseline_value = GovDecimalField(
         "Baseline value",
-        places=None,
+        called="the baseline value",
+        example="55.3",
         validators=[
             InputRequired("Enter the baseline value"),
             NumberRange(-VALUE_LIMIT, VALUE_LIMIT, "Enter a smaller value"),
         ],
     )
     baseline_date = GovDateField("Date of the baseline", validators=[InputRequired()])
-    target_value = DecimalField(
+    target_value = GovDecimalField(
         "Target value",
-        places=None,
+        called="the target value",
+        example="77.5",
         validators=[
             InputRequired("Enter the target value"),
             NumberRange(-VALUE_LIMIT, VALUE_LIMIT, "Enter a smaller value"),
@@ -216,3 +237,8 @@ class MeasureForm(FlaskForm):
             "target_date": self.target_date.data,
             "higher_is_better": self.higher_is_better.data == "yes",
         }
+
+    def cross_checks(self):
+        baseline, target = self.baseline_date.data, self.target_date.data
+        if self.usable("baseline_date", "target_date") and target <= baseline:
+            yield "target_date", "The target date must be after the baseline date"

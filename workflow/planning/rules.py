@@ -26,7 +26,7 @@ INSPECTION_FIELDS = [
     "lead_inspector",
     "plan_owner_id",
 ]
-RECOMMENDATION_FIELDS = ["number", "text", "senior_lead", "priority"]
+RECOMMENDATION_FIELDS = ["number", "text", "short_name", "senior_lead", "priority"]
 ACTION_FIELDS = [
     "reference",
     "description",

@@ -6,7 +6,6 @@ from datetime import date
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -25,9 +24,9 @@ from wtforms.validators import (
 )
 
 from workflow.core.measures import VALUE_LIMIT
-from workflow.models import ActionStatus, Measure, Rag
-from workflow.signoff.rules import Proposal
-from workflow.web.fields import GovDateField, strip_filter
+from workflow.models import Action, ActionStatus, Measure, Rag
+from workflow.signoff.rules import Proposal, suggested_rag
+from workflow.web.fields import GovDateField, GovDecimalField, strip_filter
 from workflow.web.forms import VersionedForm, options
 
 REPORTABLE_RAGS = [Rag.RED, Rag.AMBER, Rag.GREEN]
@@ -35,9 +34,8 @@ REPORTABLE_RAGS = [Rag.RED, Rag.AMBER, Rag.GREEN]
 
 class MeasureValueRow(Form):
     measure_id = HiddenField()
-    value = DecimalField(
+    value = GovDecimalField(
         "New value",
-        places=None,
         validators=[
             Optional(),
             NumberRange(
@@ -98,20 +96,58 @@ class UpdateForm(VersionedForm):
         "Title of the link", filters=[strip_filter], validators=[Length(max=300)]
     )
 
-    def __init__(self, *args, measures: list[Measure] = (), **kwargs):
+    def __init__(self, *args, action: Action, today: date, measures: list[Measure] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.action, self.today = action, today
         self.measure_list = list(measures)
         self.measure_by_id = {str(m.id): m for m in self.measure_list}
         known = {row.measure_id.data for row in self.measures}
         for measure in self.measure_list:
             if str(measure.id) not in known:
                 self.measures.append_entry({"measure_id": str(measure.id)})
+        for row in self.measures:
+            measure = self.measure_by_id.get(row.measure_id.data)
+            if measure is not None:
+                row.value.name_in_messages = f"the latest value for '{measure.name}'"
+                row.value.example = f"{measure.target_value.normalize():f}"
         if not self.token.data:
             self.token.data = secrets.token_hex(16)
 
     def validate_link_title(self, field):
         if self.link_url.data and not field.data:
             raise ValidationError("Enter a title for the link")
+
+    def cross_checks(self):
+        """The sign-off rules' checks (signoff.rules._check_proposal), told with the rest."""
+        if any(self.due_date.parts.values()) and not self.due_date_reason.data:
+            yield "due_date_reason", "Enter the reason for the new due date"
+        if self.usable("due_date") and self.due_date.data < self.action.start_date:
+            yield "due_date", "The new due date must be on or after the action's start date"
+        if not self.usable("status", "rag") or self.status.data == ActionStatus.COMPLETE.value:
+            return
+        rag = Rag(self.rag.data)
+        suggested = suggested_rag(self.action, self._proposal_so_far(), self.today)
+        if rag is not suggested and not self.rag_reason.data:
+            yield (
+                "rag_reason",
+                f"Enter why you rate this {rag.label.lower()} when the RAG rules "
+                f"suggest {suggested.label.lower()}",
+            )
+
+    def _proposal_so_far(self) -> Proposal:
+        """What the RAG rules read, from the fields that passed their own checks."""
+        values = {}
+        for row in self.measures:
+            measure = self.measure_by_id.get(row.measure_id.data)
+            if measure is not None and row.value.data is not None and not row.as_of.errors:
+                values[measure.id] = (row.value.data, row.as_of.data or self.today)
+        return Proposal(
+            "",
+            ActionStatus(self.status.data),
+            Rag(self.rag.data),
+            due_date=self.due_date.data if self.usable("due_date") else None,
+            measure_values=values,
+        )
 
     def proposal(self, today: date) -> Proposal:
         allowed = {m.id for m in self.measure_list}

@@ -1,6 +1,8 @@
 """Form fields and filters shared by every form.
 
-``GovDateField`` implements the GOV.UK "date input" pattern: three boxes named
+``GovDecimalField`` is a number box whose message names its field and shows an example
+("Enter the baseline value as a number, like 55.3"), never WTForms' "Not a valid decimal
+value.". ``GovDateField`` implements the GOV.UK "date input" pattern: three boxes named
 ``<name>-day``, ``<name>-month`` and ``<name>-year``, with the error messages
 from the GOV.UK Design System's guidance on dates. ``strip_filter`` tidies free
 text before it is validated or stored.
@@ -15,13 +17,14 @@ import copy
 import re
 import unicodedata
 from datetime import date, datetime
+from decimal import Decimal
 
-from wtforms.fields import Field
+from wtforms.fields import DecimalField, Field
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 from wtforms.widgets import TextInput
 
-__all__ = ["DATE_PARTS", "GovDateField", "strip_filter"]
+__all__ = ["DATE_PARTS", "GovDateField", "GovDecimalField", "strip_filter"]
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -89,6 +92,42 @@ def _sentence_start(text: str) -> str:
 
 def _join(parts: list[str]) -> str:
     return " and ".join(parts) if len(parts) < 3 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+class GovDecimalField(DecimalField):
+    """A decimal number, any number of places; a word, "12,5" or "NaN" gets a message naming
+    the field. ``called`` is how messages speak of it (default: the label, lower-cased), and
+    ``example`` a number of the kind expected."""
+
+    def __init__(self, label=None, validators=None, *, called=None, example="10", **kwargs):
+        super().__init__(label, validators, places=None, **kwargs)
+        self.name_in_messages = called
+        self.example = example
+
+    @property
+    def number_message(self) -> str:
+        name = self.name_in_messages or _sentence_start(self.label.text)
+        return f"Enter {name} as a number, like {self.example}"
+
+    def process_formdata(self, valuelist):
+        # The message is written at validation, when the form has named the field (a form
+        # may name its rows after building them, as the update form does for measures).
+        self.not_a_number = False
+        if not valuelist or not valuelist[0].strip():
+            self.data = None  # left empty: for Optional() or InputRequired() to judge
+            return
+        try:
+            super().process_formdata([value.strip() for value in valuelist[:1]])
+        except ValueError:
+            self.not_a_number = True
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.not_a_number = True
+        if self.not_a_number:
+            self.data = None
+
+    def pre_validate(self, form):
+        if getattr(self, "not_a_number", False):
+            raise StopValidation(self.number_message)
 
 
 class GovDateField(Field):

@@ -3,6 +3,8 @@
 Forms validate input; they never write.
 """
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice
 
@@ -30,7 +32,33 @@ def optional_int(value):
     return int(value)
 
 
-class VersionedForm(FlaskForm):
+class CheckedForm(FlaskForm):
+    """A form that checks fields against each other in the same pass as each field alone, so
+    every problem shows at once: a missing reason is reported beside a mistyped date, not
+    after it is fixed.
+
+    ``cross_checks`` yields (field name, message) pairs; it runs whatever the fields' own
+    results, and should read only fields without errors of their own (``usable``).
+    """
+
+    def cross_checks(self) -> Iterable[tuple[str, str]]:
+        return ()
+
+    def usable(self, *names: str) -> bool:
+        """Each named field was filled in and passed its own checks."""
+        fields = [getattr(self, name) for name in names]
+        return all(not field.errors and field.data not in (None, "") for field in fields)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        problems = list(self.cross_checks())
+        for name, message in problems:
+            field = getattr(self, name)
+            field.errors = [*field.errors, message]
+        return valid and not problems
+
+
+class VersionedForm(CheckedForm):
     """Carries the version of the record the form was built from (optimistic locking)."""
 
     version = HiddenField()

@@ -12,7 +12,7 @@ from workflow.core.locking import RACE_MESSAGE
 from workflow.extensions import db, login_manager
 from workflow.models import Rag, User
 from workflow.web import logs, metrics
-from workflow.web.charts import measure_chart
+from workflow.web.charts import in_words, measure_chart
 from workflow.web.navigation import nav_items
 
 PUBLIC_ENDPOINTS = {
@@ -84,12 +84,12 @@ def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
     app.after_request(set_security_headers)
     app.context_processor(template_values)
     app.add_template_filter(long_date)
-    app.add_template_filter(short_date)
     app.add_template_filter(date_time)
     app.add_template_filter(number)
     app.add_template_filter(filesize)
     app.add_template_global(page_url)
     app.add_template_global(measure_chart)
+    app.add_template_global(in_words, "measure_in_words")
     app.add_template_global(list(Rag), "rag_order")
     for code, name in ERROR_PAGES.items():
         app.register_error_handler(code, _error_page(code, name))
@@ -159,11 +159,14 @@ def template_values() -> dict:
 
 
 def long_date(value) -> str:
+    """Every date on every page in the GOV.UK style, 1 April 2022; an ISO date string (as an
+    imported report keeps its dates) too. Anything else is shown as it is."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
     return f"{value:%-d %B %Y}" if value else ""
-
-
-def short_date(value) -> str:
-    return f"{value:%-d %b %Y}" if value else ""
 
 
 def date_time(value) -> str:

@@ -15,7 +15,7 @@ bp = Blueprint("home", __name__)
 def index():
     home = HOMES.get(current_user.role)
     if home is None:
-        # Viewers read the dashboard; administrators, who set things up, start there too.
+        # Viewers read the dashboard: they have no work of their own.
         return redirect(url_for("dashboard.index"))
     today = date.today()
     template, values = home(current_user._get_current_object(), today)
@@ -39,12 +39,17 @@ def _head_of_service(user: User, today: date) -> tuple[str, dict]:
     return "home/head_of_service.html", values
 
 
+def _administrator(user: User, today: date) -> tuple[str, dict]:
+    return "home/administrator.html", {"to_do": workload.admin_to_do(user, url_for)}
+
+
 def _director(user: User, today: date) -> tuple[str, dict]:
     values = {"plans": workload.plans_to_issue(user), "ready": workload.ready_to_close(user)}
     return "home/director.html", values
 
 
 HOMES = {
+    Role.ADMINISTRATOR: _administrator,
     Role.SERVICE_MANAGER: _service_manager,
     Role.HEAD_OF_SERVICE: _head_of_service,
     Role.DIRECTOR: _director,

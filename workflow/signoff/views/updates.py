@@ -24,7 +24,7 @@ bp = Blueprint("updates", __name__)
 def new(action_id: int):
     action = action_or_404(action_id, current_user)
     require(permissions.can_write_update(current_user, action))
-    form = UpdateForm(measures=measures_of(action))
+    form = UpdateForm(action=action, today=date.today(), measures=measures_of(action))
     if request.method == "GET":
         form.status.data, form.rag.data = action.status.value, _reportable(action)
     if form.validate_on_submit():
@@ -52,7 +52,7 @@ def new(action_id: int):
 def edit(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.can_edit_update(current_user, update))
-    form = UpdateForm(measures=measures_of(update.action))
+    form = UpdateForm(action=update.action, today=date.today(), measures=measures_of(update.action))
     if request.method == "GET":
         form.fill_from(update)
     if form.validate_on_submit():

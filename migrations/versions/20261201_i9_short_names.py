@@ -1,0 +1,24 @@
+"""Recommendations get an optional short name, for chart labels and calendar events.
+
+Revision ID: i9_short_names
+Revises: e5_search
+Create Date: 2026-12-01 12:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "i9_short_names"
+down_revision = "e5_search"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("recommendation") as batch:
+        batch.add_column(sa.Column("short_name", sa.String(80), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("recommendation") as batch:
+        batch.drop_column("short_name")
