@@ -2,7 +2,7 @@
 invitations, password resets, two-factor sign-in, and retired service areas.
 
 Revision ID: h8_identity
-Revises: e5_search
+Revises: g7_plan_document
 Create Date: 2026-12-01 11:00:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "h8_identity"
-down_revision = "e5_search"
+down_revision = "g7_plan_document"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Recommendations get an optional short name, for chart labels and calendar events.
 
 Revision ID: i9_short_names
-Revises: e5_search
+Revises: h8_identity
 Create Date: 2026-12-01 12:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i9_short_names"
-down_revision = "e5_search"
+down_revision = "h8_identity"
 branch_labels = None
 depends_on = None
 

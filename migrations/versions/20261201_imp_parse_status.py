@@ -1,7 +1,7 @@
 """Report imports read off the request: their status, the reason a read failed, the upload.
 
 Revision ID: imp_parse_status
-Revises: e5_search
+Revises: i9_short_names
 Create Date: 2026-12-01 11:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'imp_parse_status'
-down_revision = 'e5_search'
+down_revision = 'i9_short_names'
 branch_labels = None
 depends_on = None
 

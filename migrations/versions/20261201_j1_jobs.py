@@ -1,7 +1,7 @@
 """Background jobs: the job table; an issued version's files may wait for their job.
 
 Revision ID: j1_jobs
-Revises: e5_search
+Revises: imp_parse_status
 Create Date: 2026-12-01 11:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "j1_jobs"
-down_revision = "e5_search"
+down_revision = "imp_parse_status"
 branch_labels = None
 depends_on = None
 

@@ -109,9 +109,6 @@ def issue_plan(
         approval_reference=details.approval_reference,
         sent_to_dfe_on=details.sent_to_dfe_on,
     )
-    for fmt, data in files.items():
-        setattr(version, fmt, data)
-        setattr(version, f"{fmt}_sha256", sha256(data))
     db.session.add(version)
     # Two directors issuing at once: the unique (inspection, number) lets one through.
     flush(
