@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, has_request_context
 from sqlalchemy.orm import Session
 
+from workflow.core.errors import RuleError
 from workflow.extensions import db
 from workflow.jobs.registry import job_named
 from workflow.models import Job, JobState
@@ -57,6 +58,13 @@ def requeue(job: Job) -> None:
     job.state, job.attempts, job.run_after = JobState.QUEUED, 0, None
     db.session.flush()
     _after_commit(job.id)
+
+
+def retry_failed(job: Job) -> None:
+    """An administrator's retry: a failed job queued again; any other is left as it is."""
+    if job.state is not JobState.FAILED:
+        raise RuleError(f"Job {job.id} has not failed: it was left as it is.")
+    requeue(job)
 
 
 def _job_with_key(key: str) -> Job | None:

@@ -1,14 +1,14 @@
 """The administrators' page of background jobs: what failed and why, and a retry."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.extensions import db
-from workflow.jobs.dispatch import requeue
+from workflow.jobs.dispatch import retry_failed
 from workflow.models import Job, JobState, User
-from workflow.web import page_number, require
+from workflow.web import page_number, require, run_button
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -44,10 +44,5 @@ def retry(job_id: int):
     job = db.session.scalar(sa.select(Job).where(visible_to(current_user), Job.id == job_id))
     if job is None:
         abort(404)
-    if job.state is not JobState.FAILED:
-        flash(f"Job {job.id} has not failed: it was left as it is.", "important")
-        return redirect(url_for("jobs.index"))
-    requeue(job)
-    db.session.commit()
-    flash(f"Job {job.id} queued again.", "success")
-    return redirect(url_for("jobs.index"))
+    success, back = f"Job {job.id} queued again.", url_for("jobs.index")
+    return run_button(retry_failed, job, success=success, back=back)

@@ -2,10 +2,13 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import icalendar
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
+
+if TYPE_CHECKING:
+    import icalendar
 
 from workflow.core.names import KIND_SHORT_NAMES, authority_short_name, first_words
 from workflow.core.tenancy import actions_of
@@ -37,6 +40,8 @@ def build_feed(
     user: User, actions: list[Action], link: Callable[[Action], str], host: str
 ) -> bytes:
     """An iCalendar (RFC 5545) document: one all-day event per action, on its due date."""
+    import icalendar  # only the feed needs it: web workers start without it
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
@@ -47,7 +52,9 @@ def build_feed(
     return calendar.to_ical()
 
 
-def _event(action: Action, url: str, host: str, stamp: datetime) -> icalendar.Event:
+def _event(action: Action, url: str, host: str, stamp: datetime) -> "icalendar.Event":
+    import icalendar
+
     event = icalendar.Event()
     # Stable per action, so a new due date moves the event rather than adding a second one.
     event.add("uid", f"action-{action.id}@{host}")

@@ -1,0 +1,41 @@
+"""The house's own rules, read from its code: views commit only through the view helper,
+and creating the app loads none of the heavy libraries that documents and imports use."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = [
+    *("sklearn", "scipy", "weasyprint", "docx", "openpyxl", "pdfplumber", "pypdfium2"),
+    *("boto3", "dramatiq", "icalendar", "phonenumbers", "names"),
+]
+
+
+def view_modules() -> list[Path]:
+    package = ROOT / "workflow"
+    return sorted([*package.glob("*/views.py"), *package.glob("*/views/*.py")])
+
+
+def test_views_commit_only_through_the_view_helper():
+    committing = [
+        path.relative_to(ROOT).as_posix()
+        for path in view_modules()
+        if "session.commit(" in path.read_text()
+    ]
+    # The API notes a token's last use before the request: there is no rule to run.
+    assert committing == ["workflow/api/views.py"]
+    assert len(view_modules()) > 15
+
+
+def test_creating_the_app_loads_no_heavy_library():
+    # A fresh interpreter: the test session itself has imported everything long ago.
+    script = (
+        "import sys; from workflow import create_app; "
+        "create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
+        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == []
