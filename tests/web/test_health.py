@@ -145,6 +145,7 @@ def test_no_personal_data_or_secret_reaches_the_logs(app, world, client, login, 
             "submitted": world.submitted.id,
             "evidence": world.evidence.id,
             "report_import": world.report_import.id,
+            "area": world.area.id,
         }
         for method, path, _, _ in ROUTES:
             if method == "GET":

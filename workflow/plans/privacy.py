@@ -224,13 +224,19 @@ def _phone_numbers(text: str) -> list[str]:
 
     found = [m.group(0).strip() for m in PHONE.finditer(text)]
     matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
-    # A UK number has 10 or 11 digits: shorter matches are years, counts and short codes.
+    # A UK number is dialled from 0 or +44 with 10 or 11 digits: shorter matches are years,
+    # counts and short codes, and ten digits with neither are an NHS number's shape.
     found += [
         m.raw_string.strip()
         for m in matcher
-        if len(re.sub(r"\D", "", m.raw_string)) >= 10 and not _is_date_like(m.raw_string)
+        if _dialled_in_the_uk(re.sub(r"\D", "", m.raw_string))
+        and not _is_date_like(m.raw_string)
     ]
     return list(dict.fromkeys(found))
+
+
+def _dialled_in_the_uk(digits: str) -> bool:
+    return len(digits) >= 10 and digits.startswith(("0", "44"))
 
 
 def _is_date_like(value: str) -> bool:
