@@ -20,3 +20,16 @@ class StaleError(RuleError):
 
 class Throttled(RuleError):
     """Too many failed attempts: the person must wait before trying again."""
+
+
+class StorageUnavailable(RuleError):
+    """The store could not be reached: nothing was kept, and trying again later may work."""
+
+    def __init__(self):
+        super().__init__(
+            "The file could not be stored just now. Try again in a few minutes", "file"
+        )
+
+
+class MissingFile(LookupError):
+    """No file with that SHA-256 is in the store."""

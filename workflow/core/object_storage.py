@@ -17,7 +17,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
-from workflow.core.storage import MissingFile, StorageUnavailable
+from workflow.core.errors import MissingFile, StorageUnavailable
 
 NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
 

@@ -21,7 +21,7 @@ from typing import BinaryIO, Protocol
 
 from flask import current_app
 
-from workflow.core.errors import RuleError
+from workflow.core.errors import MissingFile, RuleError
 
 CHUNK = 64 * 1024
 # Office files are zip archives: refuse ones that would unpack to something huge.
@@ -51,19 +51,6 @@ class StoredFile:
     size: int
     content_type: str
     name: str
-
-
-class StorageUnavailable(RuleError):
-    """The store could not be reached: nothing was kept, and trying again later may work."""
-
-    def __init__(self):
-        super().__init__(
-            "The file could not be stored just now. Try again in a few minutes", "file"
-        )
-
-
-class MissingFile(LookupError):
-    """No file with that SHA-256 is in the store."""
 
 
 class Store(Protocol):

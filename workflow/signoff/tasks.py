@@ -7,7 +7,8 @@ reads each one back and hashes it; a file missing or altered fails the job, so t
 
 import sqlalchemy as sa
 
-from workflow.core.storage import MissingFile, current_store, file_sha256
+from workflow.core.errors import MissingFile
+from workflow.core.storage import current_store, file_sha256
 from workflow.extensions import db
 from workflow.jobs import JobRefused, job
 from workflow.models import Evidence, EvidenceKind

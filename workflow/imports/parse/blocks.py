@@ -22,7 +22,7 @@ from workflow.imports.parse.clean import (
     split_marker,
     strip_private_use,
 )
-from workflow.imports.parse.extract import Line
+from workflow.imports.parse.model import Line
 
 _PAGE_NUMBER_RE = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", re.I)
 

@@ -12,34 +12,13 @@ import logging
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from workflow.imports.parse.clean import normalise_chars
-from workflow.imports.parse.model import ReportParseError
+from workflow.imports.parse.model import Line, ReportParseError, is_row
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-
-
-@dataclass
-class Line:
-    """One physical line (or, for Word and HTML, one whole paragraph) of the document.
-
-    Layout facts are None when the format cannot tell them: a pasted text knows nothing of
-    bold type, a Word paragraph knows nothing of page positions.
-    """
-
-    text: str
-    page: int | None = None
-    indent: float | None = None  # PDF: x position in points; text: leading spaces
-    gap: bool | None = None  # a paragraph break (blank line, extra spacing) comes before it
-    page_start: bool = False
-    heading: bool | None = None  # set out as a heading (bold, larger, heading style)
-    complete: bool = False  # a whole paragraph (Word, HTML), never joined to its neighbours
-    row: bool = False  # a table row, cells separated by tabs
-    level: int = 0  # list nesting depth from Word or HTML
-    size: float | None = None
 
 
 def read_source(data: bytes, filename: str | None) -> list[Line]:
@@ -157,13 +136,6 @@ def text_lines(text: str) -> list[Line]:
     return lines
 
 
-_MARKER_CELL_RE = re.compile(r"^(?:\(?\w{1,3}[.)]|\S)$")
-
-
-def is_row(text: str) -> bool:
-    """A tab between two cells makes a table row; a tab after a list number does not."""
-    cells = [cell.strip() for cell in text.split("\t") if cell.strip()]
-    return len(cells) >= 2 and not _MARKER_CELL_RE.match(cells[0])
 
 
 def _is_indented(piece: str) -> bool:

@@ -20,8 +20,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from workflow.imports.parse.clean import collapse_spaces, normalise_chars
-from workflow.imports.parse.extract import Line, is_row
-from workflow.imports.parse.model import ReportParseError
+from workflow.imports.parse.model import Line, ReportParseError, is_row
 
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 5000

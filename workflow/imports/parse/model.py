@@ -1,4 +1,4 @@
-"""The importer's result types and its one exception.
+"""The importer's types: the lines it reads, its result, and its one exception.
 
 Owns the shape of what the importer hands to the rest of the app: a `ParsedReport` with its
 judgements, numbered paragraphs and recommendations, and `to_json_dict()`, the exact JSON form
@@ -7,9 +7,40 @@ the review screen and the API exchange.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+
+@dataclass
+class Line:
+    """One physical line (or, for Word and HTML, one whole paragraph) of the document.
+
+    Layout facts are None when the format cannot tell them: a pasted text knows nothing of
+    bold type, a Word paragraph knows nothing of page positions.
+    """
+
+    text: str
+    page: int | None = None
+    indent: float | None = None  # PDF: x position in points; text: leading spaces
+    gap: bool | None = None  # a paragraph break (blank line, extra spacing) comes before it
+    page_start: bool = False
+    heading: bool | None = None  # set out as a heading (bold, larger, heading style)
+    complete: bool = False  # a whole paragraph (Word, HTML), never joined to its neighbours
+    row: bool = False  # a table row, cells separated by tabs
+    level: int = 0  # list nesting depth from Word or HTML
+    size: float | None = None
+
+
+_MARKER_CELL_RE = re.compile(r"^(?:\(?\w{1,3}[.)]|\S)$")
+
+
+def is_row(text: str) -> bool:
+    """A tab between two cells makes a table row; a tab after a list number does not."""
+    cells = [cell.strip() for cell in text.split("\t") if cell.strip()]
+    return len(cells) >= 2 and not _MARKER_CELL_RE.match(cells[0])
+
 
 KINDS = ("ilacs", "focused_visit", "jtai", "sif", "monitoring")
 

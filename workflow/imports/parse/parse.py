@@ -11,9 +11,14 @@ import logging
 
 from workflow.imports.parse import judgements, metadata
 from workflow.imports.parse.blocks import build_blocks
-from workflow.imports.parse.extract import Line
 from workflow.imports.parse.links import link_evidence
-from workflow.imports.parse.model import Paragraph, ParsedReport, Recommendation, ReportParseError
+from workflow.imports.parse.model import (
+    Line,
+    Paragraph,
+    ParsedReport,
+    Recommendation,
+    ReportParseError,
+)
 from workflow.imports.parse.sections import (
     FoundItem,
     NumberedParagraph,

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workflow.imports.parse.clean import BULLETS, collapse_spaces, normalise_chars
-from workflow.imports.parse.extract import Line
-from workflow.imports.parse.model import ReportParseError
+from workflow.imports.parse.model import Line, ReportParseError
 
 MAX_PAGES = 300
 _BOLD_RE = re.compile(r"bold|black|heavy|demi|semibold|,b$|-bd$", re.I)

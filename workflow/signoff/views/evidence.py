@@ -7,7 +7,8 @@ it was checked on upload and the name it was uploaded under, never the store's o
 from flask import Blueprint, abort, send_file
 from flask_login import current_user
 
-from workflow.core.storage import MissingFile, StorageUnavailable, current_store
+from workflow.core.errors import MissingFile, StorageUnavailable
+from workflow.core.storage import current_store
 from workflow.core.tenancy import evidence_or_404
 from workflow.models import EvidenceKind
 
