@@ -92,8 +92,9 @@ def demo_email(role_value: str) -> str:
 
 def sign_in(page, base_url: str, role_value: str, email: str | None = None) -> None:
     """Sign in as the demo's first person of a role, or as the demo person with that email."""
+    email = email or demo_email(role_value)
     page.goto(f"{base_url}/sign-in")
-    page.fill("#email", email or demo_email(role_value))
+    page.fill("#email", email)
     page.fill("#password", DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()

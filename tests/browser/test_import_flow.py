@@ -23,6 +23,7 @@ def test_upload_review_confirm(page, live_server):
     page.get_by_role("button", name="Apply changes").click()
     assert "Changes applied" in page.inner_text("main")
     assert violations(page) == []
+    page.get_by_label("Yes, this is the right report", exact=False).check()
     page.get_by_role("button", name="Create the inspection").click()
     assert "The inspection and its recommendations have been saved" in page.inner_text("main")
     assert "The timeliness of initial health assessments" in page.inner_text("main")

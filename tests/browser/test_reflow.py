@@ -98,6 +98,7 @@ def pages(live_app) -> dict[str, tuple[str, list[str]]]:
             "report_import": db.session.scalar(
                 sa.select(ReportImport.id).where(ReportImport.inspection_id.is_(None))
             ),
+            "area": action.service_area_id,
         }
         players = {visitor: demo_email(role.value) for visitor, role in VISITOR_ROLES.items()}
         players |= {"manager": manager.email, "head": head.email}
