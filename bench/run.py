@@ -55,8 +55,9 @@ PAGES = [
 ]
 # Budgets (issue: "Scale and speed"): ratios within one run, never absolute page times.
 GROWTH_LIMIT = 2.0  # median at the largest size / median at the smallest
-FLOOR_LIMIT = 3.0  # median at 10,000 actions / the floor's median at 10,000
+FLOOR_LIMIT = 2.0  # median at 10,000 actions / the floor's median at 10,000
 DOCX_LIMIT = 2.0  # seconds for a 300-action plan
+PDF_TO_DOCX_LIMIT = 3.0  # the same plan's PDF against its DOCX, CPU seconds in this run
 
 
 def targets(url: str) -> dict[str, str]:
@@ -236,6 +237,10 @@ def budgets(
         seconds = docs["docx"]["seconds"]
         met = seconds < DOCX_LIMIT
         checks.append(_check("DOCX, 300 actions", f"{seconds:.2f} s (< {DOCX_LIMIT:g} s)", met))
+        pdf, docx = docs["pdf"]["cpu_seconds"], docs["docx"]["cpu_seconds"]
+        ratio = pdf / docx
+        measured = f"{pdf:.2f} s, {ratio:.2f}x the DOCX (< {PDF_TO_DOCX_LIMIT:g}x)"
+        checks.append(_check("PDF, 300 actions", measured, ratio < PDF_TO_DOCX_LIMIT))
     if load_result:
         checks += load.budgets(load_result, soak)
     return checks

@@ -258,7 +258,29 @@ def test_an_administrator_uploads_the_logo_and_the_cover_shows_it(world, login):
     assert len(document.inline_shapes) == 1  # the PNG drawn from the SVG
     page = export_plan(plan, "html").decode()
     assert 'alt="Northbrook Council logo"' in page and "data:image/svg+xml;base64," in page
-    assert export_plan(plan, "pdf").startswith(b"%PDF")
+    pdf = export_plan(plan, "pdf")
+    assert figure_alt_texts(pdf) == ["Northbrook Council logo"]
+
+
+def figure_alt_texts(pdf: bytes) -> list[str]:
+    """The alternative text of every figure in a tagged PDF's structure tree."""
+    from pypdf import PdfReader
+
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "get"):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                found.append(str(node["/Alt"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"])
+    return found
 
 
 def test_a_png_logo_goes_into_word_as_it_is(world):
@@ -340,7 +362,8 @@ def test_a_version_with_uncleared_personal_data_is_not_published(world, progress
 def test_the_web_worker_starts_without_the_renderers():
     code = (
         "import sys; from workflow import create_app; create_app({'SQLALCHEMY_DATABASE_URI': "
-        "'sqlite://'}); heavy = {'weasyprint', 'docx', 'openpyxl', 'pypdfium2'} & set(sys.modules);"
+        "'sqlite://'}); heavy = {'weasyprint', 'typst', 'docx', 'openpyxl', 'pypdfium2'}"
+        " & set(sys.modules);"
         " print(sorted(heavy))"
     )
     result = subprocess.run(

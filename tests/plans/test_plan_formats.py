@@ -21,7 +21,8 @@ from workflow.plans.builder import build_plan, clean_text
 from workflow.plans.render.csv import neutralise, render_csv
 from workflow.plans.render.docx import ACTION_COLUMNS, render_docx
 from workflow.plans.render.html import render_html
-from workflow.plans.render.pdf import STATIC_BASE, StaticOnlyFetcher, render_pdf
+from workflow.plans.render.html_pdf import STATIC_BASE, StaticOnlyFetcher
+from workflow.plans.render.pdf import render_pdf
 from workflow.plans.render.tracker import COLUMNS
 from workflow.plans.render.xlsx import render_xlsx
 
@@ -134,6 +135,21 @@ def test_pdf_is_tagged_and_carries_the_plan(world, plan):
     assert "Drafting" not in text and "Tracker live" not in text
 
 
+def test_plan_text_that_looks_like_markup_prints_as_written(world, progress):
+    """The PDF's layout language never reads a plan's words: they reach it as data."""
+    world.recommendation.text = '#pagebreak() *not bold* $x^2$ = Heading #read("/etc/passwd")'
+    db.session.commit()
+    plan = build_plan(world.inspection, date.today())
+    with pdfplumber.open(io.BytesIO(render_pdf(plan))) as pdf:
+        text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert '#pagebreak() *not bold* $x^2$ = Heading #read("/etc/passwd")' in text
+    assert "root:" not in text
+
+
+def test_the_same_plan_renders_the_same_pdf(plan):
+    assert render_pdf(plan) == render_pdf(plan)
+
+
 def test_excel_tracker(world, plan):
     world.action.description = '=HYPERLINK("https://evil.example","Click")'
     db.session.commit()
@@ -227,7 +243,7 @@ def test_the_pdf_fetcher_serves_only_static_files(app):
 
 
 def test_an_image_named_in_the_page_is_never_fetched(app, tmp_path):
-    from workflow.plans.render.pdf import html_to_pdf
+    from workflow.plans.render.html_pdf import html_to_pdf
 
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"not an image")

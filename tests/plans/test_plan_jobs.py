@@ -79,7 +79,5 @@ def test_the_privacy_check_of_a_plan_runs_as_a_job(world, progress):
     db.session.refresh(job)
     assert job.state is JobState.SUCCEEDED
     assert job.result["open_hits"] == 1
-    assert job.result["hits"] == [
-        {"kind": "Person's name", "location": "Action 1.1: action"}
-    ]
+    assert job.result["hits"] == [{"kind": "Person's name", "location": "Action 1.1: action"}]
     assert "Jamie" not in str(job.result)

@@ -7,7 +7,7 @@ from docx import Document
 from workflow.plans.board_report import BoardReport
 from workflow.plans.render import docx as word
 from workflow.plans.render.html import STYLESHEET, render_document
-from workflow.plans.render.pdf import STATIC_BASE, html_to_pdf
+from workflow.plans.render.html_pdf import STATIC_BASE, html_to_pdf
 from workflow.plans.render.style import long_date
 
 SECTIONS = [

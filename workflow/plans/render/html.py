@@ -1,4 +1,4 @@
-"""The plan as a standalone HTML document: the HTML export, and the source of the PDF."""
+"""The plan as a standalone HTML document: the HTML export and the published page."""
 
 from pathlib import Path
 
@@ -19,14 +19,14 @@ def stylesheet_text() -> str:
     return (Path(current_app.static_folder) / STYLESHEET).read_text(encoding="utf-8")
 
 
-def render_html(
-    plan: Plan, stylesheet_href: str | None = None, public: bool = False, logo_src: str = ""
-) -> str:
-    """The plan page; its stylesheet (and logo) inlined unless addresses to fetch them are
-    given. A public page leaves out the addresses of evidence links, which point inside the
-    council."""
-    logo_src = logo_src or (plan.logo.data_uri if plan.logo else "")
-    context = {"plan": plan, "public": public, "logo_src": logo_src}
-    if stylesheet_href:
-        return render_document("plans/document.html", stylesheet_href=stylesheet_href, **context)
-    return render_document("plans/document.html", stylesheet=stylesheet_text(), **context)
+def render_html(plan: Plan, public: bool = False) -> str:
+    """The plan page, its stylesheet and logo inlined so the file stands alone. A public
+    page leaves out the addresses of evidence links, which point inside the council."""
+    logo_src = plan.logo.data_uri if plan.logo else ""
+    return render_document(
+        "plans/document.html",
+        plan=plan,
+        public=public,
+        logo_src=logo_src,
+        stylesheet=stylesheet_text(),
+    )

@@ -3,7 +3,7 @@
 import io
 
 from workflow.plans.render.html import STYLESHEET, render_document
-from workflow.plans.render.pdf import STATIC_BASE, html_to_pdf
+from workflow.plans.render.html_pdf import STATIC_BASE, html_to_pdf
 from workflow.plans.render.style import long_date, short_date
 from workflow.plans.self_evaluation import SelfEvaluation
 
