@@ -40,6 +40,17 @@ def test_passwords_are_stored_as_argon2_hashes(world):
     assert verify_password(user.password_hash, world.password)
 
 
+def test_the_stand_in_hash_costs_what_a_real_one_does():
+    """An unknown email is checked against a stand-in hash with the hasher's own parameters,
+    so it takes as long as a wrong password for a real account."""
+    from argon2 import PasswordHasher, extract_parameters
+
+    from workflow.accounts.passwords import DUMMY_HASH
+
+    assert extract_parameters(DUMMY_HASH) == extract_parameters(PasswordHasher().hash("x"))
+    assert verify_password(None, "anything at all") is False
+
+
 def test_ten_failures_lock_the_account_even_for_the_right_password(client, world):
     email = world.users["manager"].email
     for attempt in range(10):
