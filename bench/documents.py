@@ -149,9 +149,9 @@ def main() -> None:
         url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
         app = create_app({"SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            from flask_migrate import upgrade
+            from workflow.extensions import upgrade_schema
 
-            upgrade()
+            upgrade_schema()
             inspection = seed(options.actions)
             start = time.perf_counter()
             plan = build_plan(inspection, date.today())

@@ -209,9 +209,9 @@ def documents() -> dict:
         url = f"sqlite:///{Path(folder) / 'documents.sqlite'}"
         app = create_app({"SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            from flask_migrate import upgrade
+            from workflow.extensions import upgrade_schema
 
-            upgrade()
+            upgrade_schema()
             plan = build_plan(seed_plan(300), date.today())
             for fmt, render in (("docx", render_docx), ("pdf", render_pdf), ("xlsx", render_xlsx)):
                 # (wall seconds, [CPU seconds,] bytes): the CPU figure came later, and

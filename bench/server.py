@@ -48,8 +48,13 @@ def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def app_environment(database_url: str) -> dict[str, str]:
+    """The served app's environment, as in production: bytecode is written and kept (the
+    Makefile turns that off for its own runs), so a cold start does not compile the source."""
+    environment = {
+        key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"
+    }
     return {
-        **os.environ,
+        **environment,
         "DATABASE_URL": database_url,
         "WORKFLOW_CONFIG": "production",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_hex(32),

@@ -64,9 +64,9 @@ def database_url(request, tmp_path_factory) -> str:
         url = _private_postgres_database(request)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        from flask_migrate import upgrade
+        from workflow.extensions import upgrade_schema
 
-        upgrade()
+        upgrade_schema()
         db.engine.dispose()
     return app.config["SQLALCHEMY_DATABASE_URI"]
 

@@ -7,7 +7,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, INSTANCE_DIR, development_secret_key
-from workflow.extensions import csrf, db, login_manager, migrate
+from workflow.extensions import csrf, db, login_manager, migration_commands
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -50,7 +50,7 @@ def register_extensions(app: Flask) -> None:
     from workflow import models  # noqa: F401  (models must be imported for migrations)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    app.cli.add_command(migration_commands)
     login_manager.init_app(app)
     csrf.init_app(app)
     with app.app_context():

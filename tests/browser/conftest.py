@@ -44,9 +44,9 @@ def live_app(tmp_path_factory):
         }
     )
     with app.app_context():
-        from flask_migrate import upgrade
+        from workflow.extensions import upgrade_schema
 
-        upgrade()
+        upgrade_schema()
         load_demo(date.today())
         db.session.commit()
     return app

@@ -45,9 +45,9 @@ def site(tmp_path_factory, provider):
         }
     )
     with app.app_context():
-        from flask_migrate import upgrade
+        from workflow.extensions import upgrade_schema
 
-        upgrade()
+        upgrade_schema()
         load_demo(date.today())
         authority = db.session.scalar(sa.select(Authority).where(Authority.name == WOLVERHAMPTON))
         db.session.add(

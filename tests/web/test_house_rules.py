@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = [
     *("sklearn", "scipy", "weasyprint", "typst", "docx", "openpyxl", "pdfplumber", "pypdfium2"),
-    *("boto3", "dramatiq", "icalendar", "phonenumbers", "names"),
+    *("boto3", "dramatiq", "icalendar", "phonenumbers", "names", "alembic", "holidays"),
 ]
 
 

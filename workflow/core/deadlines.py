@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
-
 from workflow.models import Inspection, InspectionKind
 
 PLAN_WORKING_DAYS = 70
@@ -20,6 +18,9 @@ DRAFT_PLAN_WORKING_DAYS = 20
 @cache
 def _bank_holidays(year: int) -> frozenset[date]:
     # Frozen per year: the holidays object fills itself in lazily, which is not thread-safe.
+    # The library loads every country's calendar, so it is imported on first use, not at start.
+    import holidays
+
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
