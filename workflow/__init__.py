@@ -4,6 +4,7 @@ import os
 
 import sqlalchemy as sa
 from flask import Flask
+from jinja2 import FileSystemBytecodeCache
 from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, INSTANCE_DIR, development_secret_key
@@ -16,6 +17,9 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
         template_folder="../templates",
     )
+    # Compiled templates are kept between starts (in a folder only this user can write, and
+    # checked against each template's source), so a new worker's first pages are not slow.
+    app.jinja_options = {"bytecode_cache": FileSystemBytecodeCache()}
     load_config(app, config)
     trust_proxies(app)
     register_extensions(app)
