@@ -9,14 +9,13 @@ without one configured, or with a wrong one, the path does not exist (404).
 """
 
 import hmac
-import os
 from functools import cache
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from workflow.core.storage import current_store
-from workflow.extensions import db
+from workflow.extensions import MIGRATIONS, db
 from workflow.web import metrics
 
 bp = Blueprint("health", __name__)
@@ -78,8 +77,7 @@ def _migrations() -> str | None:
 def _heads() -> set[str]:
     from alembic.script import ScriptDirectory
 
-    folder = os.path.join(current_app.root_path, "..", "migrations")
-    return set(ScriptDirectory(folder).get_heads())
+    return set(ScriptDirectory(str(MIGRATIONS)).get_heads())
 
 
 def _broker() -> None:
