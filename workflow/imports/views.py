@@ -18,8 +18,7 @@ from workflow.core import permissions
 from workflow.core.tenancy import report_import_or_404
 from workflow.imports import rules as reports
 from workflow.imports.forms import ReportUploadForm, ReviewForm
-from workflow.imports.jobs import start_parse
-from workflow.models import ReportImport
+from workflow.models import JobState, ReportImport
 from workflow.web import require, run_rule
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -36,8 +35,7 @@ def new():
         name = upload.filename if data is not None else None
         if done := run_rule(
             form, reports.receive_report, current_user, data, name, form.text.data, limit
-        ):
-            start_parse(done.result.id)  # answers at once: the review page shows progress
+        ):  # answers at once: the review page shows the reading's progress
             return redirect(url_for("imports.review", import_id=done.result.id))
     return render_template("imports/new.html", form=form)
 
@@ -51,7 +49,11 @@ def review(import_id: int):
     if report_import.status != "ready":
         if request.method == "POST":
             return redirect(url_for("imports.review", import_id=report_import.id))
-        return render_template("imports/reading.html", report_import=report_import)
+        return render_template(
+            "imports/reading.html",
+            report_import=report_import,
+            progress=reading_progress(report_import),
+        )
     form = ReviewForm(obj=report_import, published=_published(report_import.parsed))
     if request.method == "GET":
         form.show(report_import.parsed["recommendations"])
@@ -82,15 +84,20 @@ def status(import_id: int):
     """The import's progress, polled by the review page while the report is read."""
     require(permissions.can_manage_inspections(current_user))
     report_import = report_import_or_404(import_id, current_user)
-    return jsonify({"status": report_import.status, "error": report_import.error})
+    return jsonify(
+        {
+            "status": report_import.status,
+            "error": report_import.error,
+            "progress": reading_progress(report_import),
+        }
+    )
 
 
 @bp.route("/<int:import_id>/retry", methods=["POST"])
 def retry(import_id: int):
     require(permissions.can_manage_inspections(current_user))
     report_import = report_import_or_404(import_id, current_user)
-    if run_rule(None, reports.retry_import, current_user, report_import):
-        start_parse(report_import.id)
+    run_rule(None, reports.retry_import, current_user, report_import)
     return redirect(url_for("imports.review", import_id=report_import.id))
 
 
@@ -107,6 +114,17 @@ def _review_page(form: ReviewForm, report_import: ReportImport):
             parsed["authority"], current_user.authority.name
         ),
     )
+
+
+def reading_progress(report_import: ReportImport) -> str:
+    """Where the reading has got to, in words, from the import and the job reading it."""
+    if not report_import.reading:
+        return ""
+    job = report_import.job
+    if job is not None and job.state is JobState.QUEUED and job.attempts:
+        tries = f"try {job.attempts + 1} of {job.max_attempts}"
+        return f"The last try did not finish: trying again shortly ({tries})"
+    return "Reading the report" if report_import.status == "reading" else "Waiting to start"
 
 
 def _published(parsed: dict) -> date | None:

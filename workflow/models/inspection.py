@@ -33,6 +33,8 @@ class Inspection(Base):
     received_on: Mapped[date | None]
     received_on_reason: Mapped[str | None] = mapped_column(sa.Text)
     lead_inspector: Mapped[str | None] = mapped_column(sa.String(200))
+    # A joint inspection's plan is the partnership's: [{"role": ..., "name": ...}] as named.
+    partners: Mapped[list[dict[str, str]] | None] = mapped_column(sa.JSON)
     # The director's introduction to the plan: paragraphs, and lists of lines starting "- ".
     plan_introduction: Mapped[str | None] = mapped_column(sa.Text)
     # The self-evaluation's narrative sections: {"overview": text, judgement area: text}.
