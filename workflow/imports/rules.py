@@ -246,9 +246,10 @@ def review_import(
     confirm: bool,
     published: date | None = None,
     other_authority_confirmed: bool = False,
+    partners: list[dict[str, str]] | None = None,
 ) -> Inspection | None:
     """Apply the reviewer's changes; on confirmation create (or update) the inspection."""
-    revise_import(actor, report_import, version, rows, published)
+    revise_import(actor, report_import, version, rows, published, partners)
     if not confirm:
         return None
     return confirm_import(actor, report_import, report_import.version, other_authority_confirmed)
@@ -260,13 +261,17 @@ def revise_import(
     version: int | None,
     rows: list[ReviewRow],
     published: date | None = None,
+    partners: list[dict[str, str]] | None = None,
 ) -> None:
-    """Keep the administrator's edits of the list, and the publication date they give (an
-    ILACS report prints none: it is dated by its publication on Ofsted's website)."""
+    """Keep the administrator's edits of the list, the publication date they give (an
+    ILACS report prints none: it is dated by its publication on Ofsted's website), and a
+    joint inspection's partners as they corrected them."""
     check_version(report_import, version)
     _check_open(report_import)
     parsed = dict(report_import.parsed)
     parsed["recommendations"] = apply_review(rows)
+    if partners is not None and parsed["kind"] == "jtai":
+        parsed["partners"] = partners
     if published is not None:
         end = parsed["inspection_dates"]["end"]
         if end and published < date.fromisoformat(end):
@@ -308,6 +313,21 @@ def confirm_import(
     the one imported before: changed texts are replaced and new recommendations added;
     nothing with actions is ever removed. A report about another authority needs the
     administrator's explicit confirmation first."""
+    check_confirmable(actor, report_import, version, other_authority_confirmed)
+    inspection = import_parsed(actor, report_import.authority_id, report_import.parsed)
+    report_import.inspection = inspection
+    flush()
+    summary = f"Report imported into {inspection.title}"
+    changes = {"partners": inspection.partners} if inspection.partners else None
+    record_event(actor, inspection.authority_id, report_import, "confirmed", summary, changes)
+    return inspection
+
+
+def check_confirmable(
+    actor: User, report_import: ReportImport, version: int | None, other_authority_confirmed: bool
+) -> None:
+    """Not confirmed already, not changed since the form was shown, and about our council
+    (or the administrator has said that it is the right report all the same)."""
     check_version(report_import, version)
     _check_open(report_import)
     reported = report_import.parsed["authority"]
@@ -317,16 +337,15 @@ def confirm_import(
             f"{actor.authority.name}: confirm that it is the right report",
             "confirm_other_authority",
         )
-    inspection = import_parsed(actor, report_import.authority_id, report_import.parsed)
-    report_import.inspection = inspection
-    flush()
-    summary = f"Report imported into {inspection.title}"
-    record_event(actor, inspection.authority_id, report_import, "confirmed", summary)
-    return inspection
 
 
 def import_parsed(actor: User | None, authority_id: int, parsed: dict[str, Any]) -> Inspection:
     """Create or update the inspection a parsed report describes (the CLI acts as System)."""
+    if parsed["kind"] == "monitoring":
+        raise RuleError(
+            "A monitoring visit is recorded against the last inspection's recommendations, "
+            "not as an inspection of its own: import the letter on the web to choose which"
+        )
     if not parsed["recommendations"] and parsed.get("found_recommendations", 1):
         # A report with no recommendations imports with its judgements alone; a list the
         # administrator emptied is more likely a slip.
@@ -336,6 +355,8 @@ def import_parsed(actor: User | None, authority_id: int, parsed: dict[str, Any])
         inspection = _create_inspection(actor, authority_id, parsed)
     _save_recommendations(actor, inspection, parsed["recommendations"])
     _save_paragraphs(inspection, parsed["paragraphs"])
+    if parsed["kind"] == "jtai":
+        inspection.partners = list(parsed.get("partners") or []) or None
     return inspection
 
 

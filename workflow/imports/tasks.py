@@ -10,7 +10,7 @@ a moment) is tried again with back-off, and only then reported as failed.
 from flask import current_app
 
 from workflow.extensions import db
-from workflow.imports import rules
+from workflow.imports import monitoring, rules
 from workflow.imports.parse import ReportParseError
 from workflow.jobs import JobRefused, job
 from workflow.models import ReportImport
@@ -43,5 +43,7 @@ def read_report(import_id: int) -> dict:
         rules.read_import(report_import, current_app.config["MAX_UPLOAD_BYTES"])
     except ReportParseError as error:
         raise JobRefused(error.message) from error
+    if report_import.parsed["kind"] == "monitoring":
+        monitoring.suggest_recommendations(report_import)
     parsed = report_import.parsed
     return {"status": "ready", "kind": parsed["kind"], "items": len(parsed["recommendations"])}

@@ -16,8 +16,10 @@ from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.core.tenancy import report_import_or_404
+from workflow.imports import monitoring
 from workflow.imports import rules as reports
-from workflow.imports.forms import ReportUploadForm, ReviewForm
+from workflow.imports.forms import MonitoringReviewForm, ReportUploadForm, ReviewForm
+from workflow.imports.monitoring import visit_start
 from workflow.models import JobState, ReportImport
 from workflow.web import require, run_rule
 
@@ -54,9 +56,17 @@ def review(import_id: int):
             report_import=report_import,
             progress=reading_progress(report_import),
         )
-    form = ReviewForm(obj=report_import, published=_published(report_import.parsed))
+    if report_import.parsed["kind"] == "monitoring":
+        return _review_monitoring(report_import)
+    return _review_report(report_import)
+
+
+def _review_report(report_import: ReportImport):
+    parsed = report_import.parsed
+    form = ReviewForm(obj=report_import, published=_published(parsed))
     if request.method == "GET":
-        form.show(report_import.parsed["recommendations"])
+        form.show(parsed["recommendations"])
+        form.show_partners(parsed.get("partners") or [])
     confirm = request.form.get("intent") == "confirm"
     if form.validate_on_submit() and (
         done := run_rule(
@@ -69,6 +79,7 @@ def review(import_id: int):
             confirm=confirm,
             published=form.published.data,
             other_authority_confirmed=form.confirm_other_authority.data,
+            partners=form.partner_rows() if parsed["kind"] == "jtai" else None,
         )
     ):
         if confirm:
@@ -77,6 +88,42 @@ def review(import_id: int):
         flash("Changes applied. Check the list, then confirm.", "success")
         return redirect(url_for("imports.review", import_id=report_import.id))
     return _review_page(form, report_import)
+
+
+def _review_monitoring(report_import: ReportImport):
+    parsed = report_import.parsed
+    earlier = monitoring.earlier_inspection(report_import.authority_id, visit_start(parsed))
+    form = MonitoringReviewForm(
+        obj=report_import,
+        recommendations=earlier.recommendations if earlier else (),
+        area_count=len(parsed.get("areas", [])),
+    )
+    if request.method == "GET":
+        form.show(monitoring.preselected(parsed, earlier))
+    if form.validate_on_submit() and (
+        done := run_rule(
+            form,
+            monitoring.confirm_monitoring,
+            current_user,
+            report_import,
+            form.posted_version(),
+            form.chosen(),
+            earlier,
+            other_authority_confirmed=form.confirm_other_authority.data,
+        )
+    ):
+        flash("The monitoring visit has been recorded against the recommendations.", "success")
+        return redirect(url_for("inspections.show", inspection_id=done.result.id))
+    return render_template(
+        "imports/review_monitoring.html",
+        form=form,
+        report_import=report_import,
+        parsed=parsed,
+        earlier=earlier,
+        numbers={r.id: r.number for r in earlier.recommendations} if earlier else {},
+        recorded_before=monitoring.recorded_before(report_import.authority_id, parsed),
+        other_authority=_other_authority(parsed),
+    )
 
 
 @bp.route("/<int:import_id>/status")
@@ -110,10 +157,13 @@ def _review_page(form: ReviewForm, report_import: ReportImport):
         parsed=parsed,
         kind=reports.inspection_kind(parsed),
         existing=reports.matching_inspection(report_import.authority_id, parsed),
-        other_authority=not reports.same_authority(
-            parsed["authority"], current_user.authority.name
-        ),
+        other_authority=_other_authority(parsed),
+        partners=[(p["role"], p["name"]) for p in parsed.get("partners") or []],
     )
+
+
+def _other_authority(parsed: dict) -> bool:
+    return not reports.same_authority(parsed["authority"], current_user.authority.name)
 
 
 def reading_progress(report_import: ReportImport) -> str:

@@ -70,6 +70,11 @@ class Inspection(Base):
         return f"{self.start_date:%-d %B %Y} to {self.end_date:%-d %B %Y}"
 
     @property
+    def partner_rows(self) -> list[tuple[str, str]]:
+        """A joint inspection's partners as (role, name)."""
+        return [(partner["role"], partner["name"]) for partner in self.partners or []]
+
+    @property
     def report_received_on(self) -> date | None:
         """The date the council received the report: published, unless recorded otherwise."""
         return self.received_on or self.published_on
