@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from tests.conftest import text_of
 from tests.factories import FIXTURES
-from tests.imports.parse.importer_builders import fixture_bytes
+from tests.imports.parse.importer_builders import fixture_bytes, letter_pdf
 from workflow.extensions import db
 from workflow.imports.parse import Partner, parse_file, parse_text
 from workflow.imports.parse.letters import partner_role
@@ -58,6 +58,12 @@ def test_the_partners_the_letter_is_addressed_to_are_recognised():
     assert report.partners == NORTHBROOK_PARTNERS
     assert len(report.recommendations) == 3
     assert report.to_json_dict()["partners"][2] == {"role": "Police", "name": "Northbrook Police"}
+
+
+def test_the_letter_as_a_pdf_names_the_same_partners():
+    # A PDF runs the address block's lines into one block: each line is still one addressee.
+    report = parse_file(letter_pdf(LETTER.decode()), "jtai.pdf")
+    assert report.kind == "jtai" and report.partners == NORTHBROOK_PARTNERS
 
 
 def test_older_letters_name_the_clinical_commissioning_group_and_the_board():

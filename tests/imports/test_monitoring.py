@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from tests.conftest import text_of
 from tests.factories import FIXTURES, make_inspection
+from tests.imports.parse.importer_builders import letter_pdf
 from workflow.extensions import db
 from workflow.imports.monitoring import earlier_inspection
 from workflow.imports.parse import parse_file
@@ -108,6 +109,13 @@ def test_the_letters_areas_and_findings_are_read():
     ]
     every = [finding for area in report.areas for finding in area.findings]
     assert not any(f.startswith(("Ofsted will take", "This visit was carried")) for f in every)
+
+
+def test_the_letter_as_a_pdf_gives_the_same_areas_and_findings():
+    from_text = parse_file(LETTER, "monitoring-visit.txt")
+    from_pdf = parse_file(letter_pdf(LETTER.decode()), "monitoring-visit.pdf")
+    assert from_pdf.kind == "monitoring" and from_pdf.start_date == from_text.start_date
+    assert from_pdf.areas == from_text.areas
 
 
 def test_an_area_named_in_a_sentence_and_dates_on_their_own_line_are_read():

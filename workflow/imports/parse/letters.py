@@ -162,7 +162,8 @@ def _addressed(blocks: list[Block]) -> list[Partner]:
     for block in blocks[:40]:
         if re.match(r"dear\b", block.text, re.I):
             break
-        for line in block.text.split("\n") if "\n" in block.text else [block.text]:
+        # An address is one addressee a printed line, even where the lines ran into a block.
+        for line in [line.text for line in block.lines] or [block.text]:
             line = line.strip()
             if not _ADDRESSEE_RE.match(line):
                 continue
