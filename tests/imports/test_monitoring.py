@@ -186,6 +186,8 @@ def test_a_monitoring_letter_becomes_notes_on_the_last_inspections_recommendatio
     inspection_page = text_of(client.get(f"/inspections/{inadequate.id}"))
     assert "Monitoring visits since the inspection" in inspection_page
     assert "Recommendation 3 : The response to children who go missing" in inspection_page
+    plan_page = text_of(client.get(f"/inspections/{inadequate.id}/plan"))
+    assert "Monitoring visits since the inspection 16 May 2023 to 17 May 2023" in plan_page
 
 
 def test_an_unclear_area_can_be_given_to_the_recommendation_the_administrator_chooses(

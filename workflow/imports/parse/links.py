@@ -5,6 +5,10 @@ and 122)") come first; the rest are the paragraphs closest in TF-IDF space (Engl
 words removed, sublinear term frequency, words and word pairs, cosine similarity), kept only
 when their score is meaningful: above a floor, and not far below the best match.
 
+The same similarity matches a monitoring visit's areas to the recommendations of the
+inspection it follows up (`best_matches`: confident only when one stands out) and finds the
+letter's paragraphs about each area (`rank_passages`).
+
 Two small aids make the vectors compare like with like: a light suffix stemmer ("records",
 "recording" and "recorded" are one term) and acronym expansion, from the report's own
 definitions ("multi-agency safeguarding hub (MASH)") and a short glossary of the acronyms
