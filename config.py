@@ -50,9 +50,6 @@ class Config:
     MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     # The request limit leaves room for the form fields around an upload.
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 1024 * 1024
-    # How an uploaded report is read off the request: "thread" (in the web process) or
-    # "inline" (at once, in the same process: tests and single-process tools).
-    IMPORT_PARSE_MODE = os.environ.get("IMPORT_PARSE_MODE", "thread")
     WTF_CSRF_TIME_LIMIT = 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -91,7 +88,6 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    IMPORT_PARSE_MODE = "inline"
     SECRET_KEY = "test-secret-key-not-for-production"
     JOBS_MODE = os.environ.get("JOBS_MODE", "eager")
 

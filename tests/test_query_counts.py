@@ -50,8 +50,8 @@ MOST_STATEMENTS = {
     "action list, filtered": 6,
     "inspection dashboard": 7,
     "inspections": 4,
-    "inspection": 6,
-    "recommendation": 5,
+    "inspection": 7,  # with the monitoring visits since it
+    "recommendation": 6,  # with what monitoring visits found
     "action": 11,
     "my actions": 6,
     "approval queue": 5,

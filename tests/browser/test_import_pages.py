@@ -39,3 +39,46 @@ def test_the_review_of_another_authoritys_report_is_accessible(page, live_server
         "confirm that it is the right report" in page.locator(".govuk-error-summary").inner_text()
     )
     assert violations(page) == []
+
+
+def _no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _shot(page, name: str) -> None:
+    """Screenshots for a person to look at, when SCREENSHOTS names a folder."""
+    import os
+
+    if folder := os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_review_of_a_monitoring_letter_is_accessible(browser, live_server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, "administrator")
+    _paste(page, live_server, (FIXTURES / "northbrook-monitoring-visit.txt").read_text())
+    page.wait_for_selector("text=Areas the visit covered")
+    assert page.locator("select").count() == 4
+    page.get_by_text("What the inspectors found about area 3").click()  # opens the details
+    _shot(page, f"monitoring-review-{width}")
+    assert violations(page) == [] and _no_sideways_scroll(page)
+    page.get_by_role("button", name="Record the visit").click()
+    page.wait_for_load_state()
+    assert "There is a problem" in page.content()  # the unclear areas must be chosen
+    assert violations(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_review_of_a_joint_inspection_is_accessible(browser, live_server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, "administrator")
+    _paste(page, live_server, (FIXTURES / "northbrook-jtai.txt").read_text())
+    page.wait_for_selector("text=Partners named in the letter")
+    assert "Northbrook Police" in page.locator(".govuk-summary-list").nth(1).inner_text()
+    _shot(page, f"jtai-review-{width}")
+    assert violations(page) == [] and _no_sideways_scroll(page)
+    context.close()

@@ -39,6 +39,15 @@ def refused(**args) -> None:
     raise JobRefused("There is no plan version 99")
 
 
+def told_of_failure(error: Exception, **args) -> None:
+    calls.append(("told", {"error": str(error), **args}))
+
+
+@job("tests.flaky_told", on_failure=told_of_failure)
+def flaky_told(**args) -> dict:
+    return flaky(**args)
+
+
 @pytest.fixture(autouse=True)
 def fresh_calls():
     calls.clear()
@@ -153,6 +162,18 @@ def test_a_job_that_keeps_failing_fails_after_its_attempts(app):
     job_row = only_job()
     assert (job_row.state, job_row.attempts) == (JobState.FAILED, job_row.max_attempts)
     assert job_row.last_error == "ConnectionError: the mail server hung up"
+
+
+def test_the_feature_is_told_once_when_its_job_has_failed_for_good(app):
+    flaky_failures["left"] = 1
+    enqueue("tests.flaky_told", n=1)
+    db.session.commit()
+    assert ("told", {"error": "the mail server hung up", "n": 1}) not in calls  # retried
+    flaky_failures["left"] = 99
+    enqueue("tests.flaky_told", n=2)
+    db.session.commit()
+    told = [args for name, args in calls if name == "told"]
+    assert told == [{"error": "the mail server hung up", "n": 2}]
 
 
 def test_a_refused_job_fails_at_once_and_an_administrator_sees_why(world, login):

@@ -15,11 +15,12 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import ON_CI, ROOT
+from tests.conftest import ON_CI, ROOT, SHARED
 from tests.plans.conftest import report_progress
 from tests.plans.test_plan_versions import details
 from workflow.extensions import db
-from workflow.models import Job, JobState, PlanVersion
+from workflow.imports.rules import receive_report
+from workflow.models import Job, JobState, PlanVersion, ReportImport
 from workflow.plans.versions import FREEZE_JOB, issue_plan
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -135,3 +136,26 @@ def test_cron_queues_the_daily_reminders_for_the_worker(world, worker, runner):
     job = wait_for(finished, process, log_path)
     # Nothing in the world is due within a fortnight nor waiting long: no email to send.
     assert (job.state, job.result) == (JobState.SUCCEEDED, {"sent": 0, "on": today})
+
+
+def test_a_worker_reads_an_uploaded_report_through_the_broker(world, worker):
+    process, log_path = worker
+    path = SHARED / "reports" / "derby-2022-05-11.pdf"  # read where it is, never copied
+    if not path.exists():
+        pytest.skip(f"{path} is not here")
+    report_import = receive_report(
+        world.users["admin"], path.read_bytes(), path.name, None, 20 * 1024 * 1024
+    )
+    db.session.commit()
+    import_id = report_import.id
+
+    def read():
+        found = db.session.get(ReportImport, import_id)
+        return found if found.status in ("ready", "failed") else None
+
+    report_import = wait_for(read, process, log_path)
+    assert (report_import.status, report_import.error) == ("ready", None)
+    assert report_import.parsed["authority"] == "Derby"
+    assert report_import.parsed["lead_inspector"] == "Julie Knight"
+    assert report_import.parsed["recommendations"] and report_import.source is None
+    assert (report_import.job.state, report_import.job.attempts) == (JobState.SUCCEEDED, 1)

@@ -9,10 +9,12 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    SelectField,
     TextAreaField,
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from workflow.imports.parse.letters import partner_role
 from workflow.imports.rules import ReviewRow
 from workflow.web.fields import GovDateField, strip_filter
 from workflow.web.forms import VersionedForm
@@ -30,6 +32,9 @@ class ReportUploadForm(FlaskForm):
         upload = self.file.data
         if not field.data and not (upload and upload.filename):
             raise ValidationError("Upload the report or paste its text")
+
+
+MAX_PARTNERS = 20
 
 
 class ReviewRowForm(Form):
@@ -51,6 +56,36 @@ class ReviewForm(VersionedForm):
         description="For example, 12 7 2024. The action plan is due 70 working days after it.",
     )
     confirm_other_authority = BooleanField("Yes, import this report for our council")
+    partners = TextAreaField(
+        "Partners",
+        filters=[strip_filter],
+        description="One a line, as role: name (for example, Police: Northbrook Police).",
+    )
+
+    def validate_partners(self, field):
+        lines = [line.strip() for line in (field.data or "").split("\n") if line.strip()]
+        if len(lines) > MAX_PARTNERS:
+            raise ValidationError(f"Enter at most {MAX_PARTNERS} partners")
+        for line in lines:
+            if len(line) > 200:
+                raise ValidationError("Each partner must be 200 characters or fewer")
+            if not line.partition(":")[2].strip() and line.endswith(":"):
+                raise ValidationError(f"Enter the name of the partner after '{line[:40]}'")
+
+    def partner_rows(self) -> list[dict[str, str]]:
+        """The partners as typed: "Role: Name", or a name alone whose role is told from it."""
+        rows = []
+        for line in (self.partners.data or "").split("\n"):
+            role, colon, name = line.partition(":")
+            if not colon:
+                role, name = "", role
+            role, name = " ".join(role.split()), " ".join(name.split())
+            if name:
+                rows.append({"role": role or partner_role(name), "name": name})
+        return rows
+
+    def show_partners(self, partners: list[dict[str, str]]) -> None:
+        self.partners.data = "\n".join(f"{p['role']}: {p['name']}" for p in partners)
 
     def review_rows(self) -> list[ReviewRow]:
         rows = []
@@ -83,3 +118,48 @@ class ReviewForm(VersionedForm):
             )
         for extra in range(blank_rows):
             self.rows.append_entry({"position": len(recommendations) + extra + 1})
+
+
+NOT_RECORDED = "none"
+
+
+class MonitoringReviewForm(VersionedForm):
+    """A monitoring letter's review: for each area it covered, the recommendation it is about."""
+
+    areas = FieldList(
+        SelectField("Recommendation", validate_choice=False), min_entries=0, max_entries=30
+    )
+    confirm_other_authority = BooleanField("Yes, import this letter for our council")
+
+    def __init__(self, *args, recommendations=(), area_count: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = [("", "Choose a recommendation")]
+        self.choices += [(str(r.id), f"{r.number}. {r.label}") for r in recommendations]
+        self.choices.append((NOT_RECORDED, "Do not record this area"))
+        while len(self.areas.entries) < area_count:
+            self.areas.append_entry()
+        for entry in self.areas:
+            entry.choices = self.choices
+
+    def show(self, values: list[str]) -> None:
+        for entry, value in zip(self.areas, values, strict=False):
+            entry.data = value
+
+    def validate_areas(self, field):
+        allowed = {value for value, _ in self.choices}
+        for number, entry in enumerate(field, start=1):
+            entry.data = entry.data or ""  # a select left out of the post is one not chosen
+            if entry.data not in allowed:
+                entry.errors = [f"Select a recommendation from the list for area {number}"]
+            elif not entry.data:
+                entry.errors = [
+                    f"Select the recommendation area {number} is about, or choose not to record it"
+                ]
+        if any(entry.errors for entry in field):
+            raise ValidationError("")
+
+    def chosen(self) -> list[int | None]:
+        return [
+            int(entry.data) if entry.data not in ("", NOT_RECORDED) else None
+            for entry in self.areas
+        ]

@@ -19,16 +19,20 @@ from workflow.imports.parse import (
     parse_file,
     parse_text,
 )
+from workflow.jobs import enqueue
+from workflow.jobs.dispatch import requeue
 from workflow.models import (
     Authority,
     Inspection,
     InspectionKind,
+    JobState,
     ReportImport,
     ReportParagraph,
     User,
 )
 from workflow.planning import rules as planning
 
+READ_JOB = "imports.read_report"
 KIND_OF = {
     "focused_visit": InspectionKind.FOCUSED_VISIT,
     "jtai": InspectionKind.JTAI,
@@ -52,7 +56,7 @@ def read_report(
 def receive_report(
     actor: User, data: bytes | None, filename: str | None, text: str | None, max_bytes: int
 ) -> ReportImport:
-    """Keep an upload (or pasted text) to be read off the request; nothing is read yet.
+    """Keep an upload (or pasted text) and queue the job that reads it; nothing is read yet.
 
     Only what can be told at once is refused here: an empty upload or one over the limit.
     """
@@ -75,29 +79,34 @@ def receive_report(
     )
     db.session.add(report_import)
     db.session.flush()
+    _queue_reading(report_import)
     summary = f"Report received to be read: {source_name[:100]}"
     record_event(actor, actor.authority_id, report_import, "received", summary)
     return report_import
 
 
+def _queue_reading(report_import: ReportImport) -> None:
+    """One job per import, asked for again on each try (a failed one is queued afresh)."""
+    job = enqueue(
+        READ_JOB,
+        key=f"{READ_JOB}:{report_import.id}",
+        authority_id=report_import.authority_id,
+        import_id=report_import.id,
+    )
+    if job.state is JobState.SUCCEEDED:  # read before, and the reading undone since
+        requeue(job)
+    report_import.job = job
+
+
 def read_import(report_import: ReportImport, max_bytes: int) -> None:
-    """Read a received report: keep what was found for review, or the reason it could not
-    be read (the upload is kept for another try)."""
+    """Read a received report and keep what was found for review (the upload is let go).
+
+    Raises ReportParseError, saying why, when the importer cannot read it."""
     content = report_import.source or b""
-    actor = report_import.created_by
-    try:
-        if report_import.pasted:
-            report = parse_text(content.decode("utf-8", errors="replace"))
-        else:
-            report = parse_file(content, report_import.source_name, max_bytes=max_bytes)
-    except ReportParseError as error:
-        report_import.status = "failed"
-        report_import.error = error.message
-        db.session.flush()
-        record_event(
-            actor, report_import.authority_id, report_import, "failed", error.message[:200]
-        )
-        return
+    if report_import.pasted:
+        report = parse_text(content.decode("utf-8", errors="replace"))
+    else:
+        report = parse_file(content, report_import.source_name, max_bytes=max_bytes)
     report_import.parsed = serialise(report)
     report_import.status = "ready"
     report_import.error = None
@@ -105,7 +114,26 @@ def read_import(report_import: ReportImport, max_bytes: int) -> None:
     db.session.flush()
     summary = f"Report read for review: {report_import.source_name[:100]}"
     record_event(
-        actor, report_import.authority_id, report_import, "read", summary, {"kind": report.kind}
+        report_import.created_by,
+        report_import.authority_id,
+        report_import,
+        "read",
+        summary,
+        {"kind": report.kind},
+    )
+
+
+def mark_unreadable(report_import: ReportImport, message: str) -> None:
+    """The reading failed: keep the reason to show, and the upload for another try."""
+    report_import.status = "failed"
+    report_import.error = message
+    db.session.flush()
+    record_event(
+        report_import.created_by,
+        report_import.authority_id,
+        report_import,
+        "failed",
+        message[:200],
     )
 
 
@@ -116,6 +144,7 @@ def retry_import(actor: User, report_import: ReportImport) -> None:
     report_import.status = "queued"
     report_import.error = None
     db.session.flush()
+    _queue_reading(report_import)
     summary = f"Report queued to be read again: {report_import.source_name[:100]}"
     record_event(actor, report_import.authority_id, report_import, "retried", summary)
 
@@ -217,9 +246,10 @@ def review_import(
     confirm: bool,
     published: date | None = None,
     other_authority_confirmed: bool = False,
+    partners: list[dict[str, str]] | None = None,
 ) -> Inspection | None:
     """Apply the reviewer's changes; on confirmation create (or update) the inspection."""
-    revise_import(actor, report_import, version, rows, published)
+    revise_import(actor, report_import, version, rows, published, partners)
     if not confirm:
         return None
     return confirm_import(actor, report_import, report_import.version, other_authority_confirmed)
@@ -231,13 +261,17 @@ def revise_import(
     version: int | None,
     rows: list[ReviewRow],
     published: date | None = None,
+    partners: list[dict[str, str]] | None = None,
 ) -> None:
-    """Keep the administrator's edits of the list, and the publication date they give (an
-    ILACS report prints none: it is dated by its publication on Ofsted's website)."""
+    """Keep the administrator's edits of the list, the publication date they give (an
+    ILACS report prints none: it is dated by its publication on Ofsted's website), and a
+    joint inspection's partners as they corrected them."""
     check_version(report_import, version)
     _check_open(report_import)
     parsed = dict(report_import.parsed)
     parsed["recommendations"] = apply_review(rows)
+    if partners is not None and parsed["kind"] == "jtai":
+        parsed["partners"] = partners
     if published is not None:
         end = parsed["inspection_dates"]["end"]
         if end and published < date.fromisoformat(end):
@@ -279,6 +313,21 @@ def confirm_import(
     the one imported before: changed texts are replaced and new recommendations added;
     nothing with actions is ever removed. A report about another authority needs the
     administrator's explicit confirmation first."""
+    check_confirmable(actor, report_import, version, other_authority_confirmed)
+    inspection = import_parsed(actor, report_import.authority_id, report_import.parsed)
+    report_import.inspection = inspection
+    flush()
+    summary = f"Report imported into {inspection.title}"
+    changes = {"partners": inspection.partners} if inspection.partners else None
+    record_event(actor, inspection.authority_id, report_import, "confirmed", summary, changes)
+    return inspection
+
+
+def check_confirmable(
+    actor: User, report_import: ReportImport, version: int | None, other_authority_confirmed: bool
+) -> None:
+    """Not confirmed already, not changed since the form was shown, and about our council
+    (or the administrator has said that it is the right report all the same)."""
     check_version(report_import, version)
     _check_open(report_import)
     reported = report_import.parsed["authority"]
@@ -288,16 +337,15 @@ def confirm_import(
             f"{actor.authority.name}: confirm that it is the right report",
             "confirm_other_authority",
         )
-    inspection = import_parsed(actor, report_import.authority_id, report_import.parsed)
-    report_import.inspection = inspection
-    flush()
-    summary = f"Report imported into {inspection.title}"
-    record_event(actor, inspection.authority_id, report_import, "confirmed", summary)
-    return inspection
 
 
 def import_parsed(actor: User | None, authority_id: int, parsed: dict[str, Any]) -> Inspection:
     """Create or update the inspection a parsed report describes (the CLI acts as System)."""
+    if parsed["kind"] == "monitoring":
+        raise RuleError(
+            "A monitoring visit is recorded against the last inspection's recommendations, "
+            "not as an inspection of its own: import the letter on the web to choose which"
+        )
     if not parsed["recommendations"] and parsed.get("found_recommendations", 1):
         # A report with no recommendations imports with its judgements alone; a list the
         # administrator emptied is more likely a slip.
@@ -307,6 +355,8 @@ def import_parsed(actor: User | None, authority_id: int, parsed: dict[str, Any])
         inspection = _create_inspection(actor, authority_id, parsed)
     _save_recommendations(actor, inspection, parsed["recommendations"])
     _save_paragraphs(inspection, parsed["paragraphs"])
+    if parsed["kind"] == "jtai":
+        inspection.partners = list(parsed.get("partners") or []) or None
     return inspection
 
 

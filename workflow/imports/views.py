@@ -16,10 +16,11 @@ from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.core.tenancy import report_import_or_404
+from workflow.imports import monitoring
 from workflow.imports import rules as reports
-from workflow.imports.forms import ReportUploadForm, ReviewForm
-from workflow.imports.jobs import start_parse
-from workflow.models import ReportImport
+from workflow.imports.forms import MonitoringReviewForm, ReportUploadForm, ReviewForm
+from workflow.imports.monitoring import visit_start
+from workflow.models import JobState, ReportImport
 from workflow.web import require, run_rule
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -36,8 +37,7 @@ def new():
         name = upload.filename if data is not None else None
         if done := run_rule(
             form, reports.receive_report, current_user, data, name, form.text.data, limit
-        ):
-            start_parse(done.result.id)  # answers at once: the review page shows progress
+        ):  # answers at once: the review page shows the reading's progress
             return redirect(url_for("imports.review", import_id=done.result.id))
     return render_template("imports/new.html", form=form)
 
@@ -51,10 +51,22 @@ def review(import_id: int):
     if report_import.status != "ready":
         if request.method == "POST":
             return redirect(url_for("imports.review", import_id=report_import.id))
-        return render_template("imports/reading.html", report_import=report_import)
-    form = ReviewForm(obj=report_import, published=_published(report_import.parsed))
+        return render_template(
+            "imports/reading.html",
+            report_import=report_import,
+            progress=reading_progress(report_import),
+        )
+    if report_import.parsed["kind"] == "monitoring":
+        return _review_monitoring(report_import)
+    return _review_report(report_import)
+
+
+def _review_report(report_import: ReportImport):
+    parsed = report_import.parsed
+    form = ReviewForm(obj=report_import, published=_published(parsed))
     if request.method == "GET":
-        form.show(report_import.parsed["recommendations"])
+        form.show(parsed["recommendations"])
+        form.show_partners(parsed.get("partners") or [])
     confirm = request.form.get("intent") == "confirm"
     if form.validate_on_submit() and (
         done := run_rule(
@@ -67,6 +79,7 @@ def review(import_id: int):
             confirm=confirm,
             published=form.published.data,
             other_authority_confirmed=form.confirm_other_authority.data,
+            partners=form.partner_rows() if parsed["kind"] == "jtai" else None,
         )
     ):
         if confirm:
@@ -77,20 +90,61 @@ def review(import_id: int):
     return _review_page(form, report_import)
 
 
+def _review_monitoring(report_import: ReportImport):
+    parsed = report_import.parsed
+    earlier = monitoring.earlier_inspection(report_import.authority_id, visit_start(parsed))
+    form = MonitoringReviewForm(
+        obj=report_import,
+        recommendations=earlier.recommendations if earlier else (),
+        area_count=len(parsed.get("areas", [])),
+    )
+    if request.method == "GET":
+        form.show(monitoring.preselected(parsed, earlier))
+    if form.validate_on_submit() and (
+        done := run_rule(
+            form,
+            monitoring.confirm_monitoring,
+            current_user,
+            report_import,
+            form.posted_version(),
+            form.chosen(),
+            earlier,
+            other_authority_confirmed=form.confirm_other_authority.data,
+        )
+    ):
+        flash("The monitoring visit has been recorded against the recommendations.", "success")
+        return redirect(url_for("inspections.show", inspection_id=done.result.id))
+    return render_template(
+        "imports/review_monitoring.html",
+        form=form,
+        report_import=report_import,
+        parsed=parsed,
+        earlier=earlier,
+        numbers={r.id: r.number for r in earlier.recommendations} if earlier else {},
+        recorded_before=monitoring.recorded_before(report_import.authority_id, parsed),
+        other_authority=_other_authority(parsed),
+    )
+
+
 @bp.route("/<int:import_id>/status")
 def status(import_id: int):
     """The import's progress, polled by the review page while the report is read."""
     require(permissions.can_manage_inspections(current_user))
     report_import = report_import_or_404(import_id, current_user)
-    return jsonify({"status": report_import.status, "error": report_import.error})
+    return jsonify(
+        {
+            "status": report_import.status,
+            "error": report_import.error,
+            "progress": reading_progress(report_import),
+        }
+    )
 
 
 @bp.route("/<int:import_id>/retry", methods=["POST"])
 def retry(import_id: int):
     require(permissions.can_manage_inspections(current_user))
     report_import = report_import_or_404(import_id, current_user)
-    if run_rule(None, reports.retry_import, current_user, report_import):
-        start_parse(report_import.id)
+    run_rule(None, reports.retry_import, current_user, report_import)
     return redirect(url_for("imports.review", import_id=report_import.id))
 
 
@@ -103,10 +157,24 @@ def _review_page(form: ReviewForm, report_import: ReportImport):
         parsed=parsed,
         kind=reports.inspection_kind(parsed),
         existing=reports.matching_inspection(report_import.authority_id, parsed),
-        other_authority=not reports.same_authority(
-            parsed["authority"], current_user.authority.name
-        ),
+        other_authority=_other_authority(parsed),
+        partners=[(p["role"], p["name"]) for p in parsed.get("partners") or []],
     )
+
+
+def _other_authority(parsed: dict) -> bool:
+    return not reports.same_authority(parsed["authority"], current_user.authority.name)
+
+
+def reading_progress(report_import: ReportImport) -> str:
+    """Where the reading has got to, in words, from the import and the job reading it."""
+    if not report_import.reading:
+        return ""
+    job = report_import.job
+    if job is not None and job.state is JobState.QUEUED and job.attempts:
+        tries = f"try {job.attempts + 1} of {job.max_attempts}"
+        return f"The last try did not finish: trying again shortly ({tries})"
+    return "Reading the report" if report_import.status == "reading" else "Waiting to start"
 
 
 def _published(parsed: dict) -> date | None:

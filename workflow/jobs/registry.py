@@ -14,7 +14,9 @@ TASK_MODULES = (
 )
 
 JobFunction = Callable[..., dict[str, Any] | None]
+FailureHandler = Callable[..., None]
 _jobs: dict[str, JobFunction] = {}
+_failure_handlers: dict[str, FailureHandler] = {}
 _loaded = False
 
 
@@ -22,11 +24,19 @@ class JobRefused(Exception):
     """A job that cannot succeed however often it is tried: it fails at once, with this reason."""
 
 
-def job(name: str) -> Callable[[JobFunction], JobFunction]:
-    """Register a function as the job called ``name``; its keyword arguments must be JSON."""
+def job(
+    name: str, *, on_failure: FailureHandler | None = None
+) -> Callable[[JobFunction], JobFunction]:
+    """Register a function as the job called ``name``; its keyword arguments must be JSON.
+
+    ``on_failure(error, **args)`` runs once the job has failed for good (refused, or out of
+    tries), in a transaction of its own: the feature tells its users why, where they look.
+    """
 
     def register(function: JobFunction) -> JobFunction:
         _jobs[name] = function
+        if on_failure is not None:
+            _failure_handlers[name] = on_failure
         return function
 
     return register
@@ -36,6 +46,11 @@ def job_named(name: str) -> JobFunction:
     """The job's function, or KeyError for a name no feature declares."""
     load_task_modules()
     return _jobs[name]
+
+
+def failure_handler(name: str) -> FailureHandler | None:
+    load_task_modules()
+    return _failure_handlers.get(name)
 
 
 def known_jobs() -> list[str]:

@@ -16,7 +16,7 @@ from flask import current_app
 
 from workflow.core.errors import RuleError
 from workflow.extensions import db
-from workflow.jobs.registry import JobRefused, job_named
+from workflow.jobs.registry import JobRefused, failure_handler, job_named
 from workflow.models import Job, JobState, utcnow
 
 log = logging.getLogger("workflow.jobs")
@@ -72,7 +72,22 @@ def _failed(job: Job, error: Exception, seconds: float) -> float | None:
     # The reason stays on the row: its text may quote people's data, the log never does.
     event = "job will be retried" if retry else "job failed"
     _log(event, job, error=type(error).__name__, seconds=round(seconds, 3), retry_in=delay)
+    if not retry:
+        _tell_the_feature(job, error)
     return delay
+
+
+def _tell_the_feature(job: Job, error: Exception) -> None:
+    """The feature's own record of the failure; the job row keeps its reason whatever happens."""
+    handler = failure_handler(job.name)
+    if handler is None:
+        return
+    try:
+        handler(error, **job.args)
+        db.session.commit()
+    except Exception:  # noqa: BLE001  (the job is failed and listed either way)
+        db.session.rollback()
+        log.exception("the failure handler of job %s failed", job.id)
 
 
 def backoff(attempts: int) -> float:

@@ -17,7 +17,7 @@ from workflow.models.job import Job, JobState
 from workflow.models.measure import Measure, MeasureValue
 from workflow.models.plan import PlanVersion, PrivacyClearance, UpdateRedaction
 from workflow.models.reminder import ReminderLog
-from workflow.models.report import ReportImport, ReportParagraph
+from workflow.models.report import MonitoringNote, ReportImport, ReportParagraph
 from workflow.models.tokens import ApiToken
 from workflow.models.update import ProgressUpdate, UpdateState
 from workflow.models.user import Role, SignInAttempt, User
@@ -42,6 +42,7 @@ __all__ = [
     "Judgement",
     "Measure",
     "MeasureValue",
+    "MonitoringNote",
     "PasswordReset",
     "PlanVersion",
     "UpdateRedaction",

@@ -33,6 +33,8 @@ class Inspection(Base):
     received_on: Mapped[date | None]
     received_on_reason: Mapped[str | None] = mapped_column(sa.Text)
     lead_inspector: Mapped[str | None] = mapped_column(sa.String(200))
+    # A joint inspection's plan is the partnership's: [{"role": ..., "name": ...}] as named.
+    partners: Mapped[list[dict[str, str]] | None] = mapped_column(sa.JSON)
     # The director's introduction to the plan: paragraphs, and lists of lines starting "- ".
     plan_introduction: Mapped[str | None] = mapped_column(sa.Text)
     # The self-evaluation's narrative sections: {"overview": text, judgement area: text}.
@@ -66,6 +68,11 @@ class Inspection(Base):
         if self.start_date == self.end_date:
             return f"{self.start_date:%-d %B %Y}"
         return f"{self.start_date:%-d %B %Y} to {self.end_date:%-d %B %Y}"
+
+    @property
+    def partner_rows(self) -> list[tuple[str, str]]:
+        """A joint inspection's partners as (role, name)."""
+        return [(partner["role"], partner["name"]) for partner in self.partners or []]
 
     @property
     def report_received_on(self) -> date | None:

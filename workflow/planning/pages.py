@@ -1,10 +1,11 @@
 """What the planning pages show, each gathered in a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from workflow.core.measures import MeasureSeries, approved_series
 from workflow.extensions import db
@@ -13,6 +14,7 @@ from workflow.models import (
     AuditEvent,
     Evidence,
     Inspection,
+    MonitoringNote,
     ProgressUpdate,
     Rag,
     Recommendation,
@@ -122,3 +124,35 @@ def linked_paragraphs(recommendation: Recommendation) -> list[ReportParagraph]:
     )
     found = {p.number: p for p in db.session.scalars(query)}
     return [found[n] for n in numbers if n in found]
+
+
+def monitoring_notes(recommendation: Recommendation) -> list[MonitoringNote]:
+    """What monitoring visits said about a recommendation, the latest visit first."""
+    query = (
+        sa.select(MonitoringNote)
+        .where(MonitoringNote.recommendation_id == recommendation.id)
+        .order_by(MonitoringNote.visit_start.desc(), MonitoringNote.id)
+    )
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class MonitoringVisit:
+    start: date
+    end: date
+    notes: list[MonitoringNote]
+
+
+def monitoring_visits(inspection: Inspection) -> list[MonitoringVisit]:
+    """The monitoring visits since an inspection, latest first, each with its notes."""
+    query = (
+        sa.select(MonitoringNote)
+        .join(MonitoringNote.recommendation)
+        .where(Recommendation.inspection_id == inspection.id)
+        .options(contains_eager(MonitoringNote.recommendation))
+        .order_by(MonitoringNote.visit_start.desc(), Recommendation.number, MonitoringNote.id)
+    )
+    visits: dict[tuple[date, date], list[MonitoringNote]] = {}
+    for note in db.session.scalars(query):
+        visits.setdefault((note.visit_start, note.visit_end), []).append(note)
+    return [MonitoringVisit(start, end, notes) for (start, end), notes in visits.items()]

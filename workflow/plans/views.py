@@ -26,6 +26,7 @@ from workflow.core.deadlines import inspection_deadlines
 from workflow.core.tenancy import inspection_or_404, plan_version_or_404, update_or_404
 from workflow.extensions import db
 from workflow.models import PlanVersion
+from workflow.planning.pages import monitoring_visits
 from workflow.plans import exports, versions
 from workflow.plans.board_report import build_report, default_period
 from workflow.plans.builder import build_plan
@@ -59,6 +60,7 @@ def show(inspection_id: int):
         sent_on=min((v.sent_to_ofsted_on for v in issued), default=None),
         formats=exports.PLAN_FORMATS,
         can_issue=permissions.can_issue_plan(current_user),
+        monitoring_visits=monitoring_visits(inspection),
     )
 
 

@@ -30,6 +30,26 @@ def pdf_from_html(html: str) -> bytes:
     return weasyprint.HTML(string=html).write_pdf()
 
 
+def letter_pdf(text: str) -> bytes:
+    """A letter's PDF from its text, laid out as Ofsted's are: short lines without a full stop
+    as bold headings, "- " lines as a bulleted list, the address block one line a person."""
+    import html
+
+    parts = []
+    for block in text.split("\n\n"):
+        lines = block.strip().split("\n")
+        if all(line.startswith("- ") for line in lines):
+            parts.append(
+                "<ul>" + "".join(f"<li>{html.escape(x[2:])}</li>" for x in lines) + "</ul>"
+            )
+        elif len(block.strip()) < 70 and not block.strip().endswith("."):
+            parts.append(f"<h2>{html.escape(block.strip())}</h2>")
+        else:
+            parts.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
+    style = "font-family: Arial, sans-serif; font-size: 11pt"
+    return pdf_from_html(f"<html><body style='{style}'>{''.join(parts)}</body></html>")
+
+
 def docx_from_markup(markup: str) -> bytes:
     """A Word file from a small markup: "# " and "## " headings, "- " and "  - " list
     bullets (Word's List Bullet styles), "N. " auto-numbered paragraphs (List Number: the

@@ -160,7 +160,8 @@ def test_document_that_is_not_an_ofsted_report(text):
 def test_a_letter_without_recommendations_is_read_with_none():
     report = parse_file(fixture_bytes("monitoring_visit_narrative.txt"), "southfleet.txt")
     assert report.kind == "monitoring" and report.recommendations == []
-    assert report.notes[-1].startswith("No recommendations found")
+    # A monitoring letter never brings recommendations: what it lacks is the areas it covered.
+    assert report.areas == [] and report.notes[-1].startswith("The letter does not say which")
 
 
 def test_ilacs_report_with_its_list_cut_out_keeps_its_judgements():

@@ -74,6 +74,7 @@ def test_json_form(parsed):
     document = json.loads(json.dumps(report.to_json_dict()))
     keys = {"authority", "kind", "inspection_dates", "lead_inspector", "judgements"}
     keys |= {"recommendations"} | ({"lscb_recommendations"} if report.kind == "sif" else set())
+    keys |= {"sif": set(), "monitoring": {"areas"}, "jtai": {"partners"}}.get(report.kind, set())
     assert set(document) == keys
     assert document["inspection_dates"]["start"] == case.expected.start.isoformat()
     assert document["recommendations"][0] == {

@@ -33,6 +33,11 @@ as "(Outcome four, National Framework)" stay in the text, as in the report.
 Evidence: each recommendation lists up to three numbered paragraphs, those it cites first,
 then the closest by TF-IDF (see `links`). Letters without numbered paragraphs have none.
 
+A monitoring visit letter gives `areas`: each area of the last inspection the visit covered,
+with the letter's findings about it (see `letters`); the rules record them as notes on that
+inspection's recommendations. A JTAI letter gives `partners`: the organisations it names,
+each with its role in the partnership.
+
 A review of a Local Safeguarding Children Board alone (SIF era) gives the board's list as
 `recommendations`, with a line in `notes` saying so; a combined SIF report keeps the board's
 list in `lscb_recommendations`. An ILACS inspection is "short" or "standard" as the report
@@ -50,9 +55,11 @@ from typing import BinaryIO
 from workflow.imports.parse.extract import DEFAULT_MAX_BYTES, read_source, text_lines
 from workflow.imports.parse.metadata import authority_key
 from workflow.imports.parse.model import (
+    Area,
     Judgement,
     Paragraph,
     ParsedReport,
+    Partner,
     Recommendation,
     ReportParseError,
 )
@@ -60,9 +67,11 @@ from workflow.imports.parse.parse import parse_lines
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "Area",
     "Judgement",
     "Paragraph",
     "ParsedReport",
+    "Partner",
     "Recommendation",
     "ReportParseError",
     "authority_key",

@@ -5,6 +5,10 @@ and 122)") come first; the rest are the paragraphs closest in TF-IDF space (Engl
 words removed, sublinear term frequency, words and word pairs, cosine similarity), kept only
 when their score is meaningful: above a floor, and not far below the best match.
 
+The same similarity matches a monitoring visit's areas to the recommendations of the
+inspection it follows up (`best_matches`: confident only when one stands out) and finds the
+letter's paragraphs about each area (`rank_passages`).
+
 Two small aids make the vectors compare like with like: a light suffix stemmer ("records",
 "recording" and "recorded" are one term) and acronym expansion, from the report's own
 definitions ("multi-agency safeguarding hub (MASH)") and a short glossary of the acronyms
@@ -14,6 +18,7 @@ Ofsted leaves undefined (PEP, IRO, PA...).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from workflow.imports.parse.sections import NumberedParagraph
@@ -21,6 +26,9 @@ from workflow.imports.parse.sections import NumberedParagraph
 MAX_LINKS = 3
 MIN_SCORE = 0.05
 MIN_SHARE_OF_BEST = 0.4
+# A match taken without asking: similar enough, and well ahead of the next candidate.
+CONFIDENT_SCORE = 0.2
+CONFIDENT_LEAD = 1.5
 
 GLOSSARY = {
     "PEP": "personal education plan",
@@ -86,26 +94,73 @@ def _ranked(text: str, pool: list[NumberedParagraph], acronyms: dict[str, str]) 
     if not pool:
         return []
     query = _CROSS_REFERENCE_RE.sub(" ", text)  # "(outcome 1, national framework)" is no evidence
+    scores = similarities([query], [p.text for p in pool], acronyms)[0]
+    order = sorted(range(len(pool)), key=lambda i: (-scores[i], pool[i].number))
+    return [pool[i].number for i in order if _meaningful(scores[i], scores[order[0]])]
+
+
+def _meaningful(score: float, best: float) -> bool:
+    return score >= MIN_SCORE and score >= MIN_SHARE_OF_BEST * best
+
+
+def similarities(
+    queries: list[str], passages: list[str], acronyms: dict[str, str] | None = None
+) -> list[list[float]]:
+    """For each query, its TF-IDF cosine similarity to each passage (0 to 1)."""
+    if not queries or not passages:
+        return [[0.0] * len(passages) for _ in queries]
+    acronyms = acronyms if acronyms is not None else _acronyms(passages + queries)
     # scikit-learn is heavy: loaded on the first parse, not when a web worker starts.
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import linear_kernel
 
-    documents = [_expand(p.text, acronyms) for p in pool] + [_expand(query, acronyms)]
+    documents = [_expand(text, acronyms) for text in passages + queries]
     vectorizer = TfidfVectorizer(
         tokenizer=_terms, token_pattern=None, lowercase=True, sublinear_tf=True, ngram_range=(1, 2)
     )
     try:
         matrix = vectorizer.fit_transform(documents)
-    except ValueError:  # nothing but stop words: no evidence can be scored
-        return []
-    scores = linear_kernel(matrix[-1], matrix[:-1]).ravel()
-    order = sorted(range(len(pool)), key=lambda i: (-scores[i], pool[i].number))
-    best = scores[order[0]]
-    return [
-        pool[i].number
-        for i in order
-        if scores[i] >= MIN_SCORE and scores[i] >= MIN_SHARE_OF_BEST * best
-    ]
+    except ValueError:  # nothing but stop words: nothing can be scored
+        return [[0.0] * len(passages) for _ in queries]
+    scores = linear_kernel(matrix[len(passages) :], matrix[: len(passages)])
+    return [[float(score) for score in row] for row in scores]
+
+
+def rank_passages(queries: list[str], passages: list[str]) -> list[list[int]]:
+    """For each query, the passages (by index) that speak of it, closest first."""
+    ranked = []
+    for scores in similarities(queries, passages):
+        order = sorted(range(len(passages)), key=lambda i: (-scores[i], i))
+        ranked.append([i for i in order if _meaningful(scores[i], scores[order[0]])])
+    return ranked
+
+
+@dataclass(frozen=True)
+class Match:
+    """The candidate closest to a text, and whether it is close enough to take unasked."""
+
+    index: int | None
+    score: float
+    confident: bool
+
+
+def best_matches(texts: list[str], candidates: list[str]) -> list[Match]:
+    """For each text, the candidate it is about: confident when clearly closer than the rest.
+
+    A monitoring visit words an area of concern its own way ("the response to children who
+    go missing"), never the recommendation's exact words: one candidate must stand out.
+    """
+    matches = []
+    for scores in similarities(texts, candidates):
+        order = sorted(range(len(candidates)), key=lambda i: -scores[i])
+        if not order or scores[order[0]] < MIN_SCORE:
+            matches.append(Match(None, 0.0, False))
+            continue
+        best = scores[order[0]]
+        runner_up = scores[order[1]] if len(order) > 1 else 0.0
+        confident = best >= CONFIDENT_SCORE and best >= CONFIDENT_LEAD * runner_up
+        matches.append(Match(order[0], round(best, 3), confident))
+    return matches
 
 
 def _acronyms(texts: list[str]) -> dict[str, str]:

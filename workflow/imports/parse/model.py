@@ -90,6 +90,22 @@ class Recommendation:
 
 
 @dataclass
+class Area:
+    """An area a monitoring visit covered, and the letter's paragraphs about it, best first."""
+
+    text: str
+    findings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Partner:
+    """An organisation a joint inspection names, and the part it plays ("Police")."""
+
+    role: str
+    name: str
+
+
+@dataclass
 class ParsedReport:
     """Everything the importer could read from one Ofsted report or letter."""
 
@@ -106,6 +122,8 @@ class ParsedReport:
     published_date: date | None = None
     notes: list[str] = field(default_factory=list)
     trust: str | None = None  # the children's trust named in the title, if a trust runs them
+    areas: list[Area] = field(default_factory=list)  # a monitoring visit's
+    partners: list[Partner] = field(default_factory=list)  # a joint inspection's
 
     def to_json_dict(self) -> dict[str, Any]:
         """The report in the importer's JSON exchange form (dates as ISO strings or null)."""
@@ -127,6 +145,10 @@ class ParsedReport:
             result["trust"] = self.trust
         if self.kind == "sif":
             result["lscb_recommendations"] = list(self.lscb_recommendations)
+        if self.kind == "monitoring":
+            result["areas"] = [{"text": a.text, "findings": list(a.findings)} for a in self.areas]
+        if self.kind == "jtai":
+            result["partners"] = [{"role": p.role, "name": p.name} for p in self.partners]
         return result
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from workflow.imports.parse import judgements, metadata
+from workflow.imports.parse import judgements, letters, metadata
 from workflow.imports.parse.blocks import build_blocks
 from workflow.imports.parse.links import link_evidence
 from workflow.imports.parse.model import (
@@ -33,6 +33,15 @@ NO_RECOMMENDATIONS = (
     "No recommendations found: the report has no 'What needs to improve?' or 'Areas for "
     "improvement' list, so it is imported without any: add them by hand if it has some."
 )
+MONITORING = (
+    "A monitoring visit reports progress against the last inspection: each area it covered "
+    "is recorded as a note on the recommendation it is about, not as a new recommendation."
+)
+NO_AREAS = (
+    "The letter does not say which areas the visit covered (no 'Areas covered by the visit'), "
+    "so there is nothing to record against the last inspection's recommendations."
+)
+NO_PARTNERS = "The letter names none of the partners: add them before you confirm."
 LSCB_ONLY = (
     "This is a review of the Local Safeguarding Children Board: its recommendations are "
     "addressed to the board, not to the council."
@@ -69,8 +78,16 @@ def _parse(lines: list[Line]) -> ParsedReport:
     if not council and lscb:
         council, lscb = lscb, []
         notes.append(LSCB_ONLY)
-    if not council:
+    areas = (
+        letters.monitoring_areas(blocks, [i.text for i in council]) if kind == "monitoring" else []
+    )
+    if kind == "monitoring":
+        notes.append(MONITORING if areas else NO_AREAS)
+    elif not council:
         notes.append(NO_RECOMMENDATIONS)
+    partners = letters.jtai_partners(blocks) if kind == "jtai" else []
+    if kind == "jtai" and not partners:
+        notes.append(NO_PARTNERS)
     grades, table_blocks = judgements.find_judgements(blocks, kind)
     paragraphs = numbered_paragraphs(blocks, found.used | table_blocks, kind)
     start, end = metadata.inspection_dates(blocks)
@@ -89,6 +106,8 @@ def _parse(lines: list[Line]) -> ParsedReport:
         lscb_recommendations=[item.text for item in lscb],
         published_date=metadata.published_date(blocks),
         notes=notes,
+        areas=areas,
+        partners=partners,
     )
     if trust:
         report.notes.append(

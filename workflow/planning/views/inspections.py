@@ -12,7 +12,7 @@ from workflow.extensions import db
 from workflow.models import Inspection
 from workflow.planning import rules as planning
 from workflow.planning.forms import InspectionForm
-from workflow.planning.pages import rag_counts_by_recommendation
+from workflow.planning.pages import monitoring_visits, rag_counts_by_recommendation
 from workflow.web import page_number, require, run_rule
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
@@ -35,6 +35,7 @@ def show(inspection_id: int):
         rag_counts=rag_counts_by_recommendation(inspection),
         can_edit=permissions.can_manage_inspections(current_user),
         deadlines=inspection_deadlines(inspection, date.today()),
+        monitoring_visits=monitoring_visits(inspection),
     )
 
 

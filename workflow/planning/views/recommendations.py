@@ -7,7 +7,7 @@ from workflow.core import permissions
 from workflow.core.tenancy import inspection_or_404, recommendation_or_404
 from workflow.planning import rules as planning
 from workflow.planning.forms import RecommendationForm
-from workflow.planning.pages import actions_with_owners, linked_paragraphs
+from workflow.planning.pages import actions_with_owners, linked_paragraphs, monitoring_notes
 from workflow.signoff import rules as signoff
 from workflow.signoff.forms import ReopenForm
 from workflow.web import posted_version, require, run_button, run_rule
@@ -27,6 +27,7 @@ def show(recommendation_id: int):
         can_close=permissions.can_close_recommendation(current_user, recommendation),
         can_reopen=permissions.can_reopen_recommendation(current_user, recommendation),
         findings=linked_paragraphs(recommendation),
+        monitoring_notes=monitoring_notes(recommendation),
     )
 
 

@@ -10,7 +10,7 @@
       .then(function (found) {
         if (!found) return;
         if (found.status === "queued" || found.status === "reading") {
-          if (status) status.textContent = found.status === "reading" ? "Reading the report" : "Waiting to start";
+          if (status && found.progress) status.textContent = found.progress;
           window.setTimeout(check, 1500);
         } else {
           window.location.reload();
