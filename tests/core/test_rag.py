@@ -96,6 +96,11 @@ def test_the_api_shows_red(world, overdue, client):
     assert (item["rag"], item["rag_exception"]) == ("red", None)
 
 
+def test_search_results_show_red(overdue, login):
+    page = text_of(login("viewer").get("/search?q=weekly"))
+    assert "Action 1.1" in page and "Delivery rating: Red" in page
+
+
 def test_the_head_of_service_sees_an_amber_action_at_risk(world, login):
     none_at_risk = "No actions in your area are at risk."
     assert none_at_risk in text_of(login("head").get("/"))

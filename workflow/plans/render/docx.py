@@ -17,14 +17,14 @@ from workflow.plans.render.style import FONT, RAG_FILLS, RAG_TEXT, long_date, sh
 # (heading, width in mm): 267 mm is the width of A4 landscape inside 15 mm margins.
 ACTION_COLUMNS = [
     ("Ref", 12),
-    ("Action", 45),
+    ("Action", 42),
     ("Lead officer and service area", 25),
     ("Start and due", 28),
     ("Measure of success", 35),
-    ("Delivery", 18),
+    ("Delivery", 24),  # the rating, and any exception under it
     ("Impact", 38),
     ("Progress (latest approved update)", 44),
-    ("Evidence", 22),
+    ("Evidence", 19),
 ]
 MARGIN = Mm(15)
 HEADER_FILL = "E6E6E6"
