@@ -1,8 +1,10 @@
 """A rating other than the RAG rules' needs the reviewer's own written exception, and the
 exception is shown beside the rating wherever the rating is."""
 
+import copy
 import csv
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -15,7 +17,8 @@ from workflow.api import tokens
 from workflow.core.errors import RuleError
 from workflow.extensions import db
 from workflow.models import ProgressUpdate, Rag, UpdateState, utcnow
-from workflow.plans.builder import build_plan
+from workflow.plans.builder import Plan, build_plan
+from workflow.plans.changes import compare_snapshots
 from workflow.plans.exports import export_plan
 from workflow.plans.render.tracker import COLUMNS
 from workflow.signoff import rules as signoff
@@ -134,3 +137,20 @@ def test_the_exception_is_in_the_api_and_the_dashboard_csv(world, approved_with_
     body = client.get("/dashboard.csv").get_data().decode("utf-8-sig")
     (row,) = list(csv.DictReader(io.StringIO(body)))
     assert (row["RAG"], row["RAG exception"]) == ("Green", EXCEPTION)
+
+
+def test_the_next_issue_names_the_exception_and_older_snapshots_still_rebuild(
+    world, approved_with_exception
+):
+    plan = build_plan(world.inspection, TODAY)
+    snapshot = plan.snapshot()
+    older = copy.deepcopy(snapshot)  # as a version issued before exceptions were recorded
+    for recommendation in older["recommendations"]:
+        for action in recommendation["actions"]:
+            for key in ("rag_exception", "rag_exception_by", "rag_exception_on"):
+                del action[key]
+    rebuilt = Plan.from_snapshot(older)
+    assert rebuilt.recommendations[0].actions[0].exception_line == ""
+    assert Plan.from_snapshot(snapshot) == replace(plan, logo=None)
+    (changed,) = compare_snapshots(older, snapshot).changed
+    assert f"RAG exception: {EXCEPTION}" in changed.changes
