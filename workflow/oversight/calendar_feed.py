@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import icalendar
 
 from workflow.core.names import KIND_SHORT_NAMES, authority_short_name, first_words
-from workflow.core.rag import delivery_rag
+from workflow.core.rag import delivery_rag, exception_stands
 from workflow.core.tenancy import actions_of
 from workflow.extensions import db
 from workflow.models import Action, ActionStatus, Inspection, Recommendation, User
@@ -85,7 +85,15 @@ def _description(action: Action, url: str, today: date) -> str:
             action.description,
             "",
             f"{recommendation.inspection.title}, recommendation {recommendation.number}.",
-            f"Status: {action.status.label}. RAG: {delivery_rag(action, today).label}.",
+            f"Status: {action.status.label}. {_rating(action, today)}",
             url,
         ]
     )
+
+
+def _rating(action: Action, today: date) -> str:
+    """'RAG: Amber. Exception: ...': the delivery rating, and the reviewer's words beside it."""
+    words = f"RAG: {delivery_rag(action, today).label}."
+    if exception_stands(action, today):
+        words += f" Exception: {action.rag_exception}"
+    return words
