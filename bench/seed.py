@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from workflow.accounts.passwords import hash_password  # noqa: E402
 from workflow.api.tokens import hash_token  # noqa: E402
 from workflow.core.audit import GENESIS, event_hash  # noqa: E402
-from workflow.models import DEFAULT_RAG_DEFINITIONS  # noqa: E402
+from workflow.models import DEFAULT_AT_RISK_DAYS  # noqa: E402
 
 AUTHORITIES = 150
 AREAS = ["Children in care", "Early help", "Front door and MASH", "Care leavers"]
@@ -181,7 +181,7 @@ class Seeder:
             "authority",
             name=f"Bench Council {number:03d}",
             email_domain=f"a{number}.{EMAIL_DOMAIN}",
-            **{f"rag_{rag}": text for rag, text in DEFAULT_RAG_DEFINITIONS.items()},
+            rag_at_risk_days=DEFAULT_AT_RISK_DAYS,
             created_at=self.now,
         )
         authority = Authority(

@@ -189,10 +189,12 @@ def progress_update(
     due_date_reason: str | None = None,
     measure_values: dict | None = None,
     confirm_privacy: bool = True,
+    exception: str | None = "Agreed at the improvement board.",
 ) -> ProgressUpdate:
     """An update through the real sign-off rules: drafted with link evidence and submitted;
     then approved by the reviewer, or returned with a comment, when one is given. Tests
-    plant personal data on purpose, so author and reviewer answer its warning by default."""
+    plant personal data on purpose, so author and reviewer answer its warning by default;
+    the reviewer writes an exception, which the rules keep only when the rating needs one."""
     if status is ActionStatus.COMPLETE and not evidence:
         evidence = ("Board minutes",)
     change = proposal(
@@ -211,5 +213,7 @@ def progress_update(
     if reviewer is not None and returned_with:
         signoff.return_update(reviewer, update, update.version, returned_with)
     elif reviewer is not None:
-        signoff.approve_update(reviewer, update, update.version, confirm_privacy)
+        signoff.approve_update(
+            reviewer, update, update.version, confirm_privacy, exception=exception
+        )
     return update

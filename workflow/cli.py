@@ -6,6 +6,7 @@ from workflow.demo.cli import demo_command
 from workflow.imports.cli import import_report_command
 from workflow.jobs.cli import jobs_group
 from workflow.oversight.cli import send_reminders_command
+from workflow.planning.cli import mark_past_due_command
 from workflow.plans.cli import plan_group
 
 COMMANDS = [
@@ -14,6 +15,7 @@ COMMANDS = [
     create_user_command,
     audit_group,
     send_reminders_command,
+    mark_past_due_command,
     plan_group,
     import_report_command,
     jobs_group,

@@ -48,6 +48,8 @@ def test_the_feed_lists_the_users_open_actions_and_parses(world, login, client):
     title = f"Northbrook ILACS 2022 — {action}"
     assert str(event["summary"]) == title
     assert f"/actions/{delegated.id}" in str(event["url"])
+    # Not started, three days from its due date: amber by the RAG rules, though stored green.
+    assert "Status: Not started. RAG: Amber." in str(event["description"])
 
 
 @pytest.mark.parametrize(

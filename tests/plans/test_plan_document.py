@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import text_of
 from workflow.core.errors import RuleError
+from workflow.core.rag import definitions
 from workflow.extensions import db
 from workflow.models import AuditEvent, PlanVersion, Rag
 from workflow.planning import rules as planning
@@ -81,7 +82,12 @@ def test_the_builder_carries_both_ratings_and_the_keys(world, rich_plan):
     assert measure.figures.startswith("60% in ") and "against a target of 85% by" in measure.figures
     assert measure.figures.endswith("from 55.3% in March 2019")
     assert [rag for rag, _ in plan.rag_key] == list(Rag)
-    assert plan.rag_key[0][1] == world.authority.rag_red  # the authority's own words
+    assert plan.rag_key == definitions(world.authority)  # the rules the ratings follow
+    assert plan.rag_key[0][1].startswith("Not complete and past its due date")
+    # Amber with a measure off course is not what the rules give: the reviewer's exception
+    # (the factory's) is carried beside the rating.
+    assert action.rag_exception == "Agreed at the improvement board."
+    assert action.exception_line.startswith("Exception agreed by Hugo Head on ")
     assert [word for word, _ in plan.impact_key] == ["Met", "On course", "Off course", "No data"]
     assert dict(plan.summary.by_delivery)["Amber"] == 1
     assert dict(plan.summary.by_impact)["Off course"] == 1
@@ -120,6 +126,8 @@ def test_the_introduction_keeps_paragraphs_and_lists():
 
 def test_every_format_carries_the_document(world, rich_plan):
     plan = rich_plan
+    (plan_action,) = plan.recommendations[0].actions
+    red_rule = dict(definitions(world.authority))[Rag.RED]
     word = Document(io.BytesIO(export_plan(plan, "docx")))
     paragraphs = [p.text for p in word.paragraphs]
     assert "We accept every recommendation." in paragraphs
@@ -131,9 +139,9 @@ def test_every_format_carries_the_document(world, rich_plan):
     assert rec_text.paragraph_format.keep_with_next
     row = [c.text for c in word.tables[-1].rows[1].cells]
     assert "Due (revised): 31 Mar 2031\nReason: Recruitment delayed" in row[3]
-    assert row[5] == "Amber" and "Off course." in row[6]
+    assert row[5].split("\n") == ["Amber", plan_action.exception_line] and "Off course." in row[6]
     rag_key = [[c.text for c in r.cells] for r in word.tables[5].rows]
-    assert rag_key[1] == ["Red", world.authority.rag_red]
+    assert rag_key[1] == ["Red", red_rule]
 
     with pdfplumber.open(io.BytesIO(export_plan(plan, "pdf"))) as pdf:
         text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
@@ -154,11 +162,12 @@ def test_every_format_carries_the_document(world, rich_plan):
     assert row["Judgement area"] == "The experiences and progress of children in care"
     assert row["Report paragraphs"] == "12, 31"
     assert row["Delivery rating (RAG)"] == "Amber" and row["Impact"] == "Off course"
+    assert row["RAG exception"] == plan_action.exception_line
     assert row["Reason due date revised"] == "Recruitment delayed"
     assert row["Evidence"] == "Audit schedule"  # the title, never the internal address
     book = load_workbook(io.BytesIO(export_plan(plan, "xlsx")))
     keys = [r for r in book["Keys"].iter_rows(values_only=True)]
-    assert keys[1] == ("Red", world.authority.rag_red)
+    assert keys[1] == ("Red", red_rule)
 
     page = export_plan(plan, "html").decode()
     assert '<a class="govuk-link" href="https://intranet.example/doc">Audit schedule</a>' in page

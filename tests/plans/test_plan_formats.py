@@ -166,7 +166,7 @@ def test_excel_tracker(world, plan):
     action_column = COLUMNS.index("Action") + 1
     assert sheet.cell(row=2, column=action_column).data_type == "s"  # text, never a formula
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:V2"
+    assert sheet.auto_filter.ref == "A1:W2"
     (validation,) = sheet.data_validations.dataValidation
     assert validation.formula1 == '"Red,Amber,Green,Blue"'
     assert str(validation.sqref) == "O2"  # the RAG column, every action row

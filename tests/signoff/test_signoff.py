@@ -146,11 +146,11 @@ def test_nobody_approves_their_own_update_even_a_head(world, login):
         signoff.approve_update(head, update, update.version)
 
 
-def test_overdue_suggests_red_and_another_rating_needs_a_reason(world):
+def test_overdue_is_red_by_the_rules_and_another_rating_needs_a_reason(world):
     action = world.action
     action.due_date = date.today() - timedelta(days=1)
-    assert signoff.suggested_rag(action, proposal("x"), date.today()) is Rag.RED
-    with pytest.raises(RuleError, match="suggest red"):
+    assert signoff.proposal_rag(action, proposal("x"), date.today()) is Rag.RED
+    with pytest.raises(RuleError, match="give red"):
         signoff.draft_update(
             world.users["manager"], action, proposal("x", rag=Rag.GREEN), None, date.today()
         )
@@ -164,11 +164,11 @@ def test_overdue_suggests_red_and_another_rating_needs_a_reason(world):
     assert update.rag_reason == "Date being agreed"
 
 
-def test_update_form_shows_the_authoritys_rag_definitions_and_suggestion(world, login):
-    world.authority.rag_amber = "Within 5% of the target trajectory."
+def test_update_form_shows_the_authoritys_rag_rules_and_their_rating(world, login):
+    world.authority.rag_at_risk_days = 45
     page = text_of(login("manager").get(f"/actions/{world.action.id}/updates/new"))
-    assert "Within 5% of the target trajectory." in page
-    assert "The RAG rules suggest Green" in page
+    assert "Not started, with 45 days or fewer to its due date." in page
+    assert "The RAG rules give Green for this action" in page
 
 
 def test_replayed_approval_changes_nothing(world, login):

@@ -47,7 +47,7 @@ def test_the_reviewer_answers_the_warning_before_approving(world, login):
     assert "This update may hold personal data: “07700 900123” (phone number)" in page
     version = world.submitted.version
     refused = client.post(f"/updates/{world.submitted.id}/approve", data={"version": version})
-    assert "may hold personal data" in text_of(client.get(refused.location))
+    assert "may hold personal data" in text_of(refused)
     assert db.session.get(ProgressUpdate, world.submitted.id).state is UpdateState.SUBMITTED
     client.post(
         f"/updates/{world.submitted.id}/approve",

@@ -8,13 +8,20 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
 
 from workflow.api.tokens import API_TOKEN_LIFETIMES
 from workflow.models import Role
-from workflow.web.fields import strip_filter
+from workflow.models.authority import MAX_AT_RISK_DAYS
+from workflow.web.fields import GovDecimalField, strip_filter
 from workflow.web.forms import VersionedForm, optional_int, options
 
 
@@ -38,19 +45,22 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-def _rag_definition(colour: str) -> TextAreaField:
-    return TextAreaField(
-        f"{colour.title()} means",
-        filters=[strip_filter],
-        validators=[DataRequired(f"Enter what {colour} means"), Length(max=1000)],
+class RagRulesForm(FlaskForm):
+    at_risk_days = GovDecimalField(
+        "How many days before its due date a not-started action turns amber",
+        validators=[
+            InputRequired("Enter the number of days"),
+            NumberRange(
+                0, MAX_AT_RISK_DAYS, f"Enter a number of days from 0 to {MAX_AT_RISK_DAYS}"
+            ),
+        ],
+        called="the number of days",
+        example="30",
     )
 
-
-class RagDefinitionsForm(FlaskForm):
-    rag_red = _rag_definition("red")
-    rag_amber = _rag_definition("amber")
-    rag_green = _rag_definition("green")
-    rag_blue = _rag_definition("blue")
+    def validate_at_risk_days(self, field):
+        if field.data is not None and field.data != field.data.to_integral_value():
+            raise ValidationError("Enter the number of days as a whole number, like 30")
 
 
 class ReminderForm(FlaskForm):

@@ -141,16 +141,14 @@ def _flushed(obj):
     return obj
 
 
-RAG_FIELDS = ["rag_red", "rag_amber", "rag_green", "rag_blue"]
-
-
-def edit_rag_definitions(actor: User, authority: Authority, **definitions: str) -> None:
-    """Each authority writes down what its RAG ratings mean; update forms show them."""
-    before = snapshot(authority, RAG_FIELDS)
-    for field, text in definitions.items():
-        setattr(authority, field, text)
-    changes = diff(authority, before, RAG_FIELDS)
-    record_event(actor, authority.id, authority, "edited", "RAG definitions changed", changes)
+def set_at_risk_window(actor: User, authority: Authority, days: int) -> None:
+    """The one part of the RAG rules an authority sets (workflow/core/rag.py writes out the
+    rest): how near its due date a not-started action turns amber."""
+    before = snapshot(authority, ["rag_at_risk_days"])
+    authority.rag_at_risk_days = days
+    changes = diff(authority, before, ["rag_at_risk_days"])
+    summary = f"RAG rules changed: amber from {days} days before the due date"
+    record_event(actor, authority.id, authority, "edited", summary, changes)
 
 
 def users_by_name(authority: Authority) -> sa.Select:

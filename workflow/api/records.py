@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
+from workflow.core.rag import delivery_rag, exception_stands
 from workflow.core.tenancy import actions_of, inspections_of, recommendations_of, updates_of
 from workflow.extensions import db
 from workflow.models import (
@@ -99,12 +100,14 @@ def _actions(user: User) -> sa.Select:
             joinedload(Action.owner),
             joinedload(Action.delegate),
             joinedload(Action.service_area),
+            joinedload(Action.rag_exception_by),
         )
         .order_by(Action.id)
     )
 
 
 def _action_json(items: list[Action]) -> list[Json]:
+    today = date.today()
     return [
         {
             "id": a.id,
@@ -119,13 +122,25 @@ def _action_json(items: list[Action]) -> list[Json]:
             "original_due_date": _day(a.original_due_date),
             "due_date": _day(a.due_date),
             "status": a.status.value,
-            "rag": a.rag.value,
+            "rag": delivery_rag(a, today).value,
+            **_exception_json(a, today),
             "impact_evidenced": a.impact_evidenced,
             "measure_of_success": a.measure_of_success,
             "updated_at": _moment(a.updated_at),
         }
         for a in items
     ]
+
+
+def _exception_json(action: Action, today: date) -> Json:
+    """The reviewer's written exception that the rating stands on, or nulls."""
+    if not exception_stands(action, today):
+        return {"rag_exception": None, "rag_exception_by": None, "rag_exception_on": None}
+    return {
+        "rag_exception": action.rag_exception,
+        "rag_exception_by": action.rag_exception_by.name,
+        "rag_exception_on": _day(action.rag_exception_on),
+    }
 
 
 def _updates(user: User) -> sa.Select:

@@ -251,6 +251,8 @@ def load_demo(today: date) -> list[tuple[Role, str]]:
     if db.session.scalar(sa.select(Authority.id).where(Authority.name == WOLVERHAMPTON)) is None:
         _load_wolverhampton(today)
         _load_second_authority()
+        # As the morning job would have: the demo's late actions are red, on the record.
+        planning.mark_past_due(today)
     return [(role, email) for role, _, email, _ in PEOPLE + SECOND_PEOPLE]
 
 

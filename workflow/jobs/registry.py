@@ -8,6 +8,7 @@ from typing import Any
 # so the web app does not import what only jobs use.
 TASK_MODULES = (
     "workflow.plans.tasks",
+    "workflow.planning.tasks",
     "workflow.oversight.tasks",
     "workflow.signoff.tasks",
     "workflow.imports.tasks",

@@ -2,7 +2,7 @@
 
 from workflow.models.action import Action, ActionStatus, Rag
 from workflow.models.audit import AuditEvent, AuditHead
-from workflow.models.authority import DEFAULT_RAG_DEFINITIONS, Authority, ServiceArea
+from workflow.models.authority import DEFAULT_AT_RISK_DAYS, Authority, ServiceArea
 from workflow.models.base import Base, utcnow
 from workflow.models.evidence import Evidence, EvidenceKind
 from workflow.models.identity import (
@@ -30,7 +30,7 @@ __all__ = [
     "AuditHead",
     "Authority",
     "Base",
-    "DEFAULT_RAG_DEFINITIONS",
+    "DEFAULT_AT_RISK_DAYS",
     "Evidence",
     "EvidenceKind",
     "IdentityProvider",

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflow.models.authority import ServiceArea
+from workflow.models.authority import Authority, ServiceArea
 from workflow.models.base import Base, LabelledEnum, enum_column, utcnow
 from workflow.models.fulltext import authority_of, search_index, search_vector
 from workflow.models.inspection import Inspection, Recommendation
@@ -32,6 +32,12 @@ class Action(Base):
         sa.CheckConstraint("due_date >= start_date", name="due_after_start"),
         # Blue means delivered, and only delivered actions are blue.
         sa.CheckConstraint("(status = 'complete') = (rag = 'blue')", name="blue_iff_complete"),
+        # A rating other than the rules' is a reviewer's, in writing, on a known day.
+        sa.CheckConstraint(
+            "rag_exception IS NULL OR "
+            "(rag_exception_by_id IS NOT NULL AND rag_exception_on IS NOT NULL)",
+            name="exception_has_reviewer",
+        ),
         search_index("action"),
     )
 
@@ -54,7 +60,12 @@ class Action(Base):
     status: Mapped[ActionStatus] = mapped_column(
         enum_column(ActionStatus), default=ActionStatus.NOT_STARTED, index=True
     )
+    # The rating the RAG rules gave when the action last changed, or a reviewer's rating
+    # with the written exception beside it: workflow/core/rag.py reads both.
     rag: Mapped[Rag] = mapped_column(enum_column(Rag), default=Rag.GREEN, index=True)
+    rag_exception: Mapped[str | None] = mapped_column(sa.Text)
+    rag_exception_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    rag_exception_on: Mapped[date | None]
     impact_evidenced: Mapped[bool] = mapped_column(default=False)
     measure_of_success: Mapped[str] = mapped_column(sa.Text)
     search_vector: Mapped[str | None] = search_vector("description", "measure_of_success")
@@ -66,6 +77,8 @@ class Action(Base):
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     delegate: Mapped[User | None] = relationship(foreign_keys=[delegate_id])
     service_area: Mapped[ServiceArea] = relationship()
+    authority: Mapped[Authority] = relationship(viewonly=True)
+    rag_exception_by: Mapped[User | None] = relationship(foreign_keys=[rag_exception_by_id])
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -1,4 +1,4 @@
-"""Authorities (councils), their service areas, and how each defines its RAG ratings."""
+"""Authorities (councils), their service areas, and the part of the RAG rules each sets."""
 
 from datetime import datetime
 
@@ -7,25 +7,25 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.base import Base, utcnow
 
-DEFAULT_RAG_DEFINITIONS = {
-    "red": "Overdue, or a measure of success is off course.",
-    "amber": "At risk of missing its due date or its target.",
-    "green": "On track to be delivered by its due date and to meet its target.",
-    "blue": "Delivered: the action is complete.",
-}
+# A not-started action this many days or fewer from its due date is amber (core/rag.py).
+DEFAULT_AT_RISK_DAYS = 30
+MAX_AT_RISK_DAYS = 365
 
 
 class Authority(Base):
     __tablename__ = "authority"
+    __table_args__ = (
+        sa.CheckConstraint(
+            f"rag_at_risk_days BETWEEN 0 AND {MAX_AT_RISK_DAYS}", name="at_risk_days_in_range"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     email_domain: Mapped[str | None] = mapped_column(sa.String(200))
     case_reference_pattern: Mapped[str | None] = mapped_column(sa.String(200))
-    rag_red: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_RAG_DEFINITIONS["red"])
-    rag_amber: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_RAG_DEFINITIONS["amber"])
-    rag_green: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_RAG_DEFINITIONS["green"])
-    rag_blue: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_RAG_DEFINITIONS["blue"])
+    # The one part of the RAG rules an authority sets; core/rag.py writes out the rest.
+    rag_at_risk_days: Mapped[int] = mapped_column(default=DEFAULT_AT_RISK_DAYS)
     # The council's logo for the plan's cover: PNG, or SVG checked safe (workflow/plans/logo.py),
     # with a PNG rendition of an SVG for Word, which cannot show SVG alone.
     logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
@@ -39,14 +39,6 @@ class Authority(Base):
     service_areas: Mapped[list["ServiceArea"]] = relationship(
         back_populates="authority", order_by="ServiceArea.name"
     )
-
-    def rag_definitions(self) -> dict[str, str]:
-        return {
-            "red": self.rag_red,
-            "amber": self.rag_amber,
-            "green": self.rag_green,
-            "blue": self.rag_blue,
-        }
 
     def __repr__(self) -> str:
         return f"<Authority {self.name}>"

@@ -1,7 +1,7 @@
 """The private calendar feed: a person's open actions as all-day events on their due dates."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     import icalendar
 
 from workflow.core.names import KIND_SHORT_NAMES, authority_short_name, first_words
+from workflow.core.rag import delivery_rag, exception_stands
 from workflow.core.tenancy import actions_of
 from workflow.extensions import db
 from workflow.models import Action, ActionStatus, Inspection, Recommendation, User
@@ -46,13 +47,13 @@ def build_feed(
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"Action due dates: {user.name}")
-    stamp = datetime.now(UTC)
+    stamp, today = datetime.now(UTC), date.today()
     for action in actions:
-        calendar.add_component(_event(action, link(action), host, stamp))
+        calendar.add_component(_event(action, link(action), host, stamp, today))
     return calendar.to_ical()
 
 
-def _event(action: Action, url: str, host: str, stamp: datetime) -> "icalendar.Event":
+def _event(action: Action, url: str, host: str, stamp: datetime, today: date) -> "icalendar.Event":
     import icalendar
 
     event = icalendar.Event()
@@ -62,7 +63,7 @@ def _event(action: Action, url: str, host: str, stamp: datetime) -> "icalendar.E
     event.add("dtstart", action.due_date)
     event.add("dtend", action.due_date + timedelta(days=1))
     event.add("summary", event_title(action))
-    event.add("description", _description(action, url))
+    event.add("description", _description(action, url, today))
     event.add("url", url)
     event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: it blocks no time
     return event
@@ -77,14 +78,22 @@ def event_title(action: Action) -> str:
     return f"{where} {which} — {action.reference} {first_words(action.description, 50)}"
 
 
-def _description(action: Action, url: str) -> str:
+def _description(action: Action, url: str, today: date) -> str:
     recommendation = action.recommendation
     return "\n".join(
         [
             action.description,
             "",
             f"{recommendation.inspection.title}, recommendation {recommendation.number}.",
-            f"Status: {action.status.label}. RAG: {action.rag.label}.",
+            f"Status: {action.status.label}. {_rating(action, today)}",
             url,
         ]
     )
+
+
+def _rating(action: Action, today: date) -> str:
+    """'RAG: Amber. Exception: ...': the delivery rating, and the reviewer's words beside it."""
+    words = f"RAG: {delivery_rag(action, today).label}."
+    if exception_stands(action, today):
+        words += f" Exception: {action.rag_exception}"
+    return words

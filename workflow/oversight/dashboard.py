@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
 from workflow.core.names import first_words, inspection_short_title
+from workflow.core.rag import delivery_rag, delivery_rag_sql, exception_stands
 from workflow.core.tenancy import actions_of
 from workflow.extensions import db
 from workflow.models import (
@@ -67,8 +68,9 @@ class RagRow:
         return sum(self.counts.values())
 
 
-def filtered_actions(user: User, filters: Filters) -> sa.Select:
-    """The user's authority's actions, narrowed by the filters (joined to their inspection).
+def filtered_actions(user: User, filters: Filters, today: date) -> sa.Select:
+    """The user's authority's actions, narrowed by the filters (joined to their inspection);
+    the RAG filter is the delivery rating, as every list shows it.
 
     Across all inspections, only the live plans: actions of open recommendations. Closed
     ones are history, on their own inspection's dashboard; an authority's history grows for
@@ -82,7 +84,7 @@ def filtered_actions(user: User, filters: Filters) -> sa.Select:
         Action.service_area_id: filters.service_area_id,
         Action.owner_id: filters.owner_id,
         Action.status: filters.status,
-        Action.rag: filters.rag,
+        delivery_rag_sql(today, user.authority): filters.rag,
     }
     for column, value in conditions.items():
         if value is not None:
@@ -101,33 +103,35 @@ class Figures:
 
 def figures(user: User, filters: Filters, today: date) -> Figures:
     """The dashboard's figures from one query, whatever the number of actions: each filtered
-    action with its recommendation, the approvals that changed its RAG in the weeks charted
-    (see _weekly), and the number of updates waiting for approval."""
+    action with its delivery rating and recommendation, the changes of its RAG in the weeks
+    charted (see _weekly), and the number of updates waiting for approval."""
     rag_before = AuditEvent.changes[("rag", 0)].as_string().label("rag_before")
     oldest_week = _week_ends(date.min, today)[0]  # the earliest a chart can go back to
-    recent_approval = sa.and_(
+    recent_change = sa.and_(
         AuditEvent.action_id == Action.id,
-        AuditEvent.object_type == "progress_update",
-        AuditEvent.verb == "approved",
+        sa.or_(
+            sa.and_(AuditEvent.object_type == "progress_update", AuditEvent.verb == "approved"),
+            AuditEvent.object_type == "action",  # an edit of the due date, the morning job
+        ),
         AuditEvent.at >= _closes(oldest_week),
-        rag_before.is_not(None),  # not an approval that left the RAG as it was
+        rag_before.is_not(None),  # not a change that left the RAG as it was
     )
     waiting = (
         sa.select(sa.func.count(ProgressUpdate.id))
         .where(
             ProgressUpdate.state == UpdateState.SUBMITTED,
-            ProgressUpdate.action_id.in_(_action_ids(user, filters)),
+            ProgressUpdate.action_id.in_(_action_ids(user, filters, today)),
         )
         .correlate(None)  # counted once, not for each row of the query around it
         .scalar_subquery()
         .label("waiting")
     )
     rows = db.session.execute(
-        filtered_actions(user, filters)
-        .outerjoin(AuditEvent, recent_approval)
+        filtered_actions(user, filters, today)
+        .outerjoin(AuditEvent, recent_change)
         .with_only_columns(
             Action.id,
-            Action.rag,
+            delivery_rag_sql(today, user.authority).label("rag"),
             Action.status,
             Action.due_date,
             Action.created_at,
@@ -152,8 +156,8 @@ def figures(user: User, filters: Filters, today: date) -> Figures:
     )
 
 
-def _action_ids(user: User, filters: Filters) -> sa.Select:
-    return filtered_actions(user, filters).with_only_columns(Action.id)
+def _action_ids(user: User, filters: Filters, today: date) -> sa.Select:
+    return filtered_actions(user, filters, today).with_only_columns(Action.id)
 
 
 def _summary(actions: list, waiting: int, today: date) -> Summary:
@@ -189,10 +193,11 @@ def _by_recommendation(actions: list, one_inspection: bool) -> list[RagRow]:
 def _weekly(actions: list, approvals: list, today: date) -> list[RagRow]:
     """RAG counts at the end of each week, each action counted from the week it was created.
 
-    An action's RAG at the end of a week is its RAG now with the approvals made since undone:
-    approvals are the only way an action's RAG changes, and each records the RAG before and
-    after. So only the approvals of the weeks shown are read, and years of an authority's
-    history cost nothing here. Weeks end on Sunday; the last is this week so far.
+    An action's RAG at the end of a week is its delivery rating now with the changes made
+    since undone: an approval, an edit of its due date and the morning job that marks it past
+    due are the only ways its RAG changes, and each records the RAG before and after. So only
+    the changes of the weeks shown are read, and years of an authority's history cost nothing
+    here. Weeks end on Sunday; the last is this week so far.
     """
     if not actions:
         return []
@@ -234,10 +239,10 @@ def _rewind(actions: list, approvals: list, week_ends: list[date]) -> list[RagRo
     return rows[::-1]
 
 
-def action_list(user: User, filters: Filters) -> sa.Select:
+def action_list(user: User, filters: Filters, today: date) -> sa.Select:
     """The filtered actions, soonest due first, with what a table row shows loaded alongside."""
     return (
-        filtered_actions(user, filters)
+        filtered_actions(user, filters, today)
         .options(
             joinedload(Action.owner),
             joinedload(Action.service_area),
@@ -259,6 +264,7 @@ CSV_COLUMNS = [
     "Original due date",
     "Status",
     "RAG",
+    "RAG exception",
     "Overdue",
 ]
 
@@ -280,7 +286,8 @@ def actions_csv(actions: Iterable[Action], today: date) -> bytes:
             action.due_date.isoformat(),
             action.original_due_date.isoformat(),
             action.status.label,
-            action.rag.label,
+            delivery_rag(action, today).label,
+            action.rag_exception if exception_stands(action, today) else "",
             "Yes" if action.is_overdue(today) else "No",
         ]
         writer.writerow([neutralise(value) for value in row])

@@ -2,11 +2,12 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+from workflow.core.rag import delivery_rag_sql
 from workflow.core.tenancy import actions_of, inspections_of, recommendations_of
 from workflow.extensions import db
 from workflow.models import (
@@ -21,7 +22,6 @@ from workflow.models import (
     UpdateState,
     User,
 )
-from workflow.oversight.dashboard import DUE_SOON_DAYS
 from workflow.signoff import queues
 
 SHOWN = 10  # each home list shows the first few and links to the full list
@@ -97,12 +97,9 @@ def area_overdue(user: User, today: date) -> Listing:
 
 
 def area_at_risk(user: User, today: date) -> Listing:
-    """Open and not yet overdue, but rated red or amber, or due soon and not started."""
-    due_soon = sa.and_(
-        Action.due_date <= today + timedelta(days=DUE_SOON_DAYS),
-        Action.status == ActionStatus.NOT_STARTED,
-    )
-    risky = sa.or_(Action.rag.in_([Rag.RED, Rag.AMBER]), due_soon)
+    """Open and not yet overdue, but rated red or amber (so not started with the due date
+    near, as the RAG rules have it, unless a reviewer's exception says otherwise)."""
+    risky = delivery_rag_sql(today, user.authority).in_([Rag.RED, Rag.AMBER])
     return listing(_open_in_area(user).where(Action.due_date >= today, risky))
 
 

@@ -8,6 +8,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from workflow.core.measures import MeasureSeries, approved_series
+from workflow.core.rag import delivery_rag_sql
 from workflow.extensions import db
 from workflow.models import (
     Action,
@@ -88,13 +89,21 @@ def timeline(action: Action, page: int) -> Pagination:
     return db.paginate(query, page=page, per_page=HISTORY_PER_PAGE, error_out=False)
 
 
-def rag_counts_by_recommendation(inspection: Inspection) -> dict[int, dict[Rag, int]]:
-    """{recommendation id: {RAG: number of actions}} in one query."""
-    rows = db.session.execute(
-        sa.select(Action.recommendation_id, Action.rag, sa.func.count(Action.id))
+def rag_counts_by_recommendation(inspection: Inspection, today: date) -> dict[int, dict[Rag, int]]:
+    """{recommendation id: {delivery RAG: number of actions}} in one query."""
+    rated = (
+        sa.select(
+            Action.recommendation_id,
+            delivery_rag_sql(today, inspection.authority).label("rag"),
+        )
         .join(Action.recommendation)
         .where(Recommendation.inspection_id == inspection.id)
-        .group_by(Action.recommendation_id, Action.rag)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(rated.c.recommendation_id, rated.c.rag, sa.func.count()).group_by(
+            rated.c.recommendation_id, rated.c.rag
+        )
     )
     counts: dict[int, dict[Rag, int]] = {}
     for recommendation_id, rag, count in rows:

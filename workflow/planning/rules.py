@@ -1,16 +1,22 @@
-"""Rules for setting up a plan: inspections, their judgements, recommendations and actions."""
+"""Rules for setting up a plan: inspections, their judgements, recommendations and actions,
+and the morning rule that rates red the actions whose due dates have passed."""
+
+from datetime import date
 
 import sqlalchemy as sa
 
 from workflow.core.audit import diff, record_event, snapshot
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
+from workflow.core.rag import exception_stands_sql, rules_rag
 from workflow.extensions import db
 from workflow.models import (
     Action,
+    ActionStatus,
     Inspection,
     Judgement,
     Measure,
+    Rag,
     Recommendation,
     ServiceArea,
     User,
@@ -37,6 +43,7 @@ ACTION_FIELDS = [
     "due_date",
     "measure_of_success",
 ]
+RATING_FIELDS = ["rag", "rag_exception"]
 
 
 def create_inspection(
@@ -157,23 +164,76 @@ def create_action(actor: User, recommendation: Recommendation, **values) -> Acti
 
 
 def edit_action(
-    actor: User, action: Action, version: int | None, due_date_reason: str | None, **values
+    actor: User,
+    action: Action,
+    version: int | None,
+    due_date_reason: str | None,
+    *,
+    today: date,
+    **values,
 ) -> Action:
+    """Edit an action. A new due date is rated afresh by the RAG rules, and any reviewer's
+    exception lapses with the date it was written for."""
     check_version(action, version)
     _check_action_values(action.recommendation, values, action)
-    if values["due_date"] != action.due_date and not due_date_reason:
+    new_due_date = values["due_date"] != action.due_date
+    if new_due_date and not due_date_reason:
         raise RuleError("Enter the reason the due date is changing", "due_date_reason")
-    before = snapshot(action, ACTION_FIELDS)
+    before = snapshot(action, ACTION_FIELDS + RATING_FIELDS)
     for field, value in values.items():
         setattr(action, field, value)
+    if new_due_date:
+        action.rag = rules_rag(action, today)
+        _clear_exception(action)
     flush()
-    changes = diff(action, before, ACTION_FIELDS)
+    changes = diff(action, before, ACTION_FIELDS + RATING_FIELDS)
     if "due_date" in changes:
         changes["due_date_reason"] = due_date_reason
     authority_id = action.recommendation.inspection.authority_id
     summary = f"Action {action.reference} edited"
     record_event(actor, authority_id, action, "edited", summary, changes, action_id=action.id)
     return action
+
+
+def _clear_exception(action: Action) -> None:
+    action.rag_exception = action.rag_exception_by = action.rag_exception_on = None
+
+
+def mark_past_due(today: date) -> list[Action]:
+    """Rate red every incomplete action whose due date has passed, in every authority, unless
+    a reviewer's exception written after the date stands; each is recorded as the system's
+    ("due date passed"). An action already red stays as it is, so a second run finds none."""
+    query = (
+        sa.select(Action)
+        .where(
+            Action.status != ActionStatus.COMPLETE,
+            Action.due_date < today,
+            sa.not_(exception_stands_sql(today)),
+            sa.or_(Action.rag != Rag.RED, Action.rag_exception.is_not(None)),
+        )
+        .order_by(Action.authority_id, Action.id)
+    )
+    marked = list(db.session.scalars(query))
+    for action in marked:
+        before = snapshot(action, RATING_FIELDS)
+        action.rag = Rag.RED
+        _clear_exception(action)
+        flush()
+        changes = diff(action, before, RATING_FIELDS)
+        summary = "Due date passed: " + "; ".join(_past_due_changes(before))
+        record_event(
+            None, action.authority_id, action, "due_date_passed", summary, changes, action.id
+        )
+    return marked
+
+
+def _past_due_changes(before: dict) -> list[str]:
+    changes = []
+    if before["rag"] is not Rag.RED:
+        changes.append(f"RAG {before['rag'].label} to Red")
+    if before["rag_exception"]:
+        changes.append("the reviewer's RAG exception lapsed")
+    return changes
 
 
 def _check_action_values(

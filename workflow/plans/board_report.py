@@ -200,7 +200,8 @@ def _window(since: date, until: date) -> tuple[datetime, datetime]:
 
 
 def _events(inspection: Inspection, action_ids: list[int], since: date, until: date):
-    """Approvals, and direct edits of a due date (which carry a reason too), in the range."""
+    """Approvals, direct edits of a due date (which carry a reason too), and due dates that
+    passed (the morning job rates those actions red), in the range."""
     start, end = _window(since, until)
     query = (
         sa.select(AuditEvent)
@@ -211,7 +212,10 @@ def _events(inspection: Inspection, action_ids: list[int], since: date, until: d
             AuditEvent.at < end,
             sa.or_(
                 sa.and_(AuditEvent.object_type == "progress_update", AuditEvent.verb == "approved"),
-                sa.and_(AuditEvent.object_type == "action", AuditEvent.verb == "edited"),
+                sa.and_(
+                    AuditEvent.object_type == "action",
+                    AuditEvent.verb.in_(["edited", "due_date_passed"]),
+                ),
             ),
         )
         .order_by(AuditEvent.sequence)

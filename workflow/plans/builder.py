@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from workflow.core.audit import jsonable
 from workflow.core.deadlines import Deadline, inspection_deadlines
 from workflow.core.measures import MeasureSeries, approved_series_for
+from workflow.core.rag import definitions, delivery_rag, exception_stands
 from workflow.extensions import db
 from workflow.models import (
     Action,
@@ -112,17 +113,29 @@ class PlanAction:
     due_date_reason: str
     status: str
     status_label: str
-    rag: Rag  # the delivery rating, by the authority's written definitions
+    rag: Rag  # the delivery rating, by the authority's RAG rules (workflow/core/rag.py)
     measure_of_success: str
     impact_evidenced: bool
     progress: str
     progress_on: date | None
     evidence: list[PlanEvidence] = field(default_factory=list)
     measures: list[PlanMeasure] = field(default_factory=list)
+    # A reviewer's written exception, when the rating is not the rules' ("" when none).
+    rag_exception: str = ""
+    rag_exception_by: str = ""
+    rag_exception_on: date | None = None
 
     @property
     def due_revised(self) -> bool:
         return self.due_date != self.original_due_date
+
+    @property
+    def exception_line(self) -> str:
+        """'Exception agreed by Hugo Head on 3 April 2023: ...', or '' when there is none."""
+        if not self.rag_exception:
+            return ""
+        agreed = f"agreed by {self.rag_exception_by} on {long_date(self.rag_exception_on)}"
+        return f"Exception {agreed}: {self.rag_exception}"
 
 
 @dataclass(frozen=True)
@@ -336,11 +349,6 @@ def text_blocks(text: str) -> list[tuple[str, list[str]]]:
     return blocks
 
 
-def delivery_rating(action: Action, today: date) -> Rag:
-    """The action's delivery rating as the plan prints it: every format asks here."""
-    return action.rag
-
-
 def _rebuild(kind: Any, value: Any) -> Any:
     """A snapshot's JSON value turned back into the type the dataclass field declares."""
     if value is None:
@@ -354,7 +362,9 @@ def _rebuild(kind: Any, value: Any) -> Any:
         return tuple(_rebuild(p, item) for p, item in zip(parts, value, strict=True))
     if is_dataclass(kind):
         hints = typing.get_type_hints(kind)
-        return kind(**{f.name: _rebuild(hints[f.name], value[f.name]) for f in fields(kind)})
+        # A field added since the snapshot was taken keeps its default.
+        present = [f for f in fields(kind) if f.name in value]
+        return kind(**{f.name: _rebuild(hints[f.name], value[f.name]) for f in present})
     if kind is date:
         return date.fromisoformat(value)
     if kind is Decimal:
@@ -398,7 +408,7 @@ def build_plan(
         _cover(inspection, today, version_label, sign_off, governance or Governance()),
         recommendations,
         introduction=clean_text(inspection.plan_introduction),
-        rag_key=[(rag, clean_text(authority.rag_definitions()[rag.value])) for rag in Rag],
+        rag_key=definitions(authority),
         logo=plan_logo(authority),
     )
     return replace(plan, summary=_summary(inspection, plan))
@@ -450,7 +460,11 @@ def _actions(inspection: Inspection) -> list[Action]:
         sa.select(Action)
         .join(Action.recommendation)
         .where(Recommendation.inspection_id == inspection.id)
-        .options(selectinload(Action.owner), selectinload(Action.service_area))
+        .options(
+            selectinload(Action.owner),
+            selectinload(Action.service_area),
+            selectinload(Action.rag_exception_by),
+        )
         .order_by(Action.id)
     )
     actions = list(db.session.scalars(query))
@@ -531,14 +545,25 @@ def _plan_action(
         due_date_reason=due_date_reason if action.due_date_revised else "",
         status=action.status.value,
         status_label=action.status.label,
-        rag=delivery_rating(action, today),
+        rag=delivery_rag(action, today),
         measure_of_success=clean_text(action.measure_of_success),
         impact_evidenced=action.impact_evidenced,
         progress=clean_text(update.narrative) if update else "",
         progress_on=update.reviewed_at.date() if update else None,
         evidence=evidence.get(action.id, []),
         measures=[_plan_measure(s, today) for s in series],
+        **_exception(action, today),
     )
+
+
+def _exception(action: Action, today: date) -> dict[str, Any]:
+    if not exception_stands(action, today):
+        return {}
+    return {
+        "rag_exception": clean_text(action.rag_exception),
+        "rag_exception_by": clean_text(action.rag_exception_by.name),
+        "rag_exception_on": action.rag_exception_on,
+    }
 
 
 def _plan_measure(series: MeasureSeries, today: date) -> PlanMeasure:

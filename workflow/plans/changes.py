@@ -57,6 +57,9 @@ def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         found.append(f"Status: {old['status_label']} to {new['status_label']}")
     if old["rag"] != new["rag"]:
         found.append(f"RAG: {Rag(old['rag']).label} to {Rag(new['rag']).label}")
+    exception = new.get("rag_exception", "")  # snapshots older than exceptions have none
+    if exception != old.get("rag_exception", ""):
+        found.append(f"RAG exception: {exception}" if exception else "RAG exception ended")
     if old["due_date"] != new["due_date"]:
         found.append(f"Due date: {_day(old['due_date'])} to {_day(new['due_date'])}")
     seen = {e["title"] for e in old["evidence"]}

@@ -25,7 +25,7 @@ from wtforms.validators import (
 
 from workflow.core.measures import VALUE_LIMIT
 from workflow.models import Action, ActionStatus, Measure, Rag
-from workflow.signoff.rules import Proposal, suggested_rag
+from workflow.signoff.rules import Proposal, proposal_rag
 from workflow.web.fields import GovDateField, GovDecimalField, strip_filter
 from workflow.web.forms import VersionedForm, options
 
@@ -69,7 +69,7 @@ class UpdateForm(VersionedForm):
         validators=[InputRequired("Select a RAG rating")],
     )
     rag_reason = TextAreaField(
-        "Why this rating differs from the suggested one",
+        "Why this rating differs from the one the RAG rules give",
         filters=[strip_filter],
         validators=[Optional(), Length(max=2000)],
     )
@@ -126,12 +126,12 @@ class UpdateForm(VersionedForm):
         if not self.usable("status", "rag") or self.status.data == ActionStatus.COMPLETE.value:
             return
         rag = Rag(self.rag.data)
-        suggested = suggested_rag(self.action, self._proposal_so_far(), self.today)
-        if rag is not suggested and not self.rag_reason.data:
+        by_the_rules = proposal_rag(self.action, self._proposal_so_far(), self.today)
+        if rag is not by_the_rules and not self.rag_reason.data:
             yield (
                 "rag_reason",
                 f"Enter why you rate this {rag.label.lower()} when the RAG rules "
-                f"suggest {suggested.label.lower()}",
+                f"give {by_the_rules.label.lower()}",
             )
 
     def _proposal_so_far(self) -> Proposal:
@@ -184,6 +184,20 @@ class UpdateForm(VersionedForm):
             if value:
                 row.value.data = value.value
                 row.as_of.process_data(value.as_of)
+
+
+class ApproveForm(VersionedForm):
+    # Both asked for only when needed: the exception when the update's rating is not the
+    # rules' (signoff.rules.approval_rag), the confirmation when the personal-data check warns.
+    rag_exception = TextAreaField(
+        "Exception to the RAG rules",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+    )
+    privacy_confirmed = BooleanField(
+        "I have checked: none of these items is personal data about a child, a family or a "
+        "member of staff"
+    )
 
 
 class ReturnForm(VersionedForm):

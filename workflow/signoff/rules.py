@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from workflow.core.audit import diff, record_event, snapshot
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
-from workflow.core.measures import on_course
+from workflow.core.rag import rules_rag
 from workflow.core.storage import Store, StoredFile, store_upload
 from workflow.extensions import db
 from workflow.models import (
@@ -25,7 +25,6 @@ from workflow.models import (
     ActionStatus,
     Evidence,
     EvidenceKind,
-    Measure,
     MeasureValue,
     ProgressUpdate,
     Rag,
@@ -36,8 +35,7 @@ from workflow.models import (
 )
 from workflow.plans.privacy import describe_hits, update_hits
 
-APPLIED_FIELDS = ["status", "rag", "due_date", "impact_evidenced"]
-AT_RISK_DAYS = 30
+APPLIED_FIELDS = ["status", "rag", "rag_exception", "due_date", "impact_evidenced"]
 
 
 @dataclass
@@ -52,26 +50,15 @@ class Proposal:
     measure_values: dict[int, tuple[Decimal, date]] = field(default_factory=dict)
 
 
-def suggested_rag(action: Action, proposal: Proposal, today: date) -> Rag:
-    """The rating the authority's RAG rules give: overdue or off course is red, and so on."""
-    if proposal.status is ActionStatus.COMPLETE:
-        return Rag.BLUE
-    due = proposal.due_date or action.due_date
-    if due < today or _any_measure_off_course(action, proposal):
-        return Rag.RED
-    if (due - today).days <= AT_RISK_DAYS and proposal.status is ActionStatus.NOT_STARTED:
-        return Rag.AMBER
-    return Rag.GREEN
-
-
-def _any_measure_off_course(action: Action, proposal: Proposal) -> bool:
-    measures = db.session.scalars(sa.select(Measure).where(Measure.action_id == action.id))
-    for measure in measures:
-        if measure.id in proposal.measure_values:
-            value, as_of = proposal.measure_values[measure.id]
-            if on_course(measure, value, as_of) is False:
-                return True
-    return False
+def proposal_rag(action: Action, proposal: Proposal, today: date) -> Rag:
+    """The rating the RAG rules give the action as the proposal would leave it."""
+    return rules_rag(
+        action,
+        today,
+        status=proposal.status,
+        due_date=proposal.due_date,
+        measure_values=proposal.measure_values,
+    )
 
 
 class DuplicateSubmission(RuleError):
@@ -108,14 +95,14 @@ def _check_duplicate(token: str | None) -> None:
             raise DuplicateSubmission(existing)
 
 
-def suggested_rag_for_form(action: Action, form, today: date) -> Rag:
-    """The suggestion to show beside the RAG choice, from what the form holds now."""
+def rules_rag_for_form(action: Action, form, today: date) -> Rag:
+    """The rules' rating to show beside the RAG choice, from what the form holds now."""
     try:
         status = ActionStatus(form.status.data)
     except ValueError:
         status = action.status
     proposal = Proposal("", status, Rag.GREEN, due_date=form.due_date.data)
-    return suggested_rag(action, proposal, today)
+    return proposal_rag(action, proposal, today)
 
 
 def revise_update(
@@ -140,12 +127,12 @@ def _check_proposal(action: Action, proposal: Proposal, today: date) -> None:
         raise RuleError("The new due date must be on or after the action's start date", "due_date")
     if proposal.rag is Rag.BLUE:
         raise RuleError("Blue is given only to complete actions: select complete instead", "rag")
-    suggested = suggested_rag(action, proposal, today)
-    differs = proposal.status is not ActionStatus.COMPLETE and proposal.rag is not suggested
+    by_the_rules = proposal_rag(action, proposal, today)
+    differs = proposal.status is not ActionStatus.COMPLETE and proposal.rag is not by_the_rules
     if differs and not proposal.rag_reason:
         raise RuleError(
             f"Enter why you rate this {proposal.rag.label.lower()} when the RAG rules "
-            f"suggest {suggested.label.lower()}",
+            f"give {by_the_rules.label.lower()}",
             "rag_reason",
         )
 
@@ -320,19 +307,32 @@ def withdraw_update(author: User, update: ProgressUpdate, version: int | None) -
 
 
 def approve_update(
-    reviewer: User, update: ProgressUpdate, version: int | None, privacy_confirmed: bool = False
+    reviewer: User,
+    update: ProgressUpdate,
+    version: int | None,
+    privacy_confirmed: bool = False,
+    *,
+    exception: str | None = None,
+    today: date | None = None,
 ) -> ProgressUpdate:
-    """Approve, and apply the proposal to the action in the same transaction."""
+    """Approve, and apply the proposal to the action in the same transaction. A rating other
+    than the rules' needs the reviewer's own written exception."""
+    today = today or date.today()
     _expect(update, version, (UpdateState.SUBMITTED,))
     if reviewer.id == update.author_id:
         raise RuleError("You cannot approve an update you wrote")
     _check_completion_has_evidence(update)
+    exception = _check_exception(update, exception, today)
     confirmed = _check_personal_data(update, privacy_confirmed)
     update.state, update.reviewer, update.reviewed_at = UpdateState.APPROVED, reviewer, utcnow()
     flush()
     action = update.action
     before = snapshot(action, APPLIED_FIELDS)
     action.status, action.rag = update.proposed_status, update.effective_rag
+    # Each approval replaces the exception: this reviewer's words, or none.
+    action.rag_exception = exception
+    action.rag_exception_by = reviewer if exception else None
+    action.rag_exception_on = today if exception else None
     action.impact_evidenced = update.impact_evidenced
     if update.proposed_due_date:
         action.due_date = update.proposed_due_date
@@ -343,6 +343,33 @@ def approve_update(
     changes |= confirmed
     _record(reviewer, update, "approved", f"Update approved by {reviewer.name}", changes)
     return update
+
+
+def approval_rag(update: ProgressUpdate, today: date) -> Rag:
+    """The rating the RAG rules give the action as approving the update would leave it."""
+    measure_values = {v.measure_id: (v.value, v.as_of) for v in update.measure_values}
+    return rules_rag(
+        update.action,
+        today,
+        status=update.proposed_status,
+        due_date=update.proposed_due_date,
+        measure_values=measure_values,
+    )
+
+
+def _check_exception(update: ProgressUpdate, exception: str | None, today: date) -> str | None:
+    """The reviewer's exception when the update's rating is not the rules' (else None)."""
+    by_the_rules = approval_rag(update, today)
+    if update.effective_rag is by_the_rules:
+        return None
+    if not exception:
+        raise RuleError(
+            f"Enter the exception: why this action should be {update.effective_rag.label.lower()}"
+            f" when the RAG rules give {by_the_rules.label.lower()}. It is shown beside the "
+            "rating in the plan",
+            "rag_exception",
+        )
+    return exception
 
 
 def return_update(

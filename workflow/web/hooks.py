@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.core.locking import RACE_MESSAGE
+from workflow.core.rag import EXCEPTION_RULE, delivery_rag, exception_stands
 from workflow.extensions import db, login_manager
 from workflow.models import Rag, User
 from workflow.web import logs, metrics
@@ -91,6 +92,9 @@ def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
     app.add_template_global(measure_chart)
     app.add_template_global(in_words, "measure_in_words")
     app.add_template_global(list(Rag), "rag_order")
+    app.add_template_global(delivery_rag)
+    app.add_template_global(exception_stands)
+    app.add_template_global(EXCEPTION_RULE, "rag_exception_rule")
     for code, name in ERROR_PAGES.items():
         app.register_error_handler(code, _error_page(code, name))
     app.register_error_handler(CSRFError, csrf_failed)

@@ -24,7 +24,7 @@ def nav_items(user: User, waiting_count: Callable[[User], int | None]) -> list[d
     items.append(("Search", "search.index", None))
     if permissions.can_manage_users(user):
         items.append(("Users", "users.index", None))
-        items.append(("RAG definitions", "settings.rag", None))
+        items.append(("RAG rules", "settings.rag", None))
         items.append(("Service areas", "service_areas.index", None))
         items.append(("Single sign-on", "sso.settings", None))
     if permissions.can_see_jobs(user):

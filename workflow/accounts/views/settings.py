@@ -1,11 +1,12 @@
-"""An authority's own settings: what its RAG ratings mean."""
+"""An authority's own settings: the part of its RAG rules it sets."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from workflow.accounts import rules as accounts
-from workflow.accounts.forms import RagDefinitionsForm
+from workflow.accounts.forms import RagRulesForm
 from workflow.core import permissions
+from workflow.core.rag import EXCEPTION_RULE, definitions
 from workflow.web import require, run_rule
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -15,14 +16,15 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 def rag():
     require(permissions.can_manage_users(current_user))
     authority = current_user.authority
-    form = RagDefinitionsForm(obj=authority)
+    form = RagRulesForm(data={"at_risk_days": authority.rag_at_risk_days})
     if form.validate_on_submit() and run_rule(
-        form, accounts.edit_rag_definitions, current_user, authority, **_definitions(form)
+        form, accounts.set_at_risk_window, current_user, authority, int(form.at_risk_days.data)
     ):
-        flash("RAG definitions saved. Update forms now show them.", "success")
+        flash("RAG rules saved. Every rating, page and new plan follows them now.", "success")
         return redirect(url_for("settings.rag"))
-    return render_template("settings/rag.html", form=form)
-
-
-def _definitions(form: RagDefinitionsForm) -> dict[str, str]:
-    return {name: getattr(form, name).data for name in accounts.RAG_FIELDS}
+    return render_template(
+        "settings/rag.html",
+        form=form,
+        rules=definitions(authority),
+        exception_rule=EXCEPTION_RULE,
+    )

@@ -43,7 +43,7 @@ def _dashboard(inspection: Inspection | None):
     filters = form.filters(inspection.id if inspection else None)
     today = date.today()
     figures = oversight.figures(current_user, filters, today)
-    query = oversight.action_list(current_user, filters)
+    query = oversight.action_list(current_user, filters, today)
     # The summary has counted the filtered actions already: the page need not count again.
     page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False, count=False)
     page.total = figures.summary.total
@@ -65,7 +65,7 @@ def _dashboard(inspection: Inspection | None):
 def _csv(inspection: Inspection | None):
     filters = _filter_form().filters(inspection.id if inspection else None)
     today = date.today()
-    actions = db.session.scalars(oversight.action_list(current_user, filters)).unique()
+    actions = db.session.scalars(oversight.action_list(current_user, filters, today)).unique()
     name = f"actions-{today.isoformat()}.csv"
     return Response(
         oversight.actions_csv(actions, today),

@@ -1,5 +1,7 @@
 """Actions: one action's page, and the forms to create and edit actions."""
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -50,7 +52,16 @@ def edit(action_id: int):
         values, reason = form.values(), form.due_date_reason.data or None
         require(_may_use_area(values["service_area_id"]))
         version = form.posted_version()
-        if run_rule(form, planning.edit_action, current_user, action, version, reason, **values):
+        if run_rule(
+            form,
+            planning.edit_action,
+            current_user,
+            action,
+            version,
+            reason,
+            today=date.today(),
+            **values,
+        ):
             flash(f"Action {action.reference} updated.", "success")
             return redirect(url_for("actions.show", action_id=action.id))
     return render_template(

@@ -32,7 +32,7 @@ def show(inspection_id: int):
     return render_template(
         "inspections/show.html",
         inspection=inspection,
-        rag_counts=rag_counts_by_recommendation(inspection),
+        rag_counts=rag_counts_by_recommendation(inspection, date.today()),
         can_edit=permissions.can_manage_inspections(current_user),
         deadlines=inspection_deadlines(inspection, date.today()),
         monitoring_visits=monitoring_visits(inspection),

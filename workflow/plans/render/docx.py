@@ -10,20 +10,21 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from workflow.core.rag import EXCEPTION_RULE
 from workflow.plans.builder import Plan, PlanAction, PlanRecommendation
 from workflow.plans.render.style import FONT, RAG_FILLS, RAG_TEXT, long_date, short_date
 
 # (heading, width in mm): 267 mm is the width of A4 landscape inside 15 mm margins.
 ACTION_COLUMNS = [
     ("Ref", 12),
-    ("Action", 45),
+    ("Action", 42),
     ("Lead officer and service area", 25),
     ("Start and due", 28),
     ("Measure of success", 35),
-    ("Delivery", 18),
+    ("Delivery", 24),  # the rating, and any exception under it
     ("Impact", 38),
     ("Progress (latest approved update)", 44),
-    ("Evidence", 22),
+    ("Evidence", 19),
 ]
 MARGIN = Mm(15)
 HEADER_FILL = "E6E6E6"
@@ -165,6 +166,7 @@ def _keys(document, plan: Plan) -> None:
     for rag, definition in plan.rag_key:
         cells = add_row(table, [rag.label, definition])
         _rag_cell(cells[0], rag)
+    document.add_paragraph(EXCEPTION_RULE)
     _heading(document, "Impact key", 3)
     table = add_table(document, ["Impact", "What it means"], [40, 200])
     for word, definition in plan.impact_key:
@@ -228,6 +230,8 @@ def _recommendation(document, recommendation: PlanRecommendation, level: int) ->
     for action in recommendation.actions:
         cells = add_row(table, _action_cells(action))
         _rag_cell(cells[5], action.rag)
+        if action.exception_line:  # beside the rating, in plain text under its colour
+            cells[5].add_paragraph(action.exception_line)
         _evidence_cell(cells[8], action)
     document.add_paragraph()
 

@@ -79,6 +79,8 @@ def render_self_evaluation_docx(pack: SelfEvaluation) -> bytes:
                     ],
                 )
                 word._rag_cell(cells[3], action.rag)
+                if action.exception_line:
+                    cells[3].add_paragraph(action.exception_line)
         else:
             document.add_paragraph("No actions are recorded for this area.")
         word._heading(document, "What has changed in the period", 2)

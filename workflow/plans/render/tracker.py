@@ -1,7 +1,8 @@
 """The tracker: one row per action, the shape the Excel and CSV exports share.
 
 Each row carries its recommendation's full text, so a filtered sheet still reads on its own,
-and both ratings: delivery (the RAG) and the impact of each measure of success.
+and both ratings: delivery (the RAG, with any reviewer's exception beside it) and the impact
+of each measure of success.
 """
 
 from datetime import date
@@ -9,6 +10,7 @@ from datetime import date
 from workflow.plans.builder import Plan, PlanAction, PlanRecommendation
 
 RAG_COLUMN = "Delivery rating (RAG)"
+EXCEPTION_COLUMN = "RAG exception"
 COLUMNS = [
     "Judgement area",
     "Recommendation",
@@ -25,6 +27,7 @@ COLUMNS = [
     "Reason due date revised",
     "Status",
     RAG_COLUMN,
+    EXCEPTION_COLUMN,
     "Measure of success",
     "Measures (latest against target and baseline)",
     "Impact",
@@ -59,6 +62,7 @@ def _row(recommendation: PlanRecommendation, action: PlanAction) -> list[Cell]:
         action.due_date_reason,
         action.status_label,
         action.rag.label,
+        action.exception_line,
         action.measure_of_success,
         "\n".join(f"{m.name}: {m.figures}" for m in action.measures),
         "\n".join(m.impact_word for m in action.measures),

@@ -9,16 +9,23 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from workflow.core.rag import EXCEPTION_RULE
 from workflow.models import Rag
 from workflow.plans.builder import Plan
 from workflow.plans.render.style import RAG_FILLS, RAG_TEXT
-from workflow.plans.render.tracker import COLUMNS, DATE_COLUMNS, RAG_COLUMN, tracker_rows
+from workflow.plans.render.tracker import (
+    COLUMNS,
+    DATE_COLUMNS,
+    EXCEPTION_COLUMN,
+    RAG_COLUMN,
+    tracker_rows,
+)
 
 WIDTHS = {"Action": 50, "Measure of success": 40, "Progress (latest approved update)": 50}
 WIDTHS |= {"Evidence": 35, "Lead officer": 20, "Service area": 22, "Status": 13}
 WIDTHS |= {"Judgement area": 30, "Recommendation text": 50, "Senior lead": 20}
 WIDTHS |= {"Measures (latest against target and baseline)": 45, "Impact": 22}
-WIDTHS |= {"Reason due date revised": 30, RAG_COLUMN: 14}
+WIDTHS |= {"Reason due date revised": 30, RAG_COLUMN: 14, EXCEPTION_COLUMN: 40}
 
 
 def render_xlsx(plan: Plan) -> bytes:
@@ -102,10 +109,11 @@ def _details_sheet(sheet, plan: Plan) -> None:
 
 
 def _key_sheet(sheet, plan: Plan) -> None:
-    """Both keys: the authority's RAG definitions and what each impact word means."""
+    """Both keys: the authority's RAG rules and what each impact word means."""
     sheet.append(["Delivery rating (RAG)", "What it means"])
     for rag, definition in plan.rag_key:
         sheet.append([rag.label, definition])
+    sheet.append(["Exception", EXCEPTION_RULE])
     sheet.append([])
     sheet.append(["Impact", "What it means"])
     for word, definition in plan.impact_key:
@@ -115,6 +123,6 @@ def _key_sheet(sheet, plan: Plan) -> None:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
     sheet["A1"].font = Font(bold=True)
-    sheet.cell(row=len(plan.rag_key) + 3, column=1).font = Font(bold=True)
+    sheet.cell(row=len(plan.rag_key) + 4, column=1).font = Font(bold=True)
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 90

@@ -7,13 +7,14 @@ from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.core.measures import measures_of
+from workflow.core.rag import definitions, delivery_rag
 from workflow.core.storage import current_store
 from workflow.core.tenancy import action_or_404, update_or_404
 from workflow.extensions import db
 from workflow.models import Action, ProgressUpdate, UpdateState
 from workflow.plans.privacy import describe_hits, update_hits
 from workflow.signoff import rules as signoff
-from workflow.signoff.forms import ReturnForm, UpdateForm
+from workflow.signoff.forms import ApproveForm, ReturnForm, UpdateForm
 from workflow.signoff.queues import awaiting_approval, my_actions, returned_updates
 from workflow.web import page_number, posted_version, require, run_button, run_rule
 
@@ -94,33 +95,41 @@ def _saved(update: ProgressUpdate):
 
 
 def _form_page(form: UpdateForm, action: Action, update: ProgressUpdate | None):
-    definitions = action.recommendation.inspection.authority.rag_definitions()
-    suggested = signoff.suggested_rag_for_form(action, form, date.today())
+    today = date.today()
     return render_template(
         "updates/form.html",
         form=form,
         action=action,
         update=update,
-        definitions=definitions,
-        suggested=suggested,
+        definitions={rag.value: text for rag, text in definitions(action.authority)},
+        by_the_rules=signoff.rules_rag_for_form(action, form, today),
     )
 
 
 def _reportable(action: Action) -> str:
-    return action.rag.value if action.rag.value != "blue" else "green"
+    rag = delivery_rag(action, date.today())
+    return rag.value if rag.value != "blue" else "green"
 
 
 @bp.get("/updates/<int:update_id>")
 def show(update_id: int):
-    update = update_or_404(update_id, current_user)
+    return _show_page(update_or_404(update_id, current_user))
+
+
+def _show_page(update: ProgressUpdate, return_form=None, approve_form=None):
+    can_review = permissions.can_review_update(current_user, update)
+    by_the_rules = signoff.approval_rag(update, date.today()) if can_review else None
     return render_template(
         "updates/show.html",
         update=update,
         action=update.action,
-        return_form=ReturnForm(version=update.version),
+        return_form=return_form or ReturnForm(version=update.version),
+        approve_form=approve_form or ApproveForm(version=update.version),
+        by_the_rules=by_the_rules,
+        rule_definitions=dict(definitions(update.action.authority)),
         privacy_hits=_privacy_hits(update),
         can_redact=permissions.can_redact_update(current_user, update),
-        can_review=permissions.can_review_update(current_user, update),
+        can_review=can_review,
         can_edit=permissions.can_edit_update(current_user, update),
         can_withdraw=permissions.can_withdraw_update(current_user, update),
     )
@@ -145,9 +154,20 @@ def withdraw(update_id: int):
 def approve(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.may_review(current_user, update))
-    confirmed = request.form.get("privacy_confirmed") == "y"
-    success = "Update approved and applied to the action."
-    return _transition(signoff.approve_update, update, success, confirmed)
+    form = ApproveForm()
+    if form.validate_on_submit() and run_rule(
+        form,
+        signoff.approve_update,
+        current_user,
+        update,
+        form.posted_version(),
+        form.privacy_confirmed.data,
+        exception=form.rag_exception.data,
+        today=date.today(),
+    ):
+        flash("Update approved and applied to the action.", "success")
+        return redirect(url_for("updates.show", update_id=update.id))
+    return _show_page(update, approve_form=form)
 
 
 @bp.post("/updates/<int:update_id>/return", endpoint="return")
@@ -156,15 +176,7 @@ def send_back(update_id: int):
     require(permissions.may_review(current_user, update))
     form = ReturnForm()
     if not form.validate_on_submit():
-        return render_template(
-            "updates/show.html",
-            update=update,
-            action=update.action,
-            return_form=form,
-            can_review=True,
-            can_edit=False,
-            can_withdraw=False,
-        )
+        return _show_page(update, return_form=form)
     return _transition(
         signoff.return_update, update, "Update returned to its author.", form.comment.data
     )
