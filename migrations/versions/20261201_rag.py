@@ -7,7 +7,7 @@ window (30 days, as before). An action carries the written exception that lets i
 differ from the rules, with who wrote it and when.
 
 Revision ID: rag
-Revises: j1_jobs
+Revises: importer
 Create Date: 2026-12-01 14:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "rag"
-down_revision = "j1_jobs"
+down_revision = "importer"
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import text_of
 from workflow.core.errors import RuleError
-from workflow.core.rag import definitions
+from workflow.core.rag import EXCEPTION_RULE, definitions
 from workflow.extensions import db
 from workflow.models import AuditEvent, PlanVersion, Rag
 from workflow.planning import rules as planning
@@ -155,6 +155,10 @@ def test_every_format_carries_the_document(world, rich_plan):
     ]:
         assert expected in text
     assert "working day" not in text and "intranet.example" not in text
+    # The exception beside the rating (its words, as the narrow column wraps them), and the
+    # rule for exceptions under the key.
+    assert all(word in text for word in plan_action.exception_line.split())
+    assert EXCEPTION_RULE in text
 
     rows = list(csv.reader(io.StringIO(export_plan(plan, "csv").decode("utf-8-sig"))))
     row = dict(zip(COLUMNS, rows[1], strict=True))

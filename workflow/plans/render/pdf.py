@@ -11,6 +11,7 @@ import tempfile
 from datetime import UTC, datetime, time
 from pathlib import Path
 
+from workflow.core.rag import EXCEPTION_RULE
 from workflow.plans.builder import Plan, PlanAction
 from workflow.plans.render.style import long_date
 
@@ -90,6 +91,7 @@ def document_data(plan: Plan, public: bool) -> dict:
             {"colour": _colour(rag.value), "label": rag.label, "definition": definition}
             for rag, definition in plan.rag_key
         ],
+        "rag_exception_rule": EXCEPTION_RULE,
         "impact_key": [list(row) for row in plan.impact_key],
         "areas": [
             {
@@ -143,6 +145,7 @@ def _action(action: PlanAction, public: bool) -> dict:
         "measure_of_success": action.measure_of_success,
         "rag": action.rag.label,
         "rag_colour": _colour(action.rag.value),
+        "rag_exception": action.exception_line,
         "measures": [
             {
                 "text": f"{m.name}: {m.figures}.",
