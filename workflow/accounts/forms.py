@@ -46,7 +46,7 @@ def _rag_definition(colour: str) -> TextAreaField:
     )
 
 
-class RagDefinitionsForm(FlaskForm):
+class RagDefinitionsForm(VersionedForm):
     rag_red = _rag_definition("red")
     rag_amber = _rag_definition("amber")
     rag_green = _rag_definition("green")
@@ -105,6 +105,10 @@ class UserForm(VersionedForm):
         self.service_area_id.choices = options(
             [("", "No service area")] + [(a.id, a.name) for a in areas]
         )
+
+    def fill(self, record) -> None:
+        super().fill(record)
+        self.role.data = record.role.value
 
 
 class NewUserForm(UserForm):

@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from workflow.accounts.passwords import hash_password, password_problem, verify_password
-from workflow.core.audit import diff, record_event, snapshot
+from workflow.core.audit import diff, record_edit, record_event, snapshot
 from workflow.core.errors import RuleError, Throttled
 from workflow.core.locking import check_version, flush
 from workflow.extensions import db
@@ -81,7 +81,7 @@ def edit_user(actor: User, user: User, version: int | None, **values) -> User:
     if not user.active:
         user.session_epoch += 1  # a disabled account loses every session at once
     changes = diff(user, before, USER_FIELDS)
-    record_event(actor, user.authority_id, user, "edited", f"User {user.name} edited", changes)
+    record_edit(actor, user.authority_id, user, f"User {user.name} edited", changes)
     return user
 
 
@@ -144,13 +144,17 @@ def _flushed(obj):
 RAG_FIELDS = ["rag_red", "rag_amber", "rag_green", "rag_blue"]
 
 
-def edit_rag_definitions(actor: User, authority: Authority, **definitions: str) -> None:
+def edit_rag_definitions(
+    actor: User, authority: Authority, version: int | None, **definitions: str
+) -> None:
     """Each authority writes down what its RAG ratings mean; update forms show them."""
+    check_version(authority, version)
     before = snapshot(authority, RAG_FIELDS)
     for field, text in definitions.items():
         setattr(authority, field, text)
+    flush()
     changes = diff(authority, before, RAG_FIELDS)
-    record_event(actor, authority.id, authority, "edited", "RAG definitions changed", changes)
+    record_edit(actor, authority.id, authority, "RAG definitions changed", changes)
 
 
 def users_by_name(authority: Authority) -> sa.Select:

@@ -1,7 +1,5 @@
 """Importing a report: upload or paste, review what was found, then confirm."""
 
-from datetime import date
-
 from flask import (
     Blueprint,
     current_app,
@@ -52,9 +50,7 @@ def review(import_id: int):
         if request.method == "POST":
             return redirect(url_for("imports.review", import_id=report_import.id))
         return render_template("imports/reading.html", report_import=report_import)
-    form = ReviewForm(obj=report_import, published=_published(report_import.parsed))
-    if request.method == "GET":
-        form.show(report_import.parsed["recommendations"])
+    form = ReviewForm(record=report_import)
     confirm = request.form.get("intent") == "confirm"
     if form.validate_on_submit() and (
         done := run_rule(
@@ -107,7 +103,3 @@ def _review_page(form: ReviewForm, report_import: ReportImport):
             parsed["authority"], current_user.authority.name
         ),
     )
-
-
-def _published(parsed: dict) -> date | None:
-    return date.fromisoformat(parsed["published"]) if parsed.get("published") else None

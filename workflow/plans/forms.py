@@ -89,6 +89,10 @@ class IntroductionForm(VersionedForm):
         validators=[Optional(), Length(max=INTRODUCTION_LIMIT)],
     )
 
+    def fill(self, inspection) -> None:
+        self.introduction.data = inspection.plan_introduction
+        self.version.data = inspection.version
+
 
 class LogoForm(FlaskForm):
     logo = FileField("Upload a logo")
@@ -112,6 +116,8 @@ class ReportPeriodForm(Form):
 
 
 class RedactUpdateForm(VersionedForm):
+    kept_after_conflict = ("reason",)
+
     narrative = TextAreaField(
         "The update as it should read",
         filters=[strip_filter],
@@ -122,3 +128,7 @@ class RedactUpdateForm(VersionedForm):
         filters=[strip_filter],
         validators=[DataRequired("Enter why the update is being redacted"), Length(max=2000)],
     )
+
+    def fill(self, update) -> None:
+        self.narrative.data = update.narrative
+        self.version.data = update.version

@@ -127,9 +127,7 @@ def download(version_id: int, fmt: str):
 def introduction(inspection_id: int):
     inspection = inspection_or_404(inspection_id, current_user)
     require(permissions.can_issue_plan(current_user))
-    saved = {"introduction": inspection.plan_introduction, "version": inspection.version}
-    # A post is read as posted, never filled from the record: an empty one is refused.
-    form = IntroductionForm() if request.method == "POST" else IntroductionForm(data=saved)
+    form = IntroductionForm(record=inspection)
     if form.validate_on_submit() and run_rule(
         form,
         versions.edit_introduction,
@@ -263,8 +261,7 @@ def _with_pdf_link(page: str, href: str) -> str:
 def redact(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.can_redact_update(current_user, update))
-    saved = {"narrative": update.narrative, "version": update.version}
-    form = RedactUpdateForm() if request.method == "POST" else RedactUpdateForm(data=saved)
+    form = RedactUpdateForm(record=update)
     if form.validate_on_submit() and run_rule(
         form,
         redact_update,

@@ -15,9 +15,14 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 def rag():
     require(permissions.can_manage_users(current_user))
     authority = current_user.authority
-    form = RagDefinitionsForm(obj=authority)
+    form = RagDefinitionsForm(record=authority)
     if form.validate_on_submit() and run_rule(
-        form, accounts.edit_rag_definitions, current_user, authority, **_definitions(form)
+        form,
+        accounts.edit_rag_definitions,
+        current_user,
+        authority,
+        form.posted_version(),
+        **_definitions(form),
     ):
         flash("RAG definitions saved. Update forms now show them.", "success")
         return redirect(url_for("settings.rag"))
