@@ -220,6 +220,13 @@ CASES = {
         "introduction",
         lambda w: fresh(Inspection, w.inspection.id).plan_introduction,
     ),
+    "self-evaluation": Case(
+        "director",
+        "director",
+        lambda w: f"/inspections/{w.inspection.id}/self-evaluation",
+        "section-0",
+        lambda w: (fresh(Inspection, w.inspection.id).self_evaluation or {}).get("overview"),
+    ),
     "import review": Case(
         "admin",
         "admin",

@@ -36,12 +36,13 @@ from workflow.plans.forms import (
     LogoForm,
     RedactUpdateForm,
     ReportPeriodForm,
+    SelfEvaluationForm,
 )
 from workflow.plans.logo import remove_logo, set_logo
 from workflow.plans.privacy import describe_hits, outstanding_hits, update_hits
 from workflow.plans.redaction import redact_update
 from workflow.plans.self_evaluation import area_titles, build_self_evaluation, edit_self_evaluation
-from workflow.web import posted_version, require, run_button, run_rule
+from workflow.web import require, run_button, run_rule
 
 bp = Blueprint("plans", __name__)
 
@@ -282,22 +283,20 @@ def self_evaluation(inspection_id: int):
     """The director writes the narrative; anyone in the authority downloads the pack."""
     inspection = inspection_or_404(inspection_id, current_user)
     can_edit = permissions.can_issue_plan(current_user)
-    sections = [("overview", "Overview")] + [(t, t) for t in area_titles(inspection)]
-    saved = inspection.self_evaluation or {}
     if request.method == "POST":
         require(can_edit)
-        texts = {
-            key: request.form.get(f"section-{i}", "").strip() for i, (key, _) in enumerate(sections)
-        }
-        if run_rule(None, edit_self_evaluation, current_user, inspection, posted_version(), texts):
-            flash("Self-evaluation saved.", "success")
-            return redirect(url_for("plans.self_evaluation", inspection_id=inspection.id))
-        saved = texts
+    sections = [("overview", "Overview")] + [(t, t) for t in area_titles(inspection)]
+    form = SelfEvaluationForm.for_sections(sections, record=inspection)
+    if form.validate_on_submit() and run_rule(
+        form, edit_self_evaluation, current_user, inspection, form.posted_version(), form.texts()
+    ):
+        flash("Self-evaluation saved.", "success")
+        return redirect(url_for("plans.self_evaluation", inspection_id=inspection.id))
     since, until = date(date.today().year - 1, date.today().month, 1), date.today()
     return render_template(
         "plans/self_evaluation.html",
         inspection=inspection,
-        sections=[(i, label, saved.get(key, "")) for i, (key, label) in enumerate(sections)],
+        form=form,
         can_edit=can_edit,
         since=since,
         until=until,
