@@ -186,8 +186,8 @@ ROUTES = [
     ("GET", "/imports/new", "imports.new", admin_only(stranger=200)),
     ("POST", "/imports/new", "imports.new", admin_only(stranger=200)),
     ("GET", "/imports/{report_import}", "imports.review", admin_only()),
-    # An empty post applies the saved list unchanged and shows it again.
-    ("POST", "/imports/{report_import}", "imports.review", expect(403, admin=302, stranger=404)),
+    # An empty post is refused (it carries no list to apply) and the list shown again.
+    ("POST", "/imports/{report_import}", "imports.review", admin_only()),
     ("GET", "/imports/{report_import}/status", "imports.status", admin_only()),
     # A report already read is not retried: the review page says so.
     (
@@ -258,7 +258,7 @@ ROUTES = [
     ("GET", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404)),
     ("POST", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404)),
     ("GET", "/inspections/{inspection}/self-evaluation", "plans.self_evaluation", OUR_AUTHORITY),
-    # An empty post carries no record version: refused, flashed and shown again.
+    # An empty post carries no record version: refused and the saved narrative shown again.
     (
         "POST",
         "/inspections/{inspection}/self-evaluation",

@@ -18,7 +18,8 @@ def test_the_page_states_the_rules_the_ratings_follow(world, login):
 
 def test_the_window_is_saved_recorded_and_written_into_the_rules(world, login):
     client = login("admin")
-    response = client.post("/settings/rag", data={"at_risk_days": "45"})
+    version = str(world.authority.version)  # the form carries the version it showed
+    response = client.post("/settings/rag", data={"at_risk_days": "45", "version": version})
     assert response.status_code == 302
     db.session.refresh(world.authority)
     assert world.authority.rag_at_risk_days == 45

@@ -372,9 +372,9 @@ def test_a_report_without_recommendations_imports_its_judgements(world, login):
     assert report_import.parsed["recommendations"] == []
     page = text_of(client.get(f"/imports/{report_import.id}"))
     assert "The report makes no recommendations" in page
-    response = client.post(
-        f"/imports/{report_import.id}", data={**review_data(report_import, []), "intent": "confirm"}
-    )
+    blank_rows = [{"text": "", "position": "1"}, {"text": "", "position": "2"}]  # as shown
+    data = {**review_data(report_import, blank_rows), "intent": "confirm"}
+    response = client.post(f"/imports/{report_import.id}", data=data)
     assert response.status_code == 302
     inspection = db.session.scalar(sa.select(Inspection).order_by(Inspection.id.desc()))
     assert len(inspection.judgements) == 4 and inspection.recommendations == []

@@ -894,3 +894,60 @@ def test_templates_have_no_inline_script_or_style(path):
     for tag in re.findall(r"<script\b[^>]*>", source):
         assert "src=" in tag
     assert "javascript:" not in source
+
+
+# -- after an edit conflict ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "template, macro, name, args",
+    [
+        ("input.html", "input", "name", ""),
+        ("textarea.html", "textarea", "notes", ""),
+        ("textarea.html", "character_count", "notes", ", 100"),
+        ("select.html", "select", "owner", ""),
+        ("radios.html", "radios", "kind", ", 'Kind'"),
+        ("checkboxes.html", "checkbox", "confirm", ""),
+        ("checkboxes.html", "checkboxes", "areas", ", 'Areas'"),
+        ("date_input.html", "date_input", "due", ""),
+    ],
+)
+def test_every_field_macro_shows_what_the_person_wrote_beside_what_is_saved(
+    template, macro, name, args
+):
+    from workflow.web.conflicts import Conflict
+
+    form = EverythingForm()
+    field = form[name]
+    field.conflict = Conflict("Field", yours=HOSTILE, saved="Line one\nLine two", target=field.id)
+    html = call(template, macro, f"form.{name}{args}", form=form)
+    page = check_accessible(html)
+    note = page.one("div", id=f"{field.id}-conflict")
+    assert note.has_class("govuk-inset-text")
+    described = [e for e in page.elements if "aria-describedby" in e.attrs]
+    assert any(f"{field.id}-conflict" in e.attrs["aria-describedby"].split() for e in described)
+    assert f'You wrote:</strong> <span class="app-conflict__value">{ESCAPED}</span>' in html
+    assert HOSTILE not in html
+    saved = '<span class="app-conflict__value">Line one\nLine two</span>'  # kept as lines
+    assert f"Now saved:</strong> {saved}" in html
+
+
+def test_without_a_conflict_no_note_is_shown(form):
+    html = call("input.html", "input", "form.name", form=form)
+    assert "conflict" not in html and "You wrote" not in html
+
+
+def test_the_error_summary_links_to_each_field_written_differently():
+    from workflow.web.conflicts import Conflict
+
+    form = EverythingForm()
+    form.form_errors = ["This record was changed"]
+    form.conflicts = [
+        Conflict("Due date", "1 March 2031", "31 December 2030", "due-day"),
+        Conflict("Wording, row 7", HOSTILE, "", None),
+    ]
+    html = call("error_summary.html", "error_summary", "form", form=form)
+    page = Page(html)
+    assert page.one("a", href="#due-day")
+    assert "Due date: you wrote something different" in html
+    assert f"Wording, row 7, no longer on the form: you wrote “{ESCAPED}”" in html

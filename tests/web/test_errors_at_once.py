@@ -51,7 +51,7 @@ def test_an_update_shows_a_bad_date_a_missing_reason_and_a_bad_number_together(w
         data={
             "narrative": "Tracking meeting set up.",
             "status": "in_progress",
-            "rag": "red",  # the RAG rules suggest green: a reason is needed
+            "rag": "red",  # the RAG rules give green: a reason is needed
             "due_date-day": "31",
             "due_date-month": "2",
             "due_date-year": "2027",
@@ -62,7 +62,7 @@ def test_an_update_shows_a_bad_date_a_missing_reason_and_a_bad_number_together(w
     summary = summary_of(response)
     assert "Proposed new due date must be a real date" in summary
     assert "Enter the reason for the new due date" in summary
-    assert "Enter why you rate this red when the RAG rules suggest green" in summary
+    assert "Enter why you rate this red when the RAG rules give green" in summary
     assert (
         "Enter the latest value for 'Children seen within 5 days' as a number, like 77.5" in summary
     )

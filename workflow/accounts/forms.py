@@ -45,7 +45,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class RagRulesForm(FlaskForm):
+class RagRulesForm(VersionedForm):
     at_risk_days = GovDecimalField(
         "How many days before its due date a not-started action turns amber",
         validators=[
@@ -57,6 +57,10 @@ class RagRulesForm(FlaskForm):
         called="the number of days",
         example="30",
     )
+
+    def fill(self, record) -> None:
+        super().fill(record)
+        self.at_risk_days.data = record.rag_at_risk_days
 
     def validate_at_risk_days(self, field):
         if field.data is not None and field.data != field.data.to_integral_value():
@@ -115,6 +119,10 @@ class UserForm(VersionedForm):
         self.service_area_id.choices = options(
             [("", "No service area")] + [(a.id, a.name) for a in areas]
         )
+
+    def fill(self, record) -> None:
+        super().fill(record)
+        self.role.data = record.role.value
 
 
 class NewUserForm(UserForm):

@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from workflow.accounts.passwords import hash_password, password_problem, verify_password
-from workflow.core.audit import diff, record_event, snapshot
+from workflow.core.audit import diff, record_edit, record_event, snapshot
 from workflow.core.errors import RuleError, Throttled
 from workflow.core.locking import check_version, flush
 from workflow.extensions import db
@@ -81,7 +81,7 @@ def edit_user(actor: User, user: User, version: int | None, **values) -> User:
     if not user.active:
         user.session_epoch += 1  # a disabled account loses every session at once
     changes = diff(user, before, USER_FIELDS)
-    record_event(actor, user.authority_id, user, "edited", f"User {user.name} edited", changes)
+    record_edit(actor, user.authority_id, user, f"User {user.name} edited", changes)
     return user
 
 
@@ -141,14 +141,16 @@ def _flushed(obj):
     return obj
 
 
-def set_at_risk_window(actor: User, authority: Authority, days: int) -> None:
+def set_at_risk_window(actor: User, authority: Authority, version: int | None, days: int) -> None:
     """The one part of the RAG rules an authority sets (workflow/core/rag.py writes out the
     rest): how near its due date a not-started action turns amber."""
+    check_version(authority, version)
     before = snapshot(authority, ["rag_at_risk_days"])
     authority.rag_at_risk_days = days
+    flush()
     changes = diff(authority, before, ["rag_at_risk_days"])
     summary = f"RAG rules changed: amber from {days} days before the due date"
-    record_event(actor, authority.id, authority, "edited", summary, changes)
+    record_edit(actor, authority.id, authority, summary, changes)
 
 
 def users_by_name(authority: Authority) -> sa.Select:

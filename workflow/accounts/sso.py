@@ -88,6 +88,8 @@ def configure_provider(
         provider.client_secret_encrypted = encrypt_secret(settings.client_secret)
     flush()
     changes = diff(provider, before, PROVIDER_FIELDS) if before else None
+    if before and not changes and not secret_changed:
+        return provider  # a save that changed nothing records nothing
     summary = "Single sign-on settings changed" + (" (new client secret)" if secret_changed else "")
     record_event(actor, authority.id, provider, "edited", summary, changes)
     return provider

@@ -83,6 +83,21 @@ def record_event(
     return event
 
 
+def record_edit(
+    actor: User | None,
+    authority_id: int,
+    obj: Any,
+    summary: str,
+    changes: dict[str, Any],
+    action_id: int | None = None,
+    verb: str = "edited",
+) -> AuditEvent | None:
+    """Record an edit that changed something; a save that changed nothing leaves no event."""
+    if not changes:
+        return None
+    return record_event(actor, authority_id, obj, verb, summary, changes, action_id)
+
+
 def _locked_head(authority_id: int) -> AuditHead:
     query = sa.select(AuditHead).where(AuditHead.authority_id == authority_id).with_for_update()
     head = db.session.scalar(query)

@@ -13,10 +13,6 @@ class RuleError(Exception):
 class StaleError(RuleError):
     """The record changed after the user opened the form (optimistic locking)."""
 
-    def __init__(self, message: str, current_version: int | None = None):
-        super().__init__(message)
-        self.current_version = current_version
-
 
 class Throttled(RuleError):
     """Too many failed attempts: the person must wait before trying again."""

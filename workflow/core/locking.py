@@ -5,6 +5,7 @@ built from an older version (or from a state the record has since left), saying 
 it; `flush` turns a write that lost a race at the database into the same refusal.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +15,10 @@ from workflow.core.errors import StaleError
 from workflow.extensions import db
 from workflow.models import AuditEvent
 
-RACE_MESSAGE = "Someone else changed this at the same moment. Nothing was changed: reload the page."
+# A refused form is shown again filled from the record as it is now (workflow/web run_rule);
+# a refused button goes back to the record's page.
+SHOWN_NOW = "Nothing has been saved: the page now shows the record as it is now."
+RACE_MESSAGE = f"Someone else changed this at the same moment. {SHOWN_NOW}"
 
 
 def check_version(
@@ -29,14 +33,14 @@ def check_version(
         return
     if happened:
         raise StaleError(
-            f"This {_noun(obj)} was {happened}, after you opened the page. "
-            "Nothing has been changed.",
-            obj.version,
+            f"This {_noun(obj)} was {happened}, after you opened the page. {SHOWN_NOW}"
+        )
+    if posted_version is None:
+        raise StaleError(
+            f"The form arrived without saying which version of the record it showed. {SHOWN_NOW}"
         )
     raise StaleError(
-        f"This record was changed{_changed_by(obj)} after you opened the form. "
-        "Check the current values below and submit your changes again.",
-        obj.version,
+        f"This record was changed{_changed_by(obj)}, after you opened the page. {SHOWN_NOW}"
     )
 
 
@@ -51,6 +55,17 @@ def flush(message: str = RACE_MESSAGE, *, unique_race: bool = False) -> None:
         db.session.flush()
     except races:
         raise StaleError(message) from None
+
+
+def run_locked(rule: Callable, *args, **kwargs) -> Any:
+    """Call a rule and write what it changed, so that losing a race to another writer is the
+    same refusal as a stale form wherever the rule flushed (or forgot to)."""
+    try:
+        result = rule(*args, **kwargs)
+        db.session.flush()
+    except StaleDataError:
+        raise StaleError(RACE_MESSAGE) from None
+    return result
 
 
 def _changed_by(obj: Any) -> str:

@@ -1,5 +1,7 @@
 """Forms for importing a report: the upload or paste, and the review of what was found."""
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -49,7 +51,11 @@ class ReviewRowForm(Form):
 
 
 class ReviewForm(VersionedForm):
-    rows = FieldList(FormField(ReviewRowForm), min_entries=1, max_entries=60)
+    kept_after_conflict = ("confirm_other_authority",)
+
+    rows = FieldList(
+        FormField(ReviewRowForm), "List of recommendations", min_entries=1, max_entries=60
+    )
     published = GovDateField(
         "Date the report was published",
         validators=[Optional()],
@@ -87,6 +93,15 @@ class ReviewForm(VersionedForm):
     def show_partners(self, partners: list[dict[str, str]]) -> None:
         self.partners.data = "\n".join(f"{p['role']}: {p['name']}" for p in partners)
 
+    def fill(self, record) -> None:
+        """Show the import's list as read or last revised, and its publication date."""
+        parsed = record.parsed
+        published = parsed.get("published")
+        self.published.process_data(date.fromisoformat(published) if published else None)
+        self.version.data = record.version
+        self._show_rows(parsed["recommendations"])
+        self.show_partners(parsed.get("partners") or [])
+
     def review_rows(self) -> list[ReviewRow]:
         rows = []
         for index, row in enumerate(self.rows, start=1):
@@ -103,7 +118,7 @@ class ReviewForm(VersionedForm):
             )
         return rows
 
-    def show(self, recommendations: list[dict], blank_rows: int = 2) -> None:
+    def _show_rows(self, recommendations: list[dict], blank_rows: int = 2) -> None:
         """Fill the rows from the saved recommendations, with blank rows for additions."""
         while self.rows.entries:
             self.rows.pop_entry()

@@ -1,7 +1,5 @@
 """Importing a report: upload or paste, review what was found, then confirm."""
 
-from datetime import date
-
 from flask import (
     Blueprint,
     current_app,
@@ -62,11 +60,7 @@ def review(import_id: int):
 
 
 def _review_report(report_import: ReportImport):
-    parsed = report_import.parsed
-    form = ReviewForm(obj=report_import, published=_published(parsed))
-    if request.method == "GET":
-        form.show(parsed["recommendations"])
-        form.show_partners(parsed.get("partners") or [])
+    form = ReviewForm(record=report_import)
     confirm = request.form.get("intent") == "confirm"
     if form.validate_on_submit() and (
         done := run_rule(
@@ -79,7 +73,7 @@ def _review_report(report_import: ReportImport):
             confirm=confirm,
             published=form.published.data,
             other_authority_confirmed=form.confirm_other_authority.data,
-            partners=form.partner_rows() if parsed["kind"] == "jtai" else None,
+            partners=form.partner_rows() if report_import.parsed["kind"] == "jtai" else None,
         )
     ):
         if confirm:
@@ -175,7 +169,3 @@ def reading_progress(report_import: ReportImport) -> str:
         tries = f"try {job.attempts + 1} of {job.max_attempts}"
         return f"The last try did not finish: trying again shortly ({tries})"
     return "Reading the report" if report_import.status == "reading" else "Waiting to start"
-
-
-def _published(parsed: dict) -> date | None:
-    return date.fromisoformat(parsed["published"]) if parsed.get("published") else None

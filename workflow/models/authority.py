@@ -35,10 +35,14 @@ class Authority(Base):
     # Everyone who signs in with a password must use two-factor (administrators and
     # directors always must).
     require_two_factor: Mapped[bool] = mapped_column(default=False)
+    # Settings forms (the RAG definitions) post the version they showed (optimistic locking).
+    version: Mapped[int] = mapped_column(default=1)
 
     service_areas: Mapped[list["ServiceArea"]] = relationship(
         back_populates="authority", order_by="ServiceArea.name"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Authority {self.name}>"

@@ -66,13 +66,17 @@ class InspectionForm(VersionedForm):
         "Lead inspector", filters=[strip_filter], validators=[Optional(), Length(max=200)]
     )
     plan_owner_id = SelectField("Plan owner", coerce=optional_int, validators=[Optional()])
-    judgements = FieldList(FormField(JudgementRow), min_entries=5, max_entries=8)
+    judgements = FieldList(FormField(JudgementRow), "Judgements", min_entries=5, max_entries=8)
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.plan_owner_id.choices = options(
             [("", "No plan owner yet")] + [(p.id, p.name) for p in people]
         )
+
+    def fill(self, record) -> None:
+        super().fill(record)
+        self.kind.data = record.kind.value
 
     def cross_checks(self):
         """The dates' order (planning.rules._check_dates), told with the rest."""
@@ -135,6 +139,8 @@ class RecommendationForm(VersionedForm):
 
 
 class ActionForm(VersionedForm):
+    kept_after_conflict = ("due_date_reason",)
+
     reference = StringField(
         "Reference",
         filters=[strip_filter],

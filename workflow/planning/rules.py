@@ -5,7 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from workflow.core.audit import diff, record_event, snapshot
+from workflow.core.audit import diff, record_edit, record_event, snapshot
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.core.rag import exception_stands_sql, rules_rag
@@ -89,7 +89,7 @@ def edit_inspection(
         inspection.judgements = _judgements(judgements)
         changes["judgements"] = [old_judgements, new_judgements]
     flush()
-    record_event(actor, actor.authority_id, inspection, "edited", "Inspection edited", changes)
+    record_edit(actor, actor.authority_id, inspection, "Inspection edited", changes)
     return inspection
 
 
@@ -132,7 +132,7 @@ def edit_recommendation(
     changes = diff(recommendation, before, RECOMMENDATION_FIELDS)
     summary = f"Recommendation {recommendation.number} edited"
     authority_id = recommendation.inspection.authority_id
-    record_event(actor, authority_id, recommendation, "edited", summary, changes)
+    record_edit(actor, authority_id, recommendation, summary, changes)
     return recommendation
 
 
@@ -191,7 +191,7 @@ def edit_action(
         changes["due_date_reason"] = due_date_reason
     authority_id = action.recommendation.inspection.authority_id
     summary = f"Action {action.reference} edited"
-    record_event(actor, authority_id, action, "edited", summary, changes, action_id=action.id)
+    record_edit(actor, authority_id, action, summary, changes, action_id=action.id)
     return action
 
 

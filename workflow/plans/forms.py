@@ -1,4 +1,5 @@
-"""Forms for the action plan: issuing a version, clearing a personal-data hit, the report."""
+"""Forms for the action plan: issuing a version, clearing a personal-data hit, the report,
+the introduction and the self-evaluation's narrative."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -89,6 +90,49 @@ class IntroductionForm(VersionedForm):
         validators=[Optional(), Length(max=INTRODUCTION_LIMIT)],
     )
 
+    def fill(self, inspection) -> None:
+        self.introduction.data = inspection.plan_introduction
+        self.version.data = inspection.version
+
+
+AREA_HINT = "What we know about the quality and impact of practice in this area"
+
+
+class SelfEvaluationForm(VersionedForm):
+    """One text box per section of the narrative: the overview, then each judgement area.
+
+    Build it with ``for_sections``: the areas are the inspection's own."""
+
+    sections: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def for_sections(cls, sections: list[tuple[str, str]], **kwargs) -> "SelfEvaluationForm":
+        class Narrative(cls):
+            pass
+
+        Narrative.sections = tuple(sections)
+        for index, (_, label) in enumerate(sections):
+            hint = AREA_HINT if index else ""  # the overview is not about one area
+            box = TextAreaField(
+                label, name=f"section-{index}", filters=[strip_filter], description=hint
+            )
+            setattr(Narrative, f"section_{index}", box)
+        return Narrative(**kwargs)
+
+    def boxes(self) -> list:
+        return [self[f"section_{index}"] for index in range(len(self.sections))]
+
+    def texts(self) -> dict[str, str]:
+        return {
+            key: box.data or "" for (key, _), box in zip(self.sections, self.boxes(), strict=True)
+        }
+
+    def fill(self, inspection) -> None:
+        saved = inspection.self_evaluation or {}
+        for (key, _), box in zip(self.sections, self.boxes(), strict=True):
+            box.data = saved.get(key, "")
+        self.version.data = inspection.version
+
 
 class LogoForm(FlaskForm):
     logo = FileField("Upload a logo")
@@ -112,6 +156,8 @@ class ReportPeriodForm(Form):
 
 
 class RedactUpdateForm(VersionedForm):
+    kept_after_conflict = ("reason",)
+
     narrative = TextAreaField(
         "The update as it should read",
         filters=[strip_filter],
@@ -122,3 +168,7 @@ class RedactUpdateForm(VersionedForm):
         filters=[strip_filter],
         validators=[DataRequired("Enter why the update is being redacted"), Length(max=2000)],
     )
+
+    def fill(self, update) -> None:
+        self.narrative.data = update.narrative
+        self.version.data = update.version

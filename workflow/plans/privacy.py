@@ -229,8 +229,7 @@ def _phone_numbers(text: str) -> list[str]:
     found += [
         m.raw_string.strip()
         for m in matcher
-        if _dialled_in_the_uk(re.sub(r"\D", "", m.raw_string))
-        and not _is_date_like(m.raw_string)
+        if _dialled_in_the_uk(re.sub(r"\D", "", m.raw_string)) and not _is_date_like(m.raw_string)
     ]
     return list(dict.fromkeys(found))
 

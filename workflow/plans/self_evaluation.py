@@ -10,7 +10,7 @@ audit trail, as the board report reads it). The director writes the narrative in
 from dataclasses import dataclass
 from datetime import date
 
-from workflow.core.audit import record_event
+from workflow.core.audit import record_edit
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.models import Inspection, User
@@ -138,10 +138,17 @@ def edit_self_evaluation(
     check_version(inspection, posted_version)
     if sum(len(t) for t in texts.values()) > NARRATIVE_LIMIT:
         raise RuleError("The self-evaluation must be 20,000 characters or fewer in all")
+    before = inspection.self_evaluation or {}
     inspection.self_evaluation = {key: text for key, text in texts.items() if text}
     flush()
     summary = "Self-evaluation narrative edited"
-    changes = {"sections": sorted(inspection.self_evaluation)}
-    record_event(
-        director, inspection.authority_id, inspection, "self_evaluation_edited", summary, changes
+    edited = inspection.self_evaluation != before
+    changes = {"sections": sorted(inspection.self_evaluation)} if edited else {}
+    record_edit(
+        director,
+        inspection.authority_id,
+        inspection,
+        summary,
+        changes,
+        verb="self_evaluation_edited",
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from workflow.core.audit import record_event
+from workflow.core.audit import record_edit, record_event
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.extensions import db
@@ -230,13 +230,13 @@ def edit_introduction(
     check_version(inspection, posted_version)
     if len(text) > INTRODUCTION_LIMIT:
         raise RuleError("The introduction must be 10,000 characters or fewer", "introduction")
-    before = inspection.plan_introduction
-    inspection.plan_introduction = text or None
+    before, after = inspection.plan_introduction, text or None
+    inspection.plan_introduction = after
     flush()
-    changes = {"plan_introduction": [before, inspection.plan_introduction]}
+    changes = {"plan_introduction": [before, after]} if after != before else {}
     summary = "Introduction to the action plan edited"
-    record_event(
-        director, inspection.authority_id, inspection, "introduction_edited", summary, changes
+    record_edit(
+        director, inspection.authority_id, inspection, summary, changes, verb="introduction_edited"
     )
 
 

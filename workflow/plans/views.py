@@ -37,12 +37,13 @@ from workflow.plans.forms import (
     LogoForm,
     RedactUpdateForm,
     ReportPeriodForm,
+    SelfEvaluationForm,
 )
 from workflow.plans.logo import remove_logo, set_logo
 from workflow.plans.privacy import describe_hits, outstanding_hits, update_hits
 from workflow.plans.redaction import redact_update
 from workflow.plans.self_evaluation import area_titles, build_self_evaluation, edit_self_evaluation
-from workflow.web import posted_version, require, run_button, run_rule
+from workflow.web import require, run_button, run_rule
 
 bp = Blueprint("plans", __name__)
 
@@ -129,9 +130,7 @@ def download(version_id: int, fmt: str):
 def introduction(inspection_id: int):
     inspection = inspection_or_404(inspection_id, current_user)
     require(permissions.can_issue_plan(current_user))
-    saved = {"introduction": inspection.plan_introduction, "version": inspection.version}
-    # A post is read as posted, never filled from the record: an empty one is refused.
-    form = IntroductionForm() if request.method == "POST" else IntroductionForm(data=saved)
+    form = IntroductionForm(record=inspection)
     if form.validate_on_submit() and run_rule(
         form,
         versions.edit_introduction,
@@ -265,8 +264,7 @@ def _with_pdf_link(page: str, href: str) -> str:
 def redact(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.can_redact_update(current_user, update))
-    saved = {"narrative": update.narrative, "version": update.version}
-    form = RedactUpdateForm() if request.method == "POST" else RedactUpdateForm(data=saved)
+    form = RedactUpdateForm(record=update)
     if form.validate_on_submit() and run_rule(
         form,
         redact_update,
@@ -287,22 +285,20 @@ def self_evaluation(inspection_id: int):
     """The director writes the narrative; anyone in the authority downloads the pack."""
     inspection = inspection_or_404(inspection_id, current_user)
     can_edit = permissions.can_issue_plan(current_user)
-    sections = [("overview", "Overview")] + [(t, t) for t in area_titles(inspection)]
-    saved = inspection.self_evaluation or {}
     if request.method == "POST":
         require(can_edit)
-        texts = {
-            key: request.form.get(f"section-{i}", "").strip() for i, (key, _) in enumerate(sections)
-        }
-        if run_rule(None, edit_self_evaluation, current_user, inspection, posted_version(), texts):
-            flash("Self-evaluation saved.", "success")
-            return redirect(url_for("plans.self_evaluation", inspection_id=inspection.id))
-        saved = texts
+    sections = [("overview", "Overview")] + [(t, t) for t in area_titles(inspection)]
+    form = SelfEvaluationForm.for_sections(sections, record=inspection)
+    if form.validate_on_submit() and run_rule(
+        form, edit_self_evaluation, current_user, inspection, form.posted_version(), form.texts()
+    ):
+        flash("Self-evaluation saved.", "success")
+        return redirect(url_for("plans.self_evaluation", inspection_id=inspection.id))
     since, until = date(date.today().year - 1, date.today().month, 1), date.today()
     return render_template(
         "plans/self_evaluation.html",
         inspection=inspection,
-        sections=[(i, label, saved.get(key, "")) for i, (key, label) in enumerate(sections)],
+        form=form,
         can_edit=can_edit,
         since=since,
         until=until,

@@ -96,11 +96,22 @@ class UpdateForm(VersionedForm):
         "Title of the link", filters=[strip_filter], validators=[Length(max=300)]
     )
 
+    # New evidence and the sign-off token add to the update: a conflict keeps them as typed.
+    kept_after_conflict = ("token", "file_title", "link_url", "link_title")
+
     def __init__(self, *args, action: Action, today: date, measures: list[Measure] = (), **kwargs):
-        super().__init__(*args, **kwargs)
+        # Known before the fields are processed, since processing gives each measure a row.
         self.action, self.today = action, today
         self.measure_list = list(measures)
         self.measure_by_id = {str(m.id): m for m in self.measure_list}
+        super().__init__(*args, **kwargs)
+        if not self.token.data:
+            self.token.data = secrets.token_hex(16)
+
+    def process(self, *args, **kwargs):
+        """Every measure of the action gets its row, whether posted or not (one added since
+        the page was opened, or a first visit)."""
+        super().process(*args, **kwargs)
         known = {row.measure_id.data for row in self.measures}
         for measure in self.measure_list:
             if str(measure.id) not in known:
@@ -110,8 +121,6 @@ class UpdateForm(VersionedForm):
             if measure is not None:
                 row.value.name_in_messages = f"the latest value for '{measure.name}'"
                 row.value.example = f"{measure.target_value.normalize():f}"
-        if not self.token.data:
-            self.token.data = secrets.token_hex(16)
 
     def validate_link_title(self, field):
         if self.link_url.data and not field.data:
@@ -168,7 +177,7 @@ class UpdateForm(VersionedForm):
             measure_values=values,
         )
 
-    def fill_from(self, update) -> None:
+    def fill(self, update) -> None:
         """Show a saved update's proposal in the form."""
         self.narrative.data = update.narrative
         self.status.data = update.proposed_status.value
@@ -209,6 +218,8 @@ class ReturnForm(VersionedForm):
 
 
 class ReopenForm(VersionedForm):
+    kept_after_conflict = ("reason",)
+
     reason = TextAreaField(
         "Why the recommendation is being reopened",
         filters=[strip_filter],

@@ -8,8 +8,9 @@ from typing import Any
 from flask import abort, flash, redirect, request
 
 from workflow.core.errors import RuleError, StaleError
+from workflow.core.locking import run_locked
 from workflow.extensions import db
-from workflow.web.forms import show_rule_error
+from workflow.web.forms import VersionedForm, show_rule_error
 
 
 def require(allowed: bool) -> None:
@@ -44,21 +45,22 @@ class Outcome:
 def run_rule(form, rule: Callable, *args, keep_refused: bool = False, **kwargs) -> Outcome:
     """Call the request's one rule and commit; on a refusal roll back and show it on the form.
 
-    The form keeps what the person typed. After a stale-form refusal it carries the current
-    version, so the next save is checked against the record as it is now. Without a form the
-    refusal is flashed. `keep_refused` commits what a refused rule recorded (a failed sign-in
-    counts towards throttling).
+    The form keeps what the person typed, except after a stale-form refusal: a versioned
+    form then shows the record as it is now, with what the person wrote beside each field
+    that differs, so saving again never undoes the other person's change unseen. Without a
+    form the refusal is flashed. `keep_refused` commits what a refused rule recorded (a
+    failed sign-in counts towards throttling).
     """
     try:
-        result = rule(*args, **kwargs)
+        result = run_locked(rule, *args, **kwargs)
     except RuleError as error:
         db.session.commit() if keep_refused else db.session.rollback()
         if form is None:
             flash(error.message, "error")
         else:
             show_rule_error(form, error)
-            if isinstance(error, StaleError) and error.current_version is not None:
-                form.version.data = error.current_version
+            if isinstance(error, StaleError) and isinstance(form, VersionedForm):
+                form.show_current()
         return Outcome(False, error=error)
     db.session.commit()
     return Outcome(True, result)

@@ -129,6 +129,14 @@ class GovDecimalField(DecimalField):
         if getattr(self, "not_a_number", False):
             raise StopValidation(self.number_message)
 
+    def _value(self):
+        """What was typed, or the saved number without the column's trailing zeros."""
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, Decimal):
+            return f"{self.data.normalize():f}"
+        return "" if self.data is None else str(self.data)
+
 
 class GovDateField(Field):
     """A date entered as day, month and year boxes (the GOV.UK date input).

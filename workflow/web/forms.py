@@ -4,11 +4,13 @@ Forms validate input; they never write.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice
 
 from workflow.core.errors import RuleError
+from workflow.web.conflicts import Conflict, note_conflicts, shown_values
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -30,6 +32,13 @@ def optional_int(value):
     if value in (None, "", "None"):
         return None
     return int(value)
+
+
+def _arrived(field) -> bool:
+    """Whether any of the field's inputs were in the post (a blank one counts)."""
+    if field.type in ("FieldList", "FormField"):
+        return any(_arrived(part) for part in field)
+    return bool(field.raw_data)
 
 
 class CheckedForm(FlaskForm):
@@ -59,12 +68,64 @@ class CheckedForm(FlaskForm):
 
 
 class VersionedForm(CheckedForm):
-    """Carries the version of the record the form was built from (optimistic locking)."""
+    """A form that edits one record and carries the version it was built from.
+
+    Built with ``record=``: a first visit shows the record (``fill``), while a post is read
+    from the post alone, so a field missing from it is empty (and refused when required),
+    never quietly the saved value. When someone else saved the record after the form was
+    opened, ``show_current`` fills the form from the record as it is now and notes, beside
+    each field that differs, what the person wrote: saving again keeps the other person's
+    values unless the person puts their own back.
+    """
 
     version = HiddenField()
+    # Fields that add to the record rather than overwrite it (a reason, a comment, a link
+    # to attach): after a conflict they keep what was typed.
+    kept_after_conflict: tuple[str, ...] = ()
+
+    def __init__(self, *args, record: Any = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+        self.conflicts: list[Conflict] = []
+        if record is not None and not self.is_submitted():
+            self.fill(record)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also refuse an edit whose post lacks a list the page always sends: applied, it
+        would empty the list (the rows of a review, an inspection's judgements)."""
+        valid = super().validate(extra_validators)
+        if self.record is None:
+            return valid
+        for field in self:
+            if field.type == "FieldList" and field.min_entries and not _arrived(field):
+                self.form_errors.append(
+                    f"The form arrived without its {field.label.text.lower()}, so nothing has "
+                    "been saved. Open the page again and make your changes"
+                )
+                valid = False
+        return valid
+
+    def fill(self, record: Any) -> None:
+        """Show the record in the fields; a form whose fields are not named after the
+        record's attributes says how."""
+        self.process(obj=record)
 
     def posted_version(self) -> int | None:
         try:
             return int(self.version.data)
         except (TypeError, ValueError):
             return None
+
+    def show_current(self) -> None:
+        """Show the record as it is now, with what was posted noted where it differs."""
+        if self.record is None:
+            return
+        posted = shown_values(self)
+        kept = {name: self[name].data for name in self.kept_after_conflict}
+        for field in self:
+            field.raw_data = None  # number boxes show what was typed before their data
+        self.process()
+        self.fill(self.record)
+        for name, data in kept.items():
+            self[name].data = data
+        self.conflicts = note_conflicts(self, posted)

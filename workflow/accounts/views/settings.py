@@ -16,9 +16,14 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 def rag():
     require(permissions.can_manage_users(current_user))
     authority = current_user.authority
-    form = RagRulesForm(data={"at_risk_days": authority.rag_at_risk_days})
+    form = RagRulesForm(record=authority)
     if form.validate_on_submit() and run_rule(
-        form, accounts.set_at_risk_window, current_user, authority, int(form.at_risk_days.data)
+        form,
+        accounts.set_at_risk_window,
+        current_user,
+        authority,
+        form.posted_version(),
+        int(form.at_risk_days.data),
     ):
         flash("RAG rules saved. Every rating, page and new plan follows them now.", "success")
         return redirect(url_for("settings.rag"))

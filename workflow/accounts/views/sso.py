@@ -74,7 +74,7 @@ def callback():
 def settings():
     require(permissions.can_manage_users(current_user))
     provider = sso.provider_of(current_user.authority)
-    form = IdentityProviderForm(obj=provider)
+    form = IdentityProviderForm(record=provider)
     if form.validate_on_submit() and run_rule(
         form,
         sso.configure_provider,

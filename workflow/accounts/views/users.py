@@ -1,6 +1,6 @@
 """User administration for an authority's administrators."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from workflow.accounts import invitations
@@ -54,9 +54,7 @@ def new():
 def edit(user_id: int):
     require(permissions.can_manage_users(current_user))
     user = user_or_404(user_id, current_user)
-    form = UserForm(obj=user, areas=service_areas(current_user))
-    if request.method == "GET":
-        form.role.data = user.role.value
+    form = UserForm(record=user, areas=service_areas(current_user))
     if form.validate_on_submit() and run_rule(
         form,
         accounts.edit_user,

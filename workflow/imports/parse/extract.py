@@ -136,8 +136,6 @@ def text_lines(text: str) -> list[Line]:
     return lines
 
 
-
-
 def _is_indented(piece: str) -> bool:
     return piece[:1] in (" ", "\t")
 

@@ -47,7 +47,7 @@ def new(recommendation_id: int):
 def edit(action_id: int):
     action = action_or_404(action_id, current_user)
     require(permissions.can_edit_action(current_user, action))
-    form = action_form(obj=action)
+    form = action_form(record=action)
     if form.validate_on_submit():
         values, reason = form.values(), form.due_date_reason.data or None
         require(_may_use_area(values["service_area_id"]))

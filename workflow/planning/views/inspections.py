@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from workflow.core import permissions
@@ -57,10 +57,7 @@ def new():
 def edit(inspection_id: int):
     inspection = inspection_or_404(inspection_id, current_user)
     require(permissions.can_manage_inspections(current_user))
-    form = InspectionForm(obj=inspection, people=colleagues(current_user))
-    if request.method == "GET":
-        form.kind.data = inspection.kind.value
-        form.version.data = inspection.version
+    form = InspectionForm(record=inspection, people=colleagues(current_user))
     if form.validate_on_submit() and run_rule(
         form,
         planning.edit_inspection,

@@ -54,7 +54,7 @@ def new(inspection_id: int):
 def edit(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id, current_user)
     require(permissions.can_manage_inspections(current_user))
-    form = RecommendationForm(obj=recommendation)
+    form = RecommendationForm(record=recommendation)
     version = form.posted_version()
     if form.validate_on_submit() and run_rule(
         form, planning.edit_recommendation, current_user, recommendation, version, **form.values()
@@ -87,7 +87,7 @@ def close(recommendation_id: int):
 def reopen(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id, current_user)
     require(permissions.can_reopen_recommendation(current_user, recommendation))
-    form = ReopenForm(obj=recommendation)
+    form = ReopenForm(record=recommendation)
     version, reason = form.posted_version(), form.reason.data
     if form.validate_on_submit() and run_rule(
         form, signoff.reopen_recommendation, current_user, recommendation, version, reason

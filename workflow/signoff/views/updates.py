@@ -53,9 +53,9 @@ def new(action_id: int):
 def edit(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.can_edit_update(current_user, update))
-    form = UpdateForm(action=update.action, today=date.today(), measures=measures_of(update.action))
-    if request.method == "GET":
-        form.fill_from(update)
+    form = UpdateForm(
+        record=update, action=update.action, today=date.today(), measures=measures_of(update.action)
+    )
     if form.validate_on_submit():
         today = date.today()
         if run_rule(
