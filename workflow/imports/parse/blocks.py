@@ -11,7 +11,6 @@ dropped here too, as the PDF reader drops it from PDFs.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from workflow.imports.parse.clean import (
@@ -24,6 +23,8 @@ from workflow.imports.parse.clean import (
 )
 from workflow.imports.parse.model import Line
 
+# Fewer lines than any page of a report holds, but more than a table's rows are apart.
+MIN_LINES_A_PAGE = 8
 _PAGE_NUMBER_RE = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", re.I)
 
 # Headings that open a new block even in a hard-wrapped paste with no blank lines.
@@ -112,11 +113,19 @@ def _without_text_furniture(lines: list[Line]) -> list[Line]:
 
 def _running_lines(lines: list[Line]) -> set[int]:
     """Lines printed on page after page (a running footer whose page number was glued on,
-    as some PDF viewers copy it): four or more of the same, that are not a heading."""
-    counts = Counter(_key(line.text) for line in lines if _may_be_running(line))
-    return {
-        i for i, line in enumerate(lines) if _may_be_running(line) and counts[_key(line.text)] >= 4
-    }
+    as some PDF viewers copy it): four or more of the same, that are not a heading, a page
+    or so apart. The same short line again and again within a few lines is content: a
+    table's cells ("Good" in each row of the judgements)."""
+    where: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        if _may_be_running(line):
+            where.setdefault(_key(line.text), []).append(index)
+    running: set[int] = set()
+    for indices in where.values():
+        gaps = sorted(b - a for a, b in zip(indices, indices[1:], strict=False))
+        if len(indices) >= 4 and gaps[len(gaps) // 2] >= MIN_LINES_A_PAGE:
+            running.update(indices)
+    return running
 
 
 def _may_be_running(line: Line) -> bool:
