@@ -121,3 +121,22 @@ def test_a_paragraph_number_glued_to_its_text_is_still_its_number():
     assert split_marker("38.PAs are interested in their care leavers.").number == 38
     assert split_marker("1.5 million children live in England.") is None
     assert split_marker("12.5% of children were seen.") is None
+
+
+def test_requires_improvement_printed_before_its_row_and_to_be_good_after():
+    text = (
+        "Inspection of Eastshire local authority children's services\n\n"
+        "Inspection dates: 9 to 20 January 2023\n\n"
+        "Judgement Grade\n"
+        "The impact of leaders on social work practice with children Requires improvement\n"
+        "and families to be good\n"
+        "Requires improvement\nOverall effectiveness\nto be good\n" + BODY
+    )
+    report = parse_text(text)
+    assert [(j.area, j.grade) for j in report.judgements] == [
+        (
+            "The impact of leaders on social work practice with children and families",
+            "Requires improvement to be good",
+        ),
+        ("Overall effectiveness", "Requires improvement to be good"),
+    ]
