@@ -140,3 +140,51 @@ def test_requires_improvement_printed_before_its_row_and_to_be_good_after():
         ),
         ("Overall effectiveness", "Requires improvement to be good"),
     ]
+
+
+def _hard_wrapped(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"
+
+
+HEAD = (
+    "Eastshire County Council\nInspection of services for children in need of help and "
+    "protection, children looked after\nand care leavers\n\nInspection date: 13 January to "
+    "4 February 2014\n\nThe overall judgement is inadequate\n\n"
+    "What does the local authority need to improve?\n\nAreas for improvement\n\n"
+)
+
+
+def test_a_wrapped_line_that_begins_with_a_headings_word_is_not_a_heading():
+    text = HEAD + _hard_wrapped(
+        [
+            "1. Improve the quality of assessments and plans for children to ensure that",
+            "purposeful work takes place to prevent drift. Reviews should record children's",
+            "progress, in addition to sharing and updating information. (This was a",
+            "recommendation at the last inspection.)",
+            "2. Ensure that all children looked after achieve permanence as appropriate to",
+            "their needs, through long-term foster care, adoption or special guardianship.",
+        ]
+    )
+    texts = [r.text for r in parse_text(text).recommendations]
+    assert len(texts) == 2
+    assert texts[0].endswith("(This was a recommendation at the last inspection.)")
+
+
+def test_a_sentence_broken_by_a_page_carries_on_whatever_its_next_word():
+    text = HEAD + _hard_wrapped(
+        [
+            "1. Review the permanency policy and ensure that permanence planning is pursued",
+            "for all children in a timely manner and that consideration is routinely given to",
+            "",
+            "8",
+            "Fostering to Adopt arrangements and concurrent planning, where appropriate.",
+            "2. Strengthen the quality assurance role of independent reviewing officers and",
+            "child protection conference chairs, so that reviews result in purposeful plans.",
+        ]
+    )
+    texts = [r.text for r in parse_text(text).recommendations]
+    assert texts[0].endswith(
+        "routinely given to Fostering to Adopt arrangements and "
+        "concurrent planning, where appropriate."
+    )
+    assert texts[1].startswith("Strengthen the quality assurance role")

@@ -106,7 +106,9 @@ def _without_text_furniture(lines: list[Line]) -> list[Line]:
         if index in dropped:
             continue
         if index - 1 in dropped and line.gap is False:
-            line = replace(line, gap=True)  # what followed a page number is not glued on
+            # What followed a page number starts a page: glued on only where the page
+            # broke a sentence (see _continues_across_break).
+            line = replace(line, gap=True, page_start=True)
         kept.append(line)
     return kept
 
@@ -176,7 +178,7 @@ def _starts_block(group: list[Line], line: Line, width: float | None) -> bool:
     if line.size is None and _heading_line(line.text) and _may_end_before(group, width):
         return True
     if line.page_start or line.gap:
-        return not _continues_across_break(group, line)
+        return not _continues_across_break(group, line, width)
     if line.size is None and line.gap is not None:  # plain text
         return width is None or _break_was_intended(last.text, line.text, width)
     return False
@@ -191,7 +193,14 @@ def _may_end_before(group: list[Line], width: float | None) -> bool:
 
 
 def _heading_line(text: str) -> bool:
-    return bool(KNOWN_HEADING_RE.match(text)) and len(text.split()) <= 14 and text[-1:] != ","
+    """A known heading on a line of its own: capitalised, as every heading is printed. A
+    wrapped sentence's next line ("recommendation at the last inspection.)") is not one."""
+    return (
+        bool(KNOWN_HEADING_RE.match(text))
+        and not text[:1].islower()
+        and len(text.split()) <= 14
+        and text[-1:] != ","
+    )
 
 
 def _continues_paragraph(last: Line, line: Line) -> bool:
@@ -207,13 +216,18 @@ def _continues_paragraph(last: Line, line: Line) -> bool:
     )
 
 
-def _continues_across_break(group: list[Line], line: Line) -> bool:
+def _continues_across_break(group: list[Line], line: Line, width: float | None = None) -> bool:
     """A blank line or page break inside a sentence is an artefact of the page, not a break."""
     first, last = group[0], group[-1]
     if ends_sentence(last.text) or last.text.rstrip().endswith(":"):
         return False
     if first.heading and line.heading is None:
         return False
+    if line.size is None and line.page_start and width is not None:
+        # A pasted page that ended on a full line mid-sentence carries on over the page,
+        # whatever the next word ("... given to / Fostering to Adopt arrangements"); a
+        # short line there was a heading or the end of a list item.
+        return line.text[:1].islower() or len(last.text) >= 0.85 * width
     if line.gap and not line.page_start and line.size is not None:
         # In a PDF, extra space before a line is a paragraph break unless the line sits at
         # the hanging indent of the list item above it.
@@ -268,7 +282,7 @@ def _mark_plain_headings(blocks: list[Block]) -> None:
         # A PDF says what is a heading through its type; Word or HTML only sometimes does.
         if block.kind != "para" or first.size is not None or first.heading:
             continue
-        known = KNOWN_HEADING_RE.match(block.text) and len(block.text) < 160
+        known = _heading_line(block.text.split("\n")[0]) and len(block.text) < 160
         if (known and block.text[-1] not in ".,;") or _short_title(block.text):
             block.kind = "heading"
 
