@@ -5,6 +5,7 @@ import csv
 import io
 import itertools
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -12,13 +13,14 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tests.conftest import text_of
-from tests.factories import make_action
+from tests.factories import make_action, progress_update
 from workflow.api import tokens
 from workflow.core.rag import definitions, delivery_rag, delivery_rag_sql, rules_rag
 from workflow.extensions import db
 from workflow.models import Action, ActionStatus, Rag, utcnow
 from workflow.oversight import dashboard as oversight
 from workflow.oversight.dashboard import Filters
+from workflow.planning import rules as planning
 from workflow.plans.builder import build_plan
 from workflow.plans.exports import export_plan
 from workflow.plans.render.tracker import COLUMNS
@@ -189,3 +191,31 @@ def test_the_written_rules_name_the_window_the_function_reads(world):
     assert rules_rag(world.action, TODAY) is Rag.AMBER
     world.action.due_date = TODAY + timedelta(days=15)
     assert rules_rag(world.action, TODAY) is Rag.GREEN
+
+
+def test_a_measure_off_course_makes_it_red_until_a_value_puts_it_back_on_course(world):
+    measure = planning.add_measure(
+        world.users["admin"],
+        world.action,
+        name="Children seen within 5 days",
+        unit="%",
+        baseline_value=Decimal("55"),
+        baseline_date=TODAY - timedelta(days=100),
+        target_value=Decimal("85"),
+        target_date=TODAY + timedelta(days=100),
+        higher_is_better=True,
+    )
+    behind = {measure.id: (Decimal("60"), TODAY)}  # the line is at 70 by today
+    assert rules_rag(world.action, TODAY, measure_values=behind) is Rag.RED
+    progress_update(
+        world.users["manager"],
+        world.action,
+        reviewer=world.users["head"],
+        rag=Rag.RED,
+        measure_values=behind,
+        exception=None,  # red is what the rules give: no exception needed
+    )
+    assert (world.action.rag, world.action.rag_exception) == (Rag.RED, None)
+    assert rules_rag(world.action, TODAY) is Rag.RED  # the approved value still counts
+    on_course = {measure.id: (Decimal("72"), TODAY)}
+    assert rules_rag(world.action, TODAY, measure_values=on_course) is Rag.GREEN

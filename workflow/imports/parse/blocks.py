@@ -11,7 +11,6 @@ dropped here too, as the PDF reader drops it from PDFs.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from workflow.imports.parse.clean import (
@@ -24,6 +23,8 @@ from workflow.imports.parse.clean import (
 )
 from workflow.imports.parse.model import Line
 
+# Fewer lines than any page of a report holds, but more than a table's rows are apart.
+MIN_LINES_A_PAGE = 8
 _PAGE_NUMBER_RE = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", re.I)
 
 # Headings that open a new block even in a hard-wrapped paste with no blank lines.
@@ -105,18 +106,28 @@ def _without_text_furniture(lines: list[Line]) -> list[Line]:
         if index in dropped:
             continue
         if index - 1 in dropped and line.gap is False:
-            line = replace(line, gap=True)  # what followed a page number is not glued on
+            # What followed a page number starts a page: glued on only where the page
+            # broke a sentence (see _continues_across_break).
+            line = replace(line, gap=True, page_start=True)
         kept.append(line)
     return kept
 
 
 def _running_lines(lines: list[Line]) -> set[int]:
     """Lines printed on page after page (a running footer whose page number was glued on,
-    as some PDF viewers copy it): four or more of the same, that are not a heading."""
-    counts = Counter(_key(line.text) for line in lines if _may_be_running(line))
-    return {
-        i for i, line in enumerate(lines) if _may_be_running(line) and counts[_key(line.text)] >= 4
-    }
+    as some PDF viewers copy it): four or more of the same, that are not a heading, a page
+    or so apart. The same short line again and again within a few lines is content: a
+    table's cells ("Good" in each row of the judgements)."""
+    where: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        if _may_be_running(line):
+            where.setdefault(_key(line.text), []).append(index)
+    running: set[int] = set()
+    for indices in where.values():
+        gaps = sorted(b - a for a, b in zip(indices, indices[1:], strict=False))
+        if len(indices) >= 4 and gaps[len(gaps) // 2] >= MIN_LINES_A_PAGE:
+            running.update(indices)
+    return running
 
 
 def _may_be_running(line: Line) -> bool:
@@ -167,7 +178,7 @@ def _starts_block(group: list[Line], line: Line, width: float | None) -> bool:
     if line.size is None and _heading_line(line.text) and _may_end_before(group, width):
         return True
     if line.page_start or line.gap:
-        return not _continues_across_break(group, line)
+        return not _continues_across_break(group, line, width)
     if line.size is None and line.gap is not None:  # plain text
         return width is None or _break_was_intended(last.text, line.text, width)
     return False
@@ -182,7 +193,14 @@ def _may_end_before(group: list[Line], width: float | None) -> bool:
 
 
 def _heading_line(text: str) -> bool:
-    return bool(KNOWN_HEADING_RE.match(text)) and len(text.split()) <= 14 and text[-1:] != ","
+    """A known heading on a line of its own: capitalised, as every heading is printed. A
+    wrapped sentence's next line ("recommendation at the last inspection.)") is not one."""
+    return (
+        bool(KNOWN_HEADING_RE.match(text))
+        and not text[:1].islower()
+        and len(text.split()) <= 14
+        and text[-1:] != ","
+    )
 
 
 def _continues_paragraph(last: Line, line: Line) -> bool:
@@ -198,13 +216,18 @@ def _continues_paragraph(last: Line, line: Line) -> bool:
     )
 
 
-def _continues_across_break(group: list[Line], line: Line) -> bool:
+def _continues_across_break(group: list[Line], line: Line, width: float | None = None) -> bool:
     """A blank line or page break inside a sentence is an artefact of the page, not a break."""
     first, last = group[0], group[-1]
     if ends_sentence(last.text) or last.text.rstrip().endswith(":"):
         return False
     if first.heading and line.heading is None:
         return False
+    if line.size is None and line.page_start and width is not None:
+        # A pasted page that ended on a full line mid-sentence carries on over the page,
+        # whatever the next word ("... given to / Fostering to Adopt arrangements"); a
+        # short line there was a heading or the end of a list item.
+        return line.text[:1].islower() or len(last.text) >= 0.85 * width
     if line.gap and not line.page_start and line.size is not None:
         # In a PDF, extra space before a line is a paragraph break unless the line sits at
         # the hanging indent of the list item above it.
@@ -259,7 +282,7 @@ def _mark_plain_headings(blocks: list[Block]) -> None:
         # A PDF says what is a heading through its type; Word or HTML only sometimes does.
         if block.kind != "para" or first.size is not None or first.heading:
             continue
-        known = KNOWN_HEADING_RE.match(block.text) and len(block.text) < 160
+        known = _heading_line(block.text.split("\n")[0]) and len(block.text) < 160
         if (known and block.text[-1] not in ".,;") or _short_title(block.text):
             block.kind = "heading"
 

@@ -66,7 +66,8 @@ _MARKER_RE = re.compile(
     r"|\((?P<pnum>\d{1,3})\)"
     r"|\(?(?P<alpha>[a-h])\)"
     r"|\(?(?P<roman>i{1,3}|iv|v|vi{1,3}|ix|x)[.)]"
-    r")\s+(?P<rest>\S.*)$",
+    # "10.Children ...": a two-digit number can fill the gap a PDF leaves after it.
+    r")(?:\s+|(?<=\d\.)(?=[A-Z]))(?P<rest>\S.*)$",
     re.S,
 )
 

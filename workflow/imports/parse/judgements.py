@@ -72,6 +72,7 @@ def _table_after(
     found: list[Judgement] = []
     used = {header}
     plain: list[str] = []
+    closing = False  # the last row's area is read, its grade may follow on a line of its own
     for index in range(header + 1, min(header + 16, len(blocks))):
         block = blocks[index]
         cells = block.cells
@@ -80,11 +81,14 @@ def _table_after(
         elif _ends_front_table(block):
             break
         elif block.kind != "row" and not found and _plain_row(block):
+            if closing and not _GRADE_RE.search(block.text):
+                break
             number = f"{block.number}. " if block.number is not None else ""
             plain.append(number + block.text)
-            if len(block.text.split()) > 40:
+            if closing or len(block.text.split()) > 40 or _LAST_ROW_RE.match(block.text):
                 used.add(index)
-                break  # the last row ran into the prose after the table
+                break  # the last row, or the last row run into the prose after the table
+            closing = bool(re.match(r"overall effectiveness\b", block.text, re.I))
         else:
             break
         used.add(index)
@@ -93,6 +97,9 @@ def _table_after(
     if not found and plain:
         found = _interleaved(" ".join(plain), row_start)
     return found, used
+
+
+_LAST_ROW_RE = re.compile(rf"overall effectiveness:?\s+(?:{GRADE})\b", re.I)
 
 
 def _ends_front_table(block: Block) -> bool:
@@ -105,9 +112,25 @@ def _plain_row(block: Block) -> bool:
     return len(block.text.split()) <= 40 or bool(_GRADE_RE.search(block.text[:100]))
 
 
+# A two-line grade cell copied around the area beside it: "Requires / 2. Children looked
+# after / Improvement", "Requires improvement / Overall effectiveness / to be good".
+_GRADE_AROUND_RES = (
+    re.compile(
+        r"\b(requires?)\s+((?:(?!improvement)\S+\s+){1,20}?)(improvement(?: to be good)?)\b",
+        re.I,
+    ),
+    re.compile(
+        r"\b(requires? improvement)\s+((?:(?!to be good|requires?\b)\S+\s+){1,20}?)(to be good)\b",
+        re.I,
+    ),
+)
+
+
 def _interleaved(text: str, row_start: re.Pattern[str]) -> list[Judgement]:
     """Rows whose grade column landed inside the area text, line by line."""
     found = []
+    for pattern in _GRADE_AROUND_RES:
+        text = pattern.sub(lambda m: f"{m.group(2)}{m.group(1)} {m.group(3)}", text)
     for chunk in row_start.split(text):
         match = _GRADE_RE.search(chunk)
         if not chunk.strip() or not match:
@@ -144,7 +167,11 @@ def _from_headings(blocks: list[Block]) -> list[Judgement]:
     return found
 
 
-_SIF_ROW_RE = re.compile(rf"^\d(?:\.\d)?\.?\s+[A-Z].{{3,80}}\b(?:{GRADE})\s*$", re.I)
+# A numbered row ends with its grade, or with a word of a grade whose other word a copy
+# printed on the line before or after ("Requires" ... "Improvement").
+_SIF_ROW_RE = re.compile(
+    rf"^\d(?:\.\d)?\.?\s+[A-Z].{{3,80}}\b(?:{GRADE}|requires?|improvement)\s*$", re.I
+)
 
 
 def _numbered(block: Block) -> str:

@@ -58,7 +58,11 @@ _JUDGEMENTS_RE = re.compile(
     r"|\b(?:is|are|requires?) (?:outstanding|good|adequate|inadequate|improvement)\b",
     re.I | re.S,
 )
-_ILACS_ROWS_RE = re.compile(r"the impact of leaders on social work practice", re.I)
+_ILACS_ROWS_RE = re.compile(
+    r"the impact of leaders on social work\s+(?:(?:outstanding|good|inadequate"
+    r"|requires improvement(?: to be good)?)\s+)?practice",
+    re.I,
+)
 
 
 class NotAReport(Exception):
@@ -117,13 +121,13 @@ def classify(blocks: list[Block]) -> str:
             if match and (_is_title(block.text, match.start()) or _opens_letter(block.text)):
                 found.append((match.start(), kind))
         if found:
-            if _is_report_title(block):
+            if _is_report_title(block.text):
                 break  # "Inspection of ... children's services" names an inspection
             return min(found)[1]
-        if _is_report_title(block):
+        if _is_report_title(block.text):
             break
     head = head_text(blocks)
-    title = next((block.text for block in blocks[:80] if _is_report_title(block)), None)
+    title = report_title(blocks)
     dates = bool(_DATES_LINE_RE.search(head))
     judged = bool(_JUDGEMENTS_RE.search(head))
     inspectorate = bool(_INSPECTORATE_RE.search(head))
@@ -165,9 +169,25 @@ def _opens_letter(text: str) -> bool:
     )
 
 
-def _is_report_title(block: Block) -> bool:
-    match = _REPORT_TITLE_RE.search(block.text[:400])
-    return bool(match and _is_title(block.text, match.start()))
+def _is_report_title(text: str) -> bool:
+    match = _REPORT_TITLE_RE.search(text[:400])
+    return bool(match and _is_title(text, match.start()))
+
+
+def report_title(blocks: list[Block]) -> str | None:
+    """The report's title, read whole where it ran over two or three lines that a paste
+    keeps apart ("Inspection of City of Bradford / Metropolitan Borough Council local /
+    authority children's services")."""
+    for index, block in enumerate(blocks[:80]):
+        candidates = [block.text]
+        for following in blocks[index + 1 : index + 3]:
+            if block.kind != "heading" or following.kind != "heading":
+                break
+            candidates.append(f"{candidates[-1]} {following.text}")
+        titles = [text for text in candidates if _is_report_title(text)]
+        if titles:
+            return titles[-1]
+    return None
 
 
 def find_authority(blocks: list[Block], kind: str) -> str:
