@@ -3,13 +3,16 @@ event, a chain rewritten without the audit key fails `audit verify`, and a signe
 catches a chain cut short or rewritten even by someone holding the key."""
 
 import json
+import os
+import re
 from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import append_only_lifted
+from tests.conftest import ROOT, append_only_lifted
+from workflow import create_app
 from workflow.accounts import rules as accounts
 from workflow.core import audit
 from workflow.extensions import db
@@ -107,6 +110,64 @@ def test_postgresql_refuses_to_truncate_the_trail(world):
         db.session.execute(sa.text("TRUNCATE authority CASCADE"))
     db.session.rollback()
     assert len(chain_of(world.authority.id)) > 5
+
+
+def readme_grants() -> list[str]:
+    """The statements README.md gives for running the app under a role of its own."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### The audit trail") :]
+    block = re.search(r"```sql\n(.*?)\n\s*```", section, re.S).group(1)
+    return [statement for statement in block.split(";") if statement.strip()]
+
+
+@pytest.fixture
+def app_role(app, database_url):
+    """A role set up as README.md says, and the URL to connect as it."""
+    role = f"workflow_app_{os.getpid()}"
+    url = sa.engine.make_url(database_url)
+    owner = db.session.scalar(sa.text("SELECT current_user"))
+    names = {
+        "action_plans_app": role,
+        "action_plans_owner": owner,
+        "DATABASE action_plans": f'DATABASE "{url.database}"',
+    }
+    for statement in readme_grants():
+        for name, ours in names.items():
+            statement = statement.replace(name, ours)
+        db.session.execute(sa.text(statement))
+    db.session.commit()
+    yield url.set(username=role, password=None).render_as_string(hide_password=False)
+    db.session.execute(sa.text(f"DROP OWNED BY {role}"))
+    db.session.execute(sa.text(f"DROP ROLE {role}"))
+    db.session.commit()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_event SET summary = 'x'", "DELETE FROM audit_event", "TRUNCATE audit_event"],
+)
+def test_the_readme_role_may_append_to_the_trail_and_nothing_more(world, app_role, statement):
+    """The role's rights refuse before the triggers are reached (so they would hold without
+    them), and the app works under it: a rule appends to the trail, which verifies."""
+    authority_id = world.authority.id
+    db.session.commit()
+    engine = sa.create_engine(app_role)
+    try:
+        with (
+            engine.connect() as connection,
+            pytest.raises(sa.exc.ProgrammingError, match="permission denied"),
+        ):
+            connection.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+    served = create_app({"SQLALCHEMY_DATABASE_URI": app_role})
+    with served.app_context():
+        accounts.create_service_area(db.session.get(Authority, authority_id), "Fostering")
+        db.session.commit()
+        assert audit.verify_chain().intact
+        db.session.remove()
+        db.engine.dispose()
 
 
 # Each event is hashed with the audit key ----------------------------------------------
