@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workflow.models.action import Action
 from workflow.models.base import Base, utcnow
 from workflow.models.user import User
 
@@ -42,6 +43,8 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(sa.String(64))
 
     actor: Mapped[User | None] = relationship()
+    # Read-only: the event names its action by action_id, set when it is written.
+    action: Mapped[Action | None] = relationship(viewonly=True)
 
 
 class AuditHead(Base):
