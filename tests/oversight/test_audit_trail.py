@@ -17,6 +17,7 @@ from workflow.accounts import rules as accounts
 from workflow.core import audit
 from workflow.extensions import db
 from workflow.models import AuditEvent, Role
+from workflow.oversight.audit_trail import Change, changes_in_words
 from workflow.planning import rules as planning
 from workflow.planning.rules import ACTION_FIELDS
 
@@ -235,3 +236,36 @@ def test_csv_cells_a_spreadsheet_would_run_are_text(world, login, start):
     _, row = csv_rows(download(login("admin"), f"/audit.csv?person={someone.id}"))
     assert row[2] == "'" + name
     assert all(not cell.startswith(("=", "+", "-", "@")) for cell in row)
+
+
+def test_changes_read_as_edits_or_as_the_values_a_record_was_made_with():
+    people = {3: "Mo Manager"}
+    edited = changes_in_words(
+        {
+            "owner_id": [3, 4],
+            "judgements": [[["Overall", "Good"]], [["Overall", "Outstanding"]]],
+            "due_date_reason": "The caseload grew",
+            "measure_values": [{}, {"7": "60"}],
+        },
+        people,
+    )
+    assert edited == [
+        Change("Owner", "Mo Manager", "Person 4"),
+        Change("Judgements", '[["Overall", "Good"]]', '[["Overall", "Outstanding"]]'),
+        Change("Reason for the new due date", None, "The caseload grew"),
+        Change("Measure values", "Not set", '{"7": "60"}'),
+    ]
+    # Two judgements look like a pair of before and after: a new record has no "before".
+    created = changes_in_words(
+        {"judgements": [["Overall", "Good"], ["Leaders", "Good"]], "start_date": "2022-03-28"},
+        people,
+        created=True,
+    )
+    assert created == [
+        Change("Judgements", None, '[["Overall", "Good"], ["Leaders", "Good"]]'),
+        Change("Start date", None, "28 March 2022"),
+    ]
+    statuses = changes_in_words(
+        {"status": ["in_progress", "nonsense"], "active": [True, False]}, {}
+    )
+    assert statuses == [Change("Status", "In progress", "nonsense"), Change("Active", "Yes", "No")]

@@ -2,6 +2,7 @@
 running the service: backup and restore, and copying the evidence store into object storage."""
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ from workflow.core import backup as backups
 from workflow.core.errors import RuleError
 from workflow.core.storage import FolderStore, copy_store, current_store
 from workflow.extensions import db
-from workflow.models import Evidence, utcnow
+from workflow.models import Evidence
 
 audit_group = AppGroup("audit", help="The audit trail.")
 storage_group = AppGroup("storage", help="The evidence store.")
@@ -42,7 +43,7 @@ def audit_checkpoint_command(file: Path):
     """Check the trail, then write a signed record of each chain's newest event to FILE (a
     new file: keep it away from the database, and check against it with verify --checkpoint)."""
     report = _verified(audit.verify_chain())
-    document = audit.checkpoint_document(report, utcnow())
+    document = audit.checkpoint_document(report, datetime.now(UTC))
     try:
         with file.open("x") as out:
             out.write(document)
