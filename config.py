@@ -32,6 +32,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # The audit trail's HMAC key, kept out of the database; without it one is derived from
+    # SECRET_KEY, which then must never change (README, "The audit trail").
+    AUDIT_KEY = os.environ.get("AUDIT_KEY") or None
     # Old keys still accepted for sessions while a new SECRET_KEY takes over (comma-separated).
     SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
     # Balancers in front of the app whose X-Forwarded-For/-Proto are believed (0: none).

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workflow.accounts.passwords import hash_password  # noqa: E402
 from workflow.api.tokens import hash_token  # noqa: E402
-from workflow.core.audit import GENESIS, event_hash  # noqa: E402
+from workflow.core.audit import GENESIS, keyed_hash  # noqa: E402
 from workflow.models import DEFAULT_AT_RISK_DAYS  # noqa: E402
 
 AUTHORITIES = 150
@@ -43,6 +43,8 @@ ACTIONS_PER_INSPECTION = 30
 UPDATES_PER_ACTION = 5
 PASSWORD = "bench-password-for-synthetic-users"
 API_TOKEN = "oap_bench-token-for-the-api-benchmark-only"
+# The served app gets the same AUDIT_KEY (server.py), so its `audit verify` accepts the trail.
+AUDIT_KEY = "bench-audit-key-for-synthetic-trails-only"
 EMAIL_DOMAIN = "bench.example"
 # Tables in the order COPY fills them: parents before children.
 TABLES = [
@@ -183,6 +185,7 @@ class Seeder:
             email_domain=f"a{number}.{EMAIL_DOMAIN}",
             rag_at_risk_days=DEFAULT_AT_RISK_DAYS,
             created_at=self.now,
+            version=1,
         )
         authority = Authority(
             aid,
@@ -547,7 +550,7 @@ class Seeder:
                 "changes": event.changes,
                 "previous_hash": previous,
             }
-            previous = event_hash(SimpleNamespace(**row))
+            previous = keyed_hash(SimpleNamespace(**row), AUDIT_KEY.encode())
             self.add("audit_event", **{**row, "changes": json.dumps(event.changes)}, hash=previous)
         self.add("audit_head", authority_id=authority.id, sequence=sequence, hash=previous)
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import psycopg
 import requests
 
+from bench.seed import AUDIT_KEY
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 SERVER = "postgresql://postgres@127.0.0.1:5432"
@@ -58,6 +60,7 @@ def app_environment(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "WORKFLOW_CONFIG": "production",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_hex(32),
+        "AUDIT_KEY": AUDIT_KEY,
         "PYTHONPATH": str(ROOT),
     }
 

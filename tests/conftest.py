@@ -6,6 +6,7 @@ test starts from empty tables.
 
 import os
 import re
+from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from workflow import create_app  # noqa: E402
 from workflow.accounts import passwords
 from workflow.extensions import db  # noqa: E402
 from workflow.models import User  # noqa: E402
+from workflow.models.audit import APPEND_ONLY_TRIGGERS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -129,13 +131,31 @@ def app(database_url, tmp_path):
 
 def empty_tables() -> None:
     tables = [t for t in db.metadata.sorted_tables]
-    with db.engine.begin() as connection:
+    with db.engine.begin() as connection, append_only_lifted(connection):
         if connection.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
             connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
             for table in reversed(tables):
                 connection.execute(table.delete())
+
+
+@contextmanager
+def append_only_lifted(connection: sa.Connection):
+    """Lift the triggers that keep audit_event append-only, for emptying the tables between
+    tests and for tests that play someone who owns the database. Inside the connection's
+    transaction, so no other connection ever sees the table unguarded."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+        yield
+        connection.execute(sa.text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
+        return
+    triggers = APPEND_ONLY_TRIGGERS["sqlite"]
+    for name in triggers:
+        connection.execute(sa.text(f"DROP TRIGGER {name}"))
+    yield
+    for statement in triggers.values():
+        connection.execute(sa.text(statement))
 
 
 @pytest.fixture

@@ -355,6 +355,9 @@ ROUTES = [
     # Background jobs: administrators see their authority's failed jobs (tests/jobs).
     ("GET", "/jobs", "jobs.index", admin_only(stranger=200)),
     ("POST", "/jobs/999999/retry", "jobs.retry", expect(403, admin=404, stranger=404)),
+    # The audit trail: administrators read their own authority's (tests/oversight).
+    ("GET", "/audit", "audit_trail.index", admin_only(stranger=200)),
+    ("GET", "/audit.csv", "audit_trail.csv", admin_only(stranger=200)),
     # For the balancer and monitoring: no sign-in; /metrics only with its token (tests/web).
     ("GET", "/healthz", "health.healthz", expect(200, anon=200)),
     ("GET", "/readyz", "health.readyz", expect(200, anon=200)),

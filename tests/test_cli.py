@@ -1,4 +1,4 @@
-"""Command-line tools: demo data, authorities and users, the audit check."""
+"""Command-line tools: demo data, authorities and users (the audit check: tests/core)."""
 
 import sqlalchemy as sa
 
@@ -129,36 +129,3 @@ def test_create_user_refuses_a_weak_password_and_unknown_authority(runner):
         env={"NEW_USER_PASSWORD": "willow-anchor-pebble"},
     )
     assert unknown.exit_code != 0 and "No authority called Nowhere" in unknown.output
-
-
-def test_audit_verify_reports_an_edited_row(runner, world):
-    assert "intact" in runner.invoke(args=["audit", "verify"]).output
-    event_id = db.session.scalars(
-        sa.select(sa.text("id"))
-        .select_from(sa.table("audit_event"))
-        .order_by(sa.text("id"))
-        .offset(3)
-    ).first()
-    db.session.execute(
-        sa.text("UPDATE audit_event SET summary = 'tampered' WHERE id = :id"), {"id": event_id}
-    )
-    db.session.commit()
-    result = runner.invoke(args=["audit", "verify"])
-    assert result.exit_code == 1
-    assert f"broken at event {event_id}" in result.output
-    assert "edited" in result.output
-
-
-def test_audit_verify_reports_deleted_newest_events(runner, world):
-    last = db.session.scalar(
-        sa.text("SELECT max(sequence) FROM audit_event WHERE authority_id = :a"),
-        {"a": world.authority.id},
-    )
-    db.session.execute(
-        sa.text("DELETE FROM audit_event WHERE authority_id = :a AND sequence = :s"),
-        {"a": world.authority.id, "s": last},
-    )
-    db.session.commit()
-    result = runner.invoke(args=["audit", "verify"])
-    assert result.exit_code == 1
-    assert f"events after sequence {last - 1} are missing" in result.output

@@ -36,6 +36,8 @@ KEY_PAGES = [
     ("approval queue", "head", "/awaiting-approval"),
     ("search", "viewer", "/search?q=tracker"),
     ("users", "admin", "/users"),
+    ("audit trail", "admin", "/audit"),
+    ("audit trail, one action", "admin", "/audit?record_kind=action&record=1.1"),
     ("API list (actions)", "api", "/api/v1/actions"),
     ("API list (updates)", "api", "/api/v1/updates"),
 ]
@@ -57,6 +59,8 @@ MOST_STATEMENTS = {
     "approval queue": 5,
     "search": 5,
     "users": 4,
+    "audit trail": 6,
+    "audit trail, one action": 6,
     "API list (actions)": 3,
     "API list (updates)": 4,
 }

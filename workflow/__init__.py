@@ -100,7 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from workflow.api import views as api
     from workflow.imports import views as imports
     from workflow.jobs import views as jobs
-    from workflow.oversight.views import calendar, dashboard, home, search
+    from workflow.oversight.views import audit_trail, calendar, dashboard, home, search
     from workflow.planning.views import actions, inspections, recommendations
     from workflow.plans import views as plans
     from workflow.signoff.views import evidence, updates
@@ -115,7 +115,7 @@ def register_blueprints(app: Flask) -> None:
         [inspections.bp, recommendations.bp, actions.bp],
         [updates.bp, evidence.bp],
         [plans.bp],
-        [home.bp, dashboard.bp, search.bp, calendar.bp],
+        [home.bp, dashboard.bp, search.bp, calendar.bp, audit_trail.bp],
         [api.bp],
         [jobs.bp, health.bp],
     )

@@ -41,3 +41,26 @@ def test_dashboard_with_filters_and_a_bad_one_is_accessible(page, live_server):
     assert violations(page) == []
     page.goto(f"{live_server}/search?q=education")
     assert violations(page) == []
+
+
+def test_audit_trail_filtered_and_with_a_bad_date_is_accessible(page, live_server):
+    sign_in(page, live_server, "administrator")
+    page.goto(f"{live_server}/audit")
+    assert page.locator(".app-timeline__item").count() == 25
+    assert violations(page) == []
+    page.select_option("#person", label="Sam Taylor")
+    page.fill("#since-day", "1")
+    page.fill("#since-month", "1")
+    page.fill("#since-year", "2020")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    people = page.locator(".app-timeline__meta").all_inner_texts()
+    assert people and all(text.startswith("Sam Taylor,") for text in people)
+    assert violations(page) == []
+    page.fill("#since-day", "31")
+    page.fill("#since-month", "2")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert "From must be a real date" in page.locator(".govuk-error-summary").inner_text()
+    assert page.input_value("#since-day") == "31"
+    assert violations(page) == []

@@ -122,6 +122,8 @@ def _load(url: sa.URL, database: Path) -> None:
     if url.get_backend_name() == "sqlite":
         _sqlite_copy(database, url.database)
         return
+    # Nothing needs lifting for the audit trail's triggers: they only refuse UPDATE, DELETE
+    # and TRUNCATE, and pg_restore creates them after it has loaded the rows anyway.
     command = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error"]
     _run([*command, "--dbname", _libpq(url), str(database)], url)
 

@@ -1,7 +1,8 @@
-"""Commands for the shared machinery: checking the audit trail, and running the service:
-backup and restore, and copying the evidence store into object storage."""
+"""Commands for the shared machinery: checking the audit trail and checkpointing it, and
+running the service: backup and restore, and copying the evidence store into object storage."""
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -20,12 +21,44 @@ storage_group = AppGroup("storage", help="The evidence store.")
 
 
 @audit_group.command("verify")
-def audit_verify_command():
-    """Check the hash chain of every authority's audit trail."""
-    report = audit.verify_chain()
+@click.option(
+    "--checkpoint",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A checkpoint file: each chain must still hold the event it names, unchanged.",
+)
+def audit_verify_command(checkpoint: Path | None):
+    """Check the hash chain of every authority's audit trail, with the audit key."""
+    try:
+        kept = audit.read_checkpoint(checkpoint.read_bytes()) if checkpoint else None
+    except RuleError as error:
+        raise click.ClickException(f"{checkpoint}: {error.message}") from None
+    report = _verified(audit.verify_chain(kept))
+    against = f", and every chain holds its events of {checkpoint}" if checkpoint else ""
+    click.echo(f"Audit chain intact: {report.events_checked} events checked{against}.")
+
+
+@audit_group.command("checkpoint")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def audit_checkpoint_command(file: Path):
+    """Check the trail, then write a signed record of each chain's newest event to FILE (a
+    new file: keep it away from the database, and check against it with verify --checkpoint)."""
+    report = _verified(audit.verify_chain())
+    document = audit.checkpoint_document(report, datetime.now(UTC))
+    try:
+        with file.open("x") as out:
+            out.write(document)
+    except FileExistsError:
+        raise click.ClickException(f"{file} exists: a checkpoint is never overwritten") from None
+    click.echo(
+        f"Checkpoint of {len(report.heads)} chains ({report.events_checked} events) "
+        f"written to {file}."
+    )
+
+
+def _verified(report: audit.ChainReport) -> audit.ChainReport:
+    """An intact report, or the first problem said and exit status 1."""
     if report.intact:
-        click.echo(f"Audit chain intact: {report.events_checked} events checked.")
-        return
+        return report
     where = f"event {report.event_id}" if report.event_id else "the end"
     click.echo(
         f"Audit chain broken at {where} (authority {report.authority_id}, "

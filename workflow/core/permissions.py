@@ -110,6 +110,11 @@ def can_assign_area(user: User, service_area_id: int | None) -> bool:
     return user.role is Role.ADMINISTRATOR
 
 
+def can_read_audit_trail(user: User) -> bool:
+    """Administrators read their authority's audit trail (every change, who, when)."""
+    return user.role is Role.ADMINISTRATOR
+
+
 def can_see_jobs(user: User) -> bool:
     """Administrators see their authority's background jobs and retry failed ones."""
     return user.role is Role.ADMINISTRATOR

@@ -29,6 +29,8 @@ def nav_items(user: User, waiting_count: Callable[[User], int | None]) -> list[d
         items.append(("Single sign-on", "sso.settings", None))
     if permissions.can_see_jobs(user):
         items.append(("Background jobs", "jobs.index", None))
+    if permissions.can_read_audit_trail(user):
+        items.append(("Audit trail", "audit_trail.index", None))
     items.append(("Your account", "auth.account", None))
     nav = [
         {"text": text, "href": url_for(endpoint), "endpoint": endpoint, "count": count or None}

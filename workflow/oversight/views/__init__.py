@@ -1,1 +1,1 @@
-"""The oversight blueprints: dashboard, home, search and the calendar feed."""
+"""The oversight blueprints: dashboard, home, search, the calendar feed and the audit trail."""
