@@ -20,12 +20,13 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
+from werkzeug.datastructures import MultiDict
 from wtforms.fields import DecimalField, Field
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 from wtforms.widgets import TextInput
 
-__all__ = ["DATE_PARTS", "GovDateField", "GovDecimalField", "strip_filter"]
+__all__ = ["DATE_PARTS", "GovDateField", "GovDecimalField", "iso_dates_as_parts", "strip_filter"]
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -313,6 +314,23 @@ class GovDateField(Field):
 
     def _value(self):
         return " ".join(part for part in (self.day, self.month, self.year) if part)
+
+
+def iso_dates_as_parts(formdata, names: tuple[str, ...]) -> MultiDict:
+    """Dates written as in a link (``since=2022-01-31``) turned into the three boxes a
+    GovDateField reads (``since-day``, ``since-month``, ``since-year``), so that a link's
+    dates are checked exactly as typed ones are: the same years, the same real dates, the
+    same messages. Boxes sent as boxes are kept as they are."""
+    data = MultiDict(formdata)
+    for name in names:
+        text = data.get(name)
+        if not isinstance(text, str) or any(f"{name}-{part}" in data for part in DATE_PARTS):
+            continue
+        year, _, rest = text.partition("-")
+        month, _, day = rest.partition("-")
+        for part, value in zip(DATE_PARTS, (day, month, year), strict=True):
+            data[f"{name}-{part}"] = value
+    return data
 
 
 def _to_int(text: str) -> int | None:
