@@ -17,9 +17,11 @@ import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
-from workflow.core.errors import MissingFile, StorageUnavailable
+from workflow.core.errors import MissingFile, StorageFull, StorageUnavailable
 
 NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
+# How S3-compatible servers say they have no room: MinIO's drives, Ceph's quotas, WebDAV's 507.
+FULL = {"XMinioStorageFull", "QuotaExceeded", "InsufficientStorage", "507"}
 
 
 class S3Store:
@@ -74,7 +76,9 @@ class S3Store:
                     ChecksumSHA256=checksum,
                     Metadata={"sha256": sha256},
                 )
-        except (BotoCoreError, ClientError) as error:
+        except ClientError as error:
+            raise _refusal(error) from error
+        except BotoCoreError as error:
             raise StorageUnavailable() from error
 
     def exists(self, sha256: str) -> bool:
@@ -108,3 +112,12 @@ class S3Store:
 
     def check(self) -> None:
         self.client.head_bucket(Bucket=self.bucket)
+
+
+def _refusal(error: ClientError) -> StorageFull | StorageUnavailable:
+    answer = error.response
+    said = {
+        answer.get("Error", {}).get("Code"),
+        str(answer.get("ResponseMetadata", {}).get("HTTPStatusCode")),
+    }
+    return StorageFull() if said & FULL else StorageUnavailable()
