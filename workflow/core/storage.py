@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -59,7 +60,7 @@ UNWRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 UPLOAD_PREFIX, COPY_PREFIX, RESTORE_PREFIX = ".upload-", ".copy-", ".restore-"
 STAGING_PREFIXES = (UPLOAD_PREFIX, COPY_PREFIX, RESTORE_PREFIX)
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]|\.\.")
-_DIGEST = re.compile(r"[0-9a-f]{64}")
+DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,26 @@ class StoredFile:
     name: str
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A file in the store: its name, size, and when it was last written."""
+
+    sha256: str
+    size: int
+    written: datetime  # UTC
+
+
 class Store(Protocol):
-    """Where evidence files are kept, by SHA-256. Files are never changed nor deleted."""
+    """Where evidence files are kept, by SHA-256. Files are never changed; one is removed only
+    by the storage sweep, once no row names it (core/sweep.py)."""
 
     def staging_folder(self) -> Path: ...
     def put(self, sha256: str, staged: Path, content_type: str) -> None: ...
     def exists(self, sha256: str) -> bool: ...
     def open(self, sha256: str) -> BinaryIO: ...
     def digests(self) -> Iterator[str]: ...
+    def listing(self) -> Iterator[Kept]: ...
+    def remove(self, sha256: str, written_before: datetime) -> bool: ...
     def check(self) -> None: ...
 
 
@@ -112,8 +125,26 @@ class FolderStore:
 
     def digests(self) -> Iterator[str]:
         for path in sorted(self.folder.glob("??/*")):
-            if _DIGEST.fullmatch(path.name) and path.parent.name == path.name[:2]:
+            if DIGEST.fullmatch(path.name) and path.parent.name == path.name[:2]:
                 yield path.name
+
+    def listing(self) -> Iterator[Kept]:
+        for digest in self.digests():
+            facts = path_for(self.folder, digest).stat()
+            yield Kept(digest, facts.st_size, datetime.fromtimestamp(facts.st_mtime, UTC))
+
+    def remove(self, sha256: str, written_before: datetime) -> bool:
+        """Delete the file if it was still last written before then (storing the same bytes
+        again writes it afresh, so a file just named again is never removed)."""
+        path = path_for(self.folder, sha256)
+        with storage_errors():
+            try:
+                if datetime.fromtimestamp(path.stat().st_mtime, UTC) >= written_before:
+                    return False
+                path.unlink()
+            except FileNotFoundError:
+                return False
+        return True
 
     def check(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -195,7 +226,7 @@ def file_sha256(stream: BinaryIO) -> str:
 
 
 def path_for(folder: str | Path, sha256: str) -> Path:
-    if not _DIGEST.fullmatch(sha256):
+    if not DIGEST.fullmatch(sha256):
         raise ValueError("not a SHA-256 digest")
     return Path(folder) / sha256[:2] / sha256
 
