@@ -5,6 +5,9 @@ and everything young, stays. Counted in files and bytes, and written to the audi
 import hashlib
 import io
 import os
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import ROOT
 from tests.core.test_storage import CSV
 from tests.signoff.test_evidence import PDF
 from workflow.core.storage import UPLOAD_PREFIX, current_store, path_for, store_upload
@@ -83,6 +87,44 @@ def test_the_folder_sweep_removes_old_leftovers_only(app, world, runner):
     assert set(current_store().digests()) == {world.evidence.sha256, young_orphan}
     with current_store().open(world.evidence.sha256) as stream:
         assert stream.read() == b"Minutes of the tracking meeting\n"
+
+
+UPLOAD_THEN_HANG = """
+import io, sys, time
+from workflow.core.storage import store_upload
+
+class Hangs(io.RawIOBase):
+    sent = False
+    def read(self, size=-1):
+        if self.sent:
+            time.sleep(600)  # the connection stalls: the process is killed here
+        self.sent = True
+        return b"month,value\\n" * 5000
+
+store_upload(Hangs(), "figures.csv", sys.argv[1], 10 * 1024 * 1024)
+"""
+
+
+def test_an_upload_killed_mid_way_leaves_a_staging_file_the_sweep_removes(app, world):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    before = set(current_store().digests())
+    command = [sys.executable, "-c", UPLOAD_THEN_HANG, str(folder)]
+    uploading = subprocess.Popen(command, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 30
+        while not [p for p in folder.glob(f"{UPLOAD_PREFIX}*") if p.stat().st_size]:
+            assert time.monotonic() < deadline and uploading.poll() is None, "no upload began"
+            time.sleep(0.05)
+    finally:
+        os.kill(uploading.pid, signal.SIGKILL)
+        uploading.wait()
+    (left,) = folder.glob(f"{UPLOAD_PREFIX}*")  # kill -9: no clean-up ran
+    assert set(current_store().digests()) == before
+    written = time.time() - 2 * 3600
+    os.utime(left, (written, written))
+    report = sweep_store(current_store(), datetime.now(UTC))
+    assert report.staging.names == [left.name] and not left.exists()
+    assert set(current_store().digests()) == before
 
 
 def test_a_dry_run_lists_and_removes_nothing(app, world, runner):
