@@ -90,7 +90,7 @@ def test_storage_that_cannot_be_reached_stores_no_row(s3_app, world, login):
     s3_app.extensions.pop("workflow.store", None)
     before = evidence_count()
     response = upload(login("manager"), world, CSV, "figures.csv", "Figures")
-    assert response.status_code == 200
+    assert response.status_code == 503
     assert "The file could not be stored just now" in text_of(response)
     assert evidence_count() == before
 

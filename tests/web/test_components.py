@@ -832,7 +832,7 @@ def test_base_title_says_error_when_the_form_has_errors():
     )
 
 
-@pytest.mark.parametrize("code", ["400", "403", "404", "405", "413", "429", "500"])
+@pytest.mark.parametrize("code", ["400", "403", "404", "405", "413", "429", "500", "503", "507"])
 def test_error_pages_render_for_anonymous_users_without_nav(code):
     anonymous = SimpleNamespace(is_authenticated=False)
     for context in ({}, {"current_user": anonymous, "nav_items": [], "authority_name": None}):
@@ -850,13 +850,15 @@ def test_error_page_wording():
     env.globals.update(flask_like_globals())
     text = {
         code: env.get_template(f"errors/{code}.html").render()
-        for code in ("403", "404", "413", "429", "500")
+        for code in ("403", "404", "413", "429", "500", "503", "507")
     }
     assert "You do not have permission to view this page" in text["403"]
     assert "Page not found" in text["404"]
     assert "The file is too large" in text["413"]
     assert "Too many attempts" in text["429"]
     assert "Sorry, there is a problem with the service" in text["500"]
+    assert "Part of the service cannot be reached just now" in text["503"]
+    assert "nothing from the form you were sending has been saved" in text["507"]
     message = env.get_template("errors/400.html").render(message=f"The form had expired {HOSTILE}")
     assert ESCAPED in message
 

@@ -25,7 +25,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from workflow.core.errors import RuleError
-from workflow.core.storage import CHUNK, Store, file_sha256, path_for
+from workflow.core.storage import (
+    CHUNK,
+    RESTORE_PREFIX,
+    Store,
+    file_sha256,
+    path_for,
+    storage_errors,
+)
 from workflow.extensions import db
 from workflow.models import Evidence
 
@@ -177,14 +184,15 @@ def _copy_in(folder: Path, digest: str, store: Store) -> list[str]:
         return [f"{digest}: not in the backup"]
     if _hash(source) != digest:
         return [f"{digest}: the backup's file does not match its SHA-256"]
-    handle, temporary = tempfile.mkstemp(dir=store.staging_folder(), prefix=".restore-")
-    os.close(handle)
-    shutil.copyfile(source, temporary)
-    try:
-        store.put(digest, Path(temporary), _content_type(digest))
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    with storage_errors():
+        handle, temporary = tempfile.mkstemp(dir=store.staging_folder(), prefix=RESTORE_PREFIX)
+        os.close(handle)
+        try:
+            shutil.copyfile(source, temporary)
+            store.put(digest, Path(temporary), _content_type(digest))
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
     with store.open(digest) as stream:
         if file_sha256(stream) != digest:
             return [f"{digest}: the restored file does not match its SHA-256"]

@@ -1,5 +1,6 @@
 """Commands for the shared machinery: checking the audit trail and checkpointing it, and
-running the service: backup and restore, and copying the evidence store into object storage."""
+running the service: backup and restore, copying the evidence store into object storage, and
+sweeping it."""
 
 import sys
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from workflow.core import audit
 from workflow.core import backup as backups
 from workflow.core.errors import RuleError
 from workflow.core.storage import FolderStore, copy_store, current_store
+from workflow.core.sweep import sweep_store
 from workflow.extensions import db
 from workflow.models import Evidence
 
@@ -89,6 +91,21 @@ def copy_folder_command(folder: str):
     if report.problems:
         click.echo(f"{len(report.problems)} files did not match.", err=True)
         sys.exit(1)
+
+
+@storage_group.command("sweep")
+@click.option("--dry-run", is_flag=True, help="List what would be removed, and remove nothing.")
+def sweep_command(dry_run: bool):
+    """Remove what interrupted uploads left in the store: staging files older than an hour,
+    and stored files no record names older than a day."""
+    try:
+        report = sweep_store(current_store(), datetime.now(UTC), dry_run=dry_run)
+    except RuleError as error:
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    for name in report.staging.names + report.unreferenced.names:
+        click.echo(name)
+    click.echo(report.summary)
 
 
 @click.command("backup")

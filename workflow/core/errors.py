@@ -18,12 +18,36 @@ class Throttled(RuleError):
     """Too many failed attempts: the person must wait before trying again."""
 
 
-class StorageUnavailable(RuleError):
-    """The store could not be reached: nothing was kept, and trying again later may work."""
+class StorageError(RuleError):
+    """The store, not the file, is the problem: nothing was kept. A page showing the refusal
+    answers ``http_status``, so monitoring sees the service's fault as one."""
+
+    http_status = 503
+
+
+class StorageUnavailable(StorageError):
+    """The store could not be reached, or refuses to be written (read-only, no permission):
+    nothing was kept, and trying again later may work."""
+
+    http_status = 503
 
     def __init__(self):
         super().__init__(
             "The file could not be stored just now. Try again in a few minutes", "file"
+        )
+
+
+class StorageFull(StorageError):
+    """The store has no room left (disk full, quota reached): nothing was kept, and nothing
+    will be until an administrator makes room."""
+
+    http_status = 507
+
+    def __init__(self):
+        super().__init__(
+            "The file could not be stored because there is no room left for files. Nothing "
+            "has been saved. Tell an administrator at your council",
+            "file",
         )
 
 

@@ -9,9 +9,6 @@ import sqlalchemy as sa
 from workflow.extensions import db
 from workflow.models import Action, Measure, MeasureValue, ProgressUpdate, UpdateState
 
-# The largest value a measure may hold, in either direction.
-VALUE_LIMIT = Decimal("1e12")
-
 
 def expected_value(measure: Measure, on: date) -> Decimal:
     """Where the measure should be on a date, on a straight line from baseline to target."""

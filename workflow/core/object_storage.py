@@ -10,6 +10,7 @@ boto3 is slow to load and the folder store does not need it.
 import base64
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,9 +18,12 @@ import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
-from workflow.core.errors import MissingFile, StorageUnavailable
+from workflow.core.errors import MissingFile, StorageFull, StorageUnavailable
+from workflow.core.storage import DIGEST, Kept
 
 NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
+# How S3-compatible servers say they have no room: MinIO's drives, Ceph's quotas, WebDAV's 507.
+FULL = {"XMinioStorageFull", "QuotaExceeded", "InsufficientStorage", "507"}
 
 
 class S3Store:
@@ -61,7 +65,10 @@ class S3Store:
 
     def put(self, sha256: str, staged: Path, content_type: str) -> None:
         if self.exists(sha256):
-            return  # content-addressed: the same bytes are already there
+            # Content-addressed: the same bytes are already there. Written afresh in place,
+            # so the storage sweep never takes an old unnamed copy just as a row names it.
+            self._rewrite(sha256, content_type)
+            return
         checksum = base64.b64encode(bytes.fromhex(sha256)).decode()
         try:
             with staged.open("rb") as body:
@@ -74,7 +81,24 @@ class S3Store:
                     ChecksumSHA256=checksum,
                     Metadata={"sha256": sha256},
                 )
-        except (BotoCoreError, ClientError) as error:
+        except ClientError as error:
+            raise _refusal(error) from error
+        except BotoCoreError as error:
+            raise StorageUnavailable() from error
+
+    def _rewrite(self, sha256: str, content_type: str) -> None:
+        try:
+            self.client.copy_object(
+                Bucket=self.bucket,
+                Key=self.key(sha256),
+                CopySource={"Bucket": self.bucket, "Key": self.key(sha256)},
+                MetadataDirective="REPLACE",
+                ContentType=content_type,
+                Metadata={"sha256": sha256},
+            )
+        except ClientError as error:
+            raise _refusal(error) from error
+        except BotoCoreError as error:
             raise StorageUnavailable() from error
 
     def exists(self, sha256: str) -> bool:
@@ -99,12 +123,45 @@ class S3Store:
         return answer["Body"]
 
     def digests(self) -> Iterator[str]:
+        for kept in self.listing():
+            yield kept.sha256
+
+    def listing(self) -> Iterator[Kept]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix
         )
-        for page in pages:
-            for item in page.get("Contents", []):
-                yield item["Key"][len(self.prefix) :]
+        try:
+            for page in pages:
+                for item in page.get("Contents", []):
+                    digest = item["Key"][len(self.prefix) :]
+                    if DIGEST.fullmatch(digest):
+                        yield Kept(digest, item["Size"], item["LastModified"])
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable() from error
+
+    def remove(self, sha256: str, written_before: datetime) -> bool:
+        """Delete the object if it was still last written before then (see put)."""
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self.key(sha256))
+            if head["LastModified"] >= written_before:
+                return False
+            self.client.delete_object(Bucket=self.bucket, Key=self.key(sha256))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in NOT_FOUND:
+                return False
+            raise StorageUnavailable() from error
+        except BotoCoreError as error:
+            raise StorageUnavailable() from error
+        return True
 
     def check(self) -> None:
         self.client.head_bucket(Bucket=self.bucket)
+
+
+def _refusal(error: ClientError) -> StorageFull | StorageUnavailable:
+    answer = error.response
+    said = {
+        answer.get("Error", {}).get("Code"),
+        str(answer.get("ResponseMetadata", {}).get("HTTPStatusCode")),
+    }
+    return StorageFull() if said & FULL else StorageUnavailable()

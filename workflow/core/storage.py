@@ -6,8 +6,12 @@ An upload is first written to a staging file and checked there, whole; only a fi
 passed is handed to the store under its SHA-256, so a failed or refused upload leaves no
 object behind, and the same content is stored once. The folder renames the staging file
 into place, so a crash never leaves half a file under a real name.
+
+A disk that is full, or read-only, is the store's problem, not the file's: it is told as
+StorageFull or StorageUnavailable (never a bare OSError), and nothing is kept.
 """
 
+import errno
 import hashlib
 import os
 import re
@@ -15,13 +19,21 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from flask import current_app
 
-from workflow.core.errors import MissingFile, RuleError
+from workflow.core.errors import (
+    MissingFile,
+    RuleError,
+    StorageError,
+    StorageFull,
+    StorageUnavailable,
+)
 
 CHUNK = 64 * 1024
 # Office files are zip archives: refuse ones that would unpack to something huge.
@@ -41,8 +53,14 @@ CONTENT_TYPES = {
     "jpeg": "image/jpeg",
 }
 ACCEPTED = "PDF, Word (DOCX), Excel (XLSX), PowerPoint (PPTX), CSV, text, PNG or JPEG"
+# What the operating system says when a disk has no room, and when it will not be written.
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+UNWRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+# Staging files, named so: an upload (or a copy, or a restore) cut off leaves one behind.
+UPLOAD_PREFIX, COPY_PREFIX, RESTORE_PREFIX = ".upload-", ".copy-", ".restore-"
+STAGING_PREFIXES = (UPLOAD_PREFIX, COPY_PREFIX, RESTORE_PREFIX)
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]|\.\.")
-_DIGEST = re.compile(r"[0-9a-f]{64}")
+DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -53,14 +71,26 @@ class StoredFile:
     name: str
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A file in the store: its name, size, and when it was last written."""
+
+    sha256: str
+    size: int
+    written: datetime  # UTC
+
+
 class Store(Protocol):
-    """Where evidence files are kept, by SHA-256. Files are never changed nor deleted."""
+    """Where evidence files are kept, by SHA-256. Files are never changed; one is removed only
+    by the storage sweep, once no row names it (core/sweep.py)."""
 
     def staging_folder(self) -> Path: ...
     def put(self, sha256: str, staged: Path, content_type: str) -> None: ...
     def exists(self, sha256: str) -> bool: ...
     def open(self, sha256: str) -> BinaryIO: ...
     def digests(self) -> Iterator[str]: ...
+    def listing(self) -> Iterator[Kept]: ...
+    def remove(self, sha256: str, written_before: datetime) -> bool: ...
     def check(self) -> None: ...
 
 
@@ -88,14 +118,33 @@ class FolderStore:
 
     def open(self, sha256: str) -> BinaryIO:
         try:
-            return path_for(self.folder, sha256).open("rb")
+            with storage_errors():
+                return path_for(self.folder, sha256).open("rb")
         except FileNotFoundError:
             raise MissingFile(sha256) from None
 
     def digests(self) -> Iterator[str]:
         for path in sorted(self.folder.glob("??/*")):
-            if _DIGEST.fullmatch(path.name) and path.parent.name == path.name[:2]:
+            if DIGEST.fullmatch(path.name) and path.parent.name == path.name[:2]:
                 yield path.name
+
+    def listing(self) -> Iterator[Kept]:
+        for digest in self.digests():
+            facts = path_for(self.folder, digest).stat()
+            yield Kept(digest, facts.st_size, datetime.fromtimestamp(facts.st_mtime, UTC))
+
+    def remove(self, sha256: str, written_before: datetime) -> bool:
+        """Delete the file if it was still last written before then (storing the same bytes
+        again writes it afresh, so a file just named again is never removed)."""
+        path = path_for(self.folder, sha256)
+        with storage_errors():
+            try:
+                if datetime.fromtimestamp(path.stat().st_mtime, UTC) >= written_before:
+                    return False
+                path.unlink()
+            except FileNotFoundError:
+                return False
+        return True
 
     def check(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -134,15 +183,38 @@ def store_upload(
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in CONTENT_TYPES:
         raise RuleError(f"The selected file must be a {ACCEPTED}", "file")
-    handle, temporary = tempfile.mkstemp(dir=store.staging_folder(), prefix=".upload-")
-    try:
-        digest, size = _copy_limited(stream, handle, max_bytes)
-        _check_content(Path(temporary), extension)
-        store.put(digest, Path(temporary), CONTENT_TYPES[extension])
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    with storage_errors():
+        handle, temporary = tempfile.mkstemp(dir=store.staging_folder(), prefix=UPLOAD_PREFIX)
+        try:
+            digest, size = _copy_limited(stream, handle, max_bytes)
+            _check_content(Path(temporary), extension)
+            store.put(digest, Path(temporary), CONTENT_TYPES[extension])
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
     return StoredFile(digest, size, CONTENT_TYPES[extension], name)
+
+
+def refusal_for(error: OSError) -> StorageError | None:
+    """The store's refusal an operating-system error amounts to, if it is a disk's: full, or
+    not writable. Other errors (a connection dropped mid-upload) are not the store's."""
+    if error.errno in FULL:
+        return StorageFull()
+    if error.errno in UNWRITABLE:
+        return StorageUnavailable()
+    return None
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Raise a disk's refusal as the store's (StorageFull, StorageUnavailable)."""
+    try:
+        yield
+    except OSError as error:
+        refusal = refusal_for(error)
+        if refusal is None:
+            raise
+        raise refusal from error
 
 
 def file_sha256(stream: BinaryIO) -> str:
@@ -154,7 +226,7 @@ def file_sha256(stream: BinaryIO) -> str:
 
 
 def path_for(folder: str | Path, sha256: str) -> Path:
-    if not _DIGEST.fullmatch(sha256):
+    if not DIGEST.fullmatch(sha256):
         raise ValueError("not a SHA-256 digest")
     return Path(folder) / sha256[:2] / sha256
 
@@ -295,12 +367,13 @@ def copy_store(source: Store, target: Store, content_types: dict[str, str]) -> C
 
 
 def _copy_one(source: Store, target: Store, digest: str, content_type: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.staging_folder(), prefix=".copy-")
-    try:
-        with os.fdopen(handle, "wb") as out, source.open(digest) as stream:
-            while chunk := stream.read(CHUNK):
-                out.write(chunk)
-        target.put(digest, Path(temporary), content_type)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    with storage_errors():
+        handle, temporary = tempfile.mkstemp(dir=target.staging_folder(), prefix=COPY_PREFIX)
+        try:
+            with os.fdopen(handle, "wb") as out, source.open(digest) as stream:
+                while chunk := stream.read(CHUNK):
+                    out.write(chunk)
+            target.put(digest, Path(temporary), content_type)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)

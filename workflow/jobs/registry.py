@@ -7,6 +7,7 @@ from typing import Any
 # The modules that declare jobs; read the first time a job is looked up, never at start-up,
 # so the web app does not import what only jobs use.
 TASK_MODULES = (
+    "workflow.core.tasks",
     "workflow.plans.tasks",
     "workflow.planning.tasks",
     "workflow.oversight.tasks",

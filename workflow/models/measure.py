@@ -10,6 +10,10 @@ from workflow.models.action import Action
 from workflow.models.base import Base, utcnow
 from workflow.models.update import ProgressUpdate
 
+# Every number of a measure (baseline, target, each reported value): up to ten digits before
+# the point and four after. Forms read their limits from it (GovDecimalField's ``numeric``).
+MEASURE_NUMBER = sa.Numeric(14, 4)
+
 
 class Measure(Base):
     __tablename__ = "measure"
@@ -18,9 +22,9 @@ class Measure(Base):
     action_id: Mapped[int] = mapped_column(sa.ForeignKey("action.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(300))
     unit: Mapped[str] = mapped_column(sa.String(40))
-    baseline_value: Mapped[Decimal] = mapped_column(sa.Numeric(14, 4))
+    baseline_value: Mapped[Decimal] = mapped_column(MEASURE_NUMBER)
     baseline_date: Mapped[date]
-    target_value: Mapped[Decimal] = mapped_column(sa.Numeric(14, 4))
+    target_value: Mapped[Decimal] = mapped_column(MEASURE_NUMBER)
     target_date: Mapped[date]
     higher_is_better: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -37,7 +41,7 @@ class MeasureValue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     measure_id: Mapped[int] = mapped_column(sa.ForeignKey("measure.id"), index=True)
     update_id: Mapped[int] = mapped_column(sa.ForeignKey("progress_update.id"), index=True)
-    value: Mapped[Decimal] = mapped_column(sa.Numeric(14, 4))
+    value: Mapped[Decimal] = mapped_column(MEASURE_NUMBER)
     as_of: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -20,8 +20,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from workflow.core.measures import VALUE_LIMIT
 from workflow.models import InspectionKind
+from workflow.models.measure import MEASURE_NUMBER
 from workflow.planning.rules import ACTION_FIELDS
 from workflow.web.fields import GovDateField, GovDecimalField, strip_filter
 from workflow.web.forms import CheckedForm, VersionedForm, optional_int, options
@@ -211,20 +211,16 @@ class MeasureForm(CheckedForm):
         "Baseline value",
         called="the baseline value",
         example="55.3",
-        validators=[
-            InputRequired("Enter the baseline value"),
-            NumberRange(-VALUE_LIMIT, VALUE_LIMIT, "Enter a smaller value"),
-        ],
+        validators=[InputRequired("Enter the baseline value")],
+        numeric=MEASURE_NUMBER,
     )
     baseline_date = GovDateField("Date of the baseline", validators=[InputRequired()])
     target_value = GovDecimalField(
         "Target value",
         called="the target value",
         example="77.5",
-        validators=[
-            InputRequired("Enter the target value"),
-            NumberRange(-VALUE_LIMIT, VALUE_LIMIT, "Enter a smaller value"),
-        ],
+        validators=[InputRequired("Enter the target value")],
+        numeric=MEASURE_NUMBER,
     )
     target_date = GovDateField("Date the target should be met", validators=[InputRequired()])
     higher_is_better = RadioField(

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from werkzeug.datastructures import MultiDict
 
 from workflow.extensions import db
 from workflow.models import Inspection
 from workflow.plans import exports
 from workflow.plans.board_report import build_report
 from workflow.plans.builder import build_plan
+from workflow.plans.forms import ReportPeriodForm
 
 plan_group = AppGroup("plan", help="The written action plan for Ofsted.")
 
@@ -50,15 +52,17 @@ def export_command(inspection_id: int, fmt: str, output: Path):
 
 @plan_group.command("report")
 @click.option("--inspection", "inspection_id", type=int, required=True, help="Inspection id.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), required=True, help="YYYY-MM-DD.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: today.")
+@click.option("--since", required=True, help="YYYY-MM-DD.")
+@click.option("--until", default=None, help="YYYY-MM-DD. Default: today.")
 @click.option("--format", "fmt", required=True, help=f"One of {', '.join(exports.REPORT_FORMATS)}.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def report_command(inspection_id: int, since, until, fmt: str, output: Path):
+def report_command(inspection_id: int, since: str, until: str | None, fmt: str, output: Path):
     """The progress report for boards: changes approved from --since to --until."""
     fmt = _format(fmt, exports.REPORT_FORMATS)
-    start, end = since.date(), until.date() if until else date.today()
-    if end < start:
-        raise click.BadParameter("must be on or after --since", param_hint="--until")
+    until = until or date.today().isoformat()
+    period = ReportPeriodForm(MultiDict({"since": since, "until": until}))
+    if not period.validate():
+        raise click.BadParameter(period.problems(), param_hint="--since/--until")
+    start, end = period.since.data, period.until.data
     report = build_report(_inspection(inspection_id), start, end, date.today())
     _write(output, exports.export_report(report, fmt))

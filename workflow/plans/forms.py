@@ -14,7 +14,7 @@ from wtforms.validators import (
 )
 
 from workflow.plans.versions import INTRODUCTION_LIMIT, IssueDetails
-from workflow.web.fields import GovDateField, strip_filter
+from workflow.web.fields import GovDateField, iso_dates_as_parts, strip_filter
 from workflow.web.forms import VersionedForm, options
 
 # Who approves a plan: (value, label). A committee's own name goes in the reference.
@@ -145,10 +145,20 @@ class ClearHitForm(FlaskForm):
 
 
 class ReportPeriodForm(Form):
-    """The board report's date range, read from the query string (a GET form)."""
+    """A reporting period read from the query string: the board report page's date boxes, or
+    a download link's dates (``?since=2022-01-01&until=2022-03-31``). Every route, and the
+    command, that reports over a period checks it here, so a date the page refuses (a year
+    past 2100, 30 February) is refused by the downloads too, with the same message."""
 
     since = GovDateField("From", validators=[DataRequired()])
     until = GovDateField("To", validators=[DataRequired()])
+
+    def __init__(self, args=None, **defaults):
+        formdata = iso_dates_as_parts(args, ("since", "until")) if args else None
+        super().__init__(formdata, **defaults)
+
+    def problems(self) -> str:
+        return ". ".join(message for errors in self.errors.values() for message in errors)
 
     def validate_until(self, field):
         if self.since.data and field.data and field.data < self.since.data:

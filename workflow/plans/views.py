@@ -311,9 +311,11 @@ def self_evaluation_export(inspection_id: int, fmt: str):
     inspection = inspection_or_404(inspection_id, current_user)
     if fmt not in exports.SELF_EVALUATION_FORMATS:
         abort(404)
-    since, until = _iso_date("since"), _iso_date("until")
-    if until < since:
-        abort(400)
+    period = ReportPeriodForm(request.args)
+    if not period.validate():
+        message = f"The period in the address cannot be used. {period.problems()}."
+        return render_template("errors/400.html", message=message), 400
+    since, until = period.since.data, period.until.data
     pack = build_self_evaluation(inspection, since, until, date.today())
     data = exports.SELF_EVALUATION_FORMATS[fmt].render(pack)
     return _file(data, fmt, exports.file_name(inspection, "self-evaluation", fmt, until))
@@ -334,17 +336,11 @@ def compare(inspection_id: int):
 def report(inspection_id: int):
     inspection = inspection_or_404(inspection_id, current_user)
     since, until = default_period(date.today())
-    form = ReportPeriodForm(request.args or None, since=since, until=until)
+    form = ReportPeriodForm(request.args, since=since, until=until)
     board_report = None
     if form.validate():
         board_report = build_report(inspection, form.since.data, form.until.data, date.today())
-    return render_template(
-        "plans/report.html",
-        inspection=inspection,
-        form=form,
-        report=board_report,
-        formats=exports.REPORT_FORMATS,
-    )
+    return _report_page(inspection, form, board_report)
 
 
 @bp.get("/inspections/<int:inspection_id>/report/export.<fmt>")
@@ -352,18 +348,22 @@ def report_export(inspection_id: int, fmt: str):
     inspection = inspection_or_404(inspection_id, current_user)
     if fmt not in exports.REPORT_FORMATS:
         abort(404)
-    since, until = _iso_date("since"), _iso_date("until")
-    if until < since:
-        abort(400)
+    form = ReportPeriodForm(request.args)
+    if not form.validate():  # the page, with the dates and what is wrong with them
+        return _report_page(inspection, form, None), 400
+    since, until = form.since.data, form.until.data
     data = exports.export_report(build_report(inspection, since, until, date.today()), fmt)
     return _file(data, fmt, exports.file_name(inspection, "board-report", fmt, until))
 
 
-def _iso_date(name: str) -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        abort(400)
+def _report_page(inspection, form: ReportPeriodForm, board_report):
+    return render_template(
+        "plans/report.html",
+        inspection=inspection,
+        form=form,
+        report=board_report,
+        formats=exports.REPORT_FORMATS,
+    )
 
 
 def _file(data: bytes, fmt: str, name: str):

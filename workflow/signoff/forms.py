@@ -18,13 +18,12 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
-from workflow.core.measures import VALUE_LIMIT
 from workflow.models import Action, ActionStatus, Measure, Rag
+from workflow.models.measure import MEASURE_NUMBER
 from workflow.signoff.rules import Proposal, proposal_rag
 from workflow.web.fields import GovDateField, GovDecimalField, strip_filter
 from workflow.web.forms import VersionedForm, options
@@ -34,15 +33,7 @@ REPORTABLE_RAGS = [Rag.RED, Rag.AMBER, Rag.GREEN]
 
 class MeasureValueRow(Form):
     measure_id = HiddenField()
-    value = GovDecimalField(
-        "New value",
-        validators=[
-            Optional(),
-            NumberRange(
-                -VALUE_LIMIT, VALUE_LIMIT, "Enter a value between -1 trillion and 1 trillion"
-            ),
-        ],
-    )
+    value = GovDecimalField("New value", validators=[Optional()], numeric=MEASURE_NUMBER)
     as_of = GovDateField("Date of the value", validators=[Optional()])
 
 

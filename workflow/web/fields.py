@@ -2,7 +2,8 @@
 
 ``GovDecimalField`` is a number box whose message names its field and shows an example
 ("Enter the baseline value as a number, like 55.3"), never WTForms' "Not a valid decimal
-value.". ``GovDateField`` implements the GOV.UK "date input" pattern: three boxes named
+value."; given the column it is stored in, it refuses what the column cannot hold, before
+the database would. ``GovDateField`` implements the GOV.UK "date input" pattern: three boxes named
 ``<name>-day``, ``<name>-month`` and ``<name>-year``, with the error messages
 from the GOV.UK Design System's guidance on dates. ``strip_filter`` tidies free
 text before it is validated or stored.
@@ -19,12 +20,13 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
+from werkzeug.datastructures import MultiDict
 from wtforms.fields import DecimalField, Field
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 from wtforms.widgets import TextInput
 
-__all__ = ["DATE_PARTS", "GovDateField", "GovDecimalField", "strip_filter"]
+__all__ = ["DATE_PARTS", "GovDateField", "GovDecimalField", "iso_dates_as_parts", "strip_filter"]
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -90,24 +92,36 @@ def _sentence_start(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _sentence_capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _join(parts: list[str]) -> str:
     return " and ".join(parts) if len(parts) < 3 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 class GovDecimalField(DecimalField):
-    """A decimal number, any number of places; a word, "12,5" or "NaN" gets a message naming
-    the field. ``called`` is how messages speak of it (default: the label, lower-cased), and
-    ``example`` a number of the kind expected."""
+    """A decimal number; a word, "12,5", "NaN" or "sNaN" gets a message naming the field.
+    ``called`` is how messages speak of it (default: the label, lower-cased), and ``example``
+    a number of the kind expected. ``numeric`` is the ``sa.Numeric(precision, scale)`` of the
+    column the value goes into: a number with more decimal places, or more digits before the
+    point, than it holds is refused with a message saying what fits."""
 
-    def __init__(self, label=None, validators=None, *, called=None, example="10", **kwargs):
+    def __init__(
+        self, label=None, validators=None, *, called=None, example="10", numeric=None, **kwargs
+    ):
         super().__init__(label, validators, places=None, **kwargs)
         self.name_in_messages = called
         self.example = example
+        self.numeric = numeric
+
+    @property
+    def called(self) -> str:
+        return self.name_in_messages or _sentence_start(self.label.text)
 
     @property
     def number_message(self) -> str:
-        name = self.name_in_messages or _sentence_start(self.label.text)
-        return f"Enter {name} as a number, like {self.example}"
+        return f"Enter {self.called} as a number, like {self.example}"
 
     def process_formdata(self, valuelist):
         # The message is written at validation, when the form has named the field (a form
@@ -120,6 +134,8 @@ class GovDecimalField(DecimalField):
             super().process_formdata([value.strip() for value in valuelist[:1]])
         except ValueError:
             self.not_a_number = True
+        # NaN, sNaN and Infinity are Decimals, but no number: a signalling NaN would even
+        # raise when compared with a limit.
         if isinstance(self.data, Decimal) and not self.data.is_finite():
             self.not_a_number = True
         if self.not_a_number:
@@ -128,6 +144,20 @@ class GovDecimalField(DecimalField):
     def pre_validate(self, form):
         if getattr(self, "not_a_number", False):
             raise StopValidation(self.number_message)
+        if self.numeric is not None and self.data is not None:
+            self._check_fits(self.data)
+
+    def _check_fits(self, value: Decimal) -> None:
+        places, digits = self.numeric.scale, self.numeric.precision - self.numeric.scale
+        largest = Decimal(10) ** digits - Decimal(10) ** -places
+        if abs(value) > largest:
+            raise StopValidation(
+                f"{_sentence_capital(self.called)} must be between {-largest:,f} and {largest:,f}"
+            )
+        if value != value.quantize(Decimal(10) ** -places):
+            raise StopValidation(
+                f"{_sentence_capital(self.called)} must have {places} decimal places or fewer"
+            )
 
     def _value(self):
         """What was typed, or the saved number without the column's trailing zeros."""
@@ -292,6 +322,23 @@ class GovDateField(Field):
 
     def _value(self):
         return " ".join(part for part in (self.day, self.month, self.year) if part)
+
+
+def iso_dates_as_parts(formdata, names: tuple[str, ...]) -> MultiDict:
+    """Dates written as in a link (``since=2022-01-31``) turned into the three boxes a
+    GovDateField reads (``since-day``, ``since-month``, ``since-year``), so that a link's
+    dates are checked exactly as typed ones are: the same years, the same real dates, the
+    same messages. Boxes sent as boxes are kept as they are."""
+    data = MultiDict(formdata)
+    for name in names:
+        text = data.get(name)
+        if not isinstance(text, str) or any(f"{name}-{part}" in data for part in DATE_PARTS):
+            continue
+        year, _, rest = text.partition("-")
+        month, _, day = rest.partition("-")
+        for part, value in zip(DATE_PARTS, (day, month, year), strict=True):
+            data[f"{name}-{part}"] = value
+    return data
 
 
 def _to_int(text: str) -> int | None:

@@ -6,8 +6,10 @@ from datetime import date
 from flask import Flask, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from workflow.core.errors import StorageError
 from workflow.core.locking import RACE_MESSAGE
 from workflow.core.rag import EXCEPTION_RULE, delivery_rag, exception_stands
 from workflow.extensions import db, login_manager
@@ -15,6 +17,7 @@ from workflow.models import Rag, User
 from workflow.web import logs, metrics
 from workflow.web.charts import in_words, measure_chart
 from workflow.web.navigation import nav_items
+from workflow.web.uploads import UploadRequest
 
 PUBLIC_ENDPOINTS = {
     "auth.sign_in",
@@ -69,6 +72,9 @@ ERROR_PAGES = {
     500: "500",
     503: "503",
 }
+# How the databases say their disk is full: PostgreSQL's SQLSTATE, SQLite's result code.
+DISK_FULL_SQLSTATE = "53100"
+SQLITE_FULL = 13
 
 
 def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
@@ -99,6 +105,9 @@ def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
         app.register_error_handler(code, _error_page(code, name))
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(StaleDataError, stale_data)
+    app.register_error_handler(StorageError, storage_refused)
+    app.register_error_handler(OperationalError, database_full)
+    app.request_class = UploadRequest
 
 
 def load_user(user_id: str) -> User | None:
@@ -216,3 +225,24 @@ def stale_data(error):
     db.session.rollback()
     message = RACE_MESSAGE
     return render_template("errors/400.html", message=message), 409
+
+
+def storage_refused(error: StorageError):
+    """A full or unavailable store met outside a form (a download, an upload the disk would
+    not take): its own page and status, and nothing kept."""
+    db.session.rollback()
+    page = f"errors/{error.http_status}.html"
+    return render_template(page, message=error.message), error.http_status
+
+
+def database_full(error: OperationalError):
+    """A database whose disk is full refuses the write: said as such, never a server error.
+    Any other operational error is one, and goes on to the 500 page."""
+    reason = error.orig
+    full = getattr(reason, "sqlstate", None) == DISK_FULL_SQLSTATE or (
+        getattr(reason, "sqlite_errorcode", None) == SQLITE_FULL
+    )
+    if not full:
+        raise error
+    db.session.rollback()
+    return render_template("errors/507.html"), 507

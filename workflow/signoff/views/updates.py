@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from workflow.core import permissions
+from workflow.core.errors import StorageError
 from workflow.core.measures import measures_of
 from workflow.core.rag import definitions, delivery_rag
 from workflow.core.storage import current_store
@@ -16,7 +17,7 @@ from workflow.plans.privacy import describe_hits, update_hits
 from workflow.signoff import rules as signoff
 from workflow.signoff.forms import ApproveForm, ReturnForm, UpdateForm
 from workflow.signoff.queues import awaiting_approval, my_actions, returned_updates
-from workflow.web import page_number, posted_version, require, run_button, run_rule
+from workflow.web import Outcome, page_number, posted_version, require, run_button, run_rule
 
 bp = Blueprint("updates", __name__)
 
@@ -28,6 +29,7 @@ def new(action_id: int):
     form = UpdateForm(action=action, today=date.today(), measures=measures_of(action))
     if request.method == "GET":
         form.status.data, form.rag.data = action.status.value, _reportable(action)
+    outcome = None
     if form.validate_on_submit():
         today = date.today()
         outcome = run_rule(
@@ -46,7 +48,7 @@ def new(action_id: int):
             return redirect(url_for("updates.show", update_id=outcome.error.update_id))
         if outcome:
             return _saved(outcome.result)
-    return _form_page(form, action, None)
+    return _form_page(form, action, None, outcome)
 
 
 @bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
@@ -56,9 +58,10 @@ def edit(update_id: int):
     form = UpdateForm(
         record=update, action=update.action, today=date.today(), measures=measures_of(update.action)
     )
+    outcome = None
     if form.validate_on_submit():
         today = date.today()
-        if run_rule(
+        if outcome := run_rule(
             form,
             signoff.rewrite_update,
             current_user,
@@ -71,7 +74,7 @@ def edit(update_id: int):
             privacy_confirmed=form.privacy_confirmed.data,
         ):
             return _saved(update)
-    return _form_page(form, update.action, update)
+    return _form_page(form, update.action, update, outcome)
 
 
 def _attachments(form: UpdateForm) -> signoff.Attachments:
@@ -94,9 +97,11 @@ def _saved(update: ProgressUpdate):
     return redirect(url_for("updates.show", update_id=update.id))
 
 
-def _form_page(form: UpdateForm, action: Action, update: ProgressUpdate | None):
+def _form_page(
+    form: UpdateForm, action: Action, update: ProgressUpdate | None, outcome: Outcome | None
+):
     today = date.today()
-    return render_template(
+    page = render_template(
         "updates/form.html",
         form=form,
         action=action,
@@ -104,6 +109,9 @@ def _form_page(form: UpdateForm, action: Action, update: ProgressUpdate | None):
         definitions={rag.value: text for rag, text in definitions(action.authority)},
         by_the_rules=signoff.rules_rag_for_form(action, form, today),
     )
+    # A store that is full or unavailable is the service's fault: the status says so too.
+    refusal = outcome.error if outcome is not None else None
+    return page, refusal.http_status if isinstance(refusal, StorageError) else 200
 
 
 def _reportable(action: Action) -> str:
