@@ -1,28 +1,17 @@
 """Signing in and out, and changing one's own password."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from workflow.accounts import rules as accounts
 from workflow.accounts import sso, two_factor
 from workflow.accounts.forms import ChangePasswordForm, SignInForm
+from workflow.accounts.views.signing_in import safe_next
 from workflow.accounts.views.two_factor import begin_second_step
 from workflow.core.errors import Throttled
 from workflow.web import run_rule
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str:
-    """Only follow a next address on this site, never an absolute or scheme-relative one."""
-    if not target:
-        return url_for("home.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("home.index")
-    return target
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from flask_login import current_user, login_user
 
 from workflow.accounts import sso
 from workflow.accounts.access_forms import IdentityProviderForm, SsoStartForm
+from workflow.accounts.views.signing_in import safe_next
 from workflow.core import permissions
 from workflow.models import utcnow
 from workflow.web import require, run_rule
@@ -21,7 +22,7 @@ from workflow.web.hooks import content_security_policy
 
 bp = Blueprint("sso", __name__)
 
-STATE_KEY = "sso_state"
+STATE_KEY, NEXT_KEY = "sso_state", "sso_next"
 
 
 @bp.route("/sign-in/sso", methods=["GET", "POST"])
@@ -42,6 +43,7 @@ def start():
         return _start_page(form)
     url, state = done.result
     session[STATE_KEY] = state  # ties the answer to the browser that asked
+    session[NEXT_KEY] = safe_next(request.args.get("next"))
     return redirect(url)
 
 
@@ -49,6 +51,7 @@ def start():
 def callback():
     state, code = request.args.get("state", ""), request.args.get("code", "")
     browser_state = session.pop(STATE_KEY, None)
+    next_url = safe_next(session.pop(NEXT_KEY, None))
     if request.args.get("error") or not code:
         flash("You did not finish signing in with your council account. Try again", "error")
         return render_template("auth/sso_refused.html"), 403
@@ -67,7 +70,7 @@ def callback():
         return render_template("auth/sso_refused.html"), 403
     session.clear()
     login_user(done.result)
-    return redirect(url_for("home.index"))
+    return redirect(next_url)
 
 
 @bp.route("/settings/sign-in", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from flask_login import current_user, login_user
 
 from workflow.accounts import two_factor
 from workflow.accounts.access_forms import CodeForm, RequireTwoFactorForm
+from workflow.accounts.views.signing_in import safe_next
 from workflow.core import permissions
 from workflow.core.errors import Throttled
 from workflow.extensions import db
@@ -57,7 +58,7 @@ def code():
     if not done:
         status = 429 if isinstance(done.error, Throttled) else 200
         return render_template("two_factor/code.html", form=form), status
-    next_url = session[PENDING]["next"]
+    next_url = safe_next(session[PENDING]["next"])
     session.clear()
     login_user(user)
     if done.result == "recovery":
@@ -130,7 +131,7 @@ def _set_up(user: User, signing_in: bool):
         session.pop(NEW_SECRET, None)
         next_url = url_for("two_factor.manage")
         if signing_in:
-            next_url = session[PENDING]["next"]
+            next_url = safe_next(session[PENDING]["next"])
             session.clear()
             login_user(user)
         return render_template(
