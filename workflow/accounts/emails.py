@@ -42,6 +42,26 @@ def send_password_reset(email: str, user: User | None, link: str | None) -> bool
     return _send(user.name, user.email, f"Password reset for {SERVICE}", body)
 
 
+def send_sign_in_alert(user: User, failures: int, account_url: str, reset_url: str) -> bool:
+    """Someone is guessing at the account: say so, and what to do, without alarming."""
+    minutes = current_app.config["SIGN_IN_WINDOW_SECONDS"] // 60
+    body = (
+        f"Dear {user.name},\n\n"
+        f"There have been {failures} failed attempts to sign in to your {SERVICE} account"
+        f" ({user.email}) in the last {minutes} minutes.\n\n"
+        "If this was you, you do not need to do anything. If you have forgotten your"
+        f" password, you can reset it:\n{reset_url}\n\n"
+        "If it was not you, someone may be trying to guess your password. We slow their"
+        " attempts down, and you can still sign in as usual. To be safe:\n"
+        "- make sure you do not use this password for anything else\n"
+        f"- change it on Your account, choosing three random words:\n  {account_url}\n"
+        "- tell your council's improvement officer or IT security team\n\n"
+        "We send this email at most once an hour.\n"
+    )
+    subject = f"Someone is trying to sign in to your {SERVICE} account"
+    return _send(user.name, user.email, subject, body)
+
+
 def _send(name: str, address: str, subject: str, body: str) -> bool:
     try:
         with outbox() as mail:

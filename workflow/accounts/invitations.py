@@ -8,11 +8,20 @@ import sqlalchemy as sa
 
 from workflow.accounts.link_tokens import hash_link_token, looks_like_token, new_link_token
 from workflow.accounts.passwords import hash_password, password_problem
+from workflow.accounts.sessions import begin_session
 from workflow.core.audit import record_event
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.extensions import db
-from workflow.models import Authority, IdentityProvider, Invitation, Role, ServiceArea, User
+from workflow.models import (
+    Authority,
+    IdentityProvider,
+    Invitation,
+    Role,
+    ServiceArea,
+    SignInMethod,
+    User,
+)
 
 LIFETIME = timedelta(days=7)
 EXPIRED = "This invitation has expired or was withdrawn. Ask your administrator to send a new one"
@@ -104,8 +113,11 @@ def invitation_for_link(token: str, now: datetime) -> Invitation | None:
     return invitation if invitation and invitation.is_pending(now) else None
 
 
-def accept_invitation(token: str, password: str, now: datetime) -> User:
-    """The person's account, with the password they chose; the link is spent."""
+def accept_invitation(
+    token: str, password: str, user_agent: str, now: datetime
+) -> tuple[User, str]:
+    """The person's account, with the password they chose, and the key of the session they
+    begin; the link is spent."""
     invitation = invitation_for_link(token, now)
     if invitation is None:
         raise RuleError(EXPIRED)
@@ -114,7 +126,8 @@ def accept_invitation(token: str, password: str, now: datetime) -> User:
     problem = password_problem(password, invitation.email)
     if problem:
         raise RuleError(problem, "password")
-    return _join(invitation, hash_password(password), now, "accepted")
+    user = _join(invitation, hash_password(password), now, "accepted")
+    return user, begin_session(user, SignInMethod.INVITATION, user_agent, now)
 
 
 def accept_by_single_sign_on(authority: Authority, email: str, now: datetime) -> User | None:

@@ -11,6 +11,7 @@ TASK_MODULES = (
     "workflow.oversight.tasks",
     "workflow.signoff.tasks",
     "workflow.imports.tasks",
+    "workflow.accounts.tasks",
 )
 
 JobFunction = Callable[..., dict[str, Any] | None]

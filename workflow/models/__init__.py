@@ -18,6 +18,7 @@ from workflow.models.measure import Measure, MeasureValue
 from workflow.models.plan import PlanVersion, PrivacyClearance, UpdateRedaction
 from workflow.models.reminder import ReminderLog
 from workflow.models.report import ReportImport, ReportParagraph
+from workflow.models.sign_in_session import SessionEnd, SignInMethod, SignInSession
 from workflow.models.tokens import ApiToken
 from workflow.models.update import ProgressUpdate, UpdateState
 from workflow.models.user import Role, SignInAttempt, User
@@ -55,7 +56,10 @@ __all__ = [
     "ReminderLog",
     "Role",
     "ServiceArea",
+    "SessionEnd",
     "SignInAttempt",
+    "SignInMethod",
+    "SignInSession",
     "SsoRequest",
     "UpdateState",
     "User",

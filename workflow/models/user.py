@@ -36,8 +36,6 @@ class User(UserMixin, Base):
     )
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    # Raised on sign-out, password change or disabling: every older session stops working.
-    session_epoch: Mapped[int] = mapped_column(default=0)
     digest_opt_out: Mapped[bool] = mapped_column(default=False)
     # Only a hash: the feed address is shown once, and a leaked database reveals no feed.
     calendar_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
@@ -59,9 +57,6 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    def get_id(self) -> str:
-        return f"{self.id}.{self.session_epoch}"
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

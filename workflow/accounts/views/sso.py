@@ -10,11 +10,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from workflow.accounts import sso
 from workflow.accounts.access_forms import IdentityProviderForm, SsoStartForm
-from workflow.accounts.views.signing_in import safe_next
+from workflow.accounts.views.signing_in import safe_next, sign_in_as, user_agent
 from workflow.core import permissions
 from workflow.models import utcnow
 from workflow.web import require, run_rule
@@ -63,13 +63,13 @@ def callback():
         code,
         browser_state,
         _callback_url(),
+        user_agent(),
         utcnow(),
         keep_refused=True,
     )
     if not done:
         return render_template("auth/sso_refused.html"), 403
-    session.clear()
-    login_user(done.result)
+    sign_in_as(*done.result)
     return redirect(next_url)
 
 

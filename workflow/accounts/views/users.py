@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from workflow.accounts import invitations
+from workflow.accounts import invitations, sessions
 from workflow.accounts import rules as accounts
 from workflow.accounts.emails import send_invitation
 from workflow.accounts.forms import NewUserForm, UserForm
@@ -71,7 +71,18 @@ def edit(user_id: int):
     ):
         flash(f"{user.name}'s account has been updated.", "success")
         return redirect(url_for("users.index"))
-    return render_template("users/form.html", form=form, user=user)
+    open_sessions = len(sessions.live_sessions(user, utcnow()))
+    return render_template("users/form.html", form=form, user=user, open_sessions=open_sessions)
+
+
+@bp.post("/<int:user_id>/sign-out-everywhere")
+def sign_out_everywhere(user_id: int):
+    require(permissions.can_manage_users(current_user))
+    user = user_or_404(user_id, current_user)
+    done = run_rule(None, sessions.end_every_session, current_user, user, utcnow())
+    if done:
+        flash(f"{user.name} has been signed out everywhere.", "success")
+    return redirect(url_for("users.edit", user_id=user.id))
 
 
 def _area(service_area_id: int | None) -> ServiceArea | None:
