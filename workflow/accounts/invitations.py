@@ -123,7 +123,9 @@ def accept_invitation(
         raise RuleError(EXPIRED)
     if takes_no_passwords(invitation.authority):
         raise RuleError("Your council signs in with single sign-on: use your council account")
-    problem = password_problem(password, invitation.email)
+    problem = password_problem(
+        password, invitation.email, name=invitation.name, authority=invitation.authority.name
+    )
     if problem:
         raise RuleError(problem, "password")
     user = _join(invitation, hash_password(password), now, "accepted")

@@ -67,7 +67,9 @@ def reset_password(token: str, new_password: str, now: datetime) -> User:
     if reset is None:
         raise RuleError(EXPIRED)
     user = reset.user
-    problem = password_problem(new_password, user.email)
+    problem = password_problem(
+        new_password, user.email, name=user.name, authority=user.authority.name
+    )
     if problem:
         raise RuleError(problem, "password")
     user.password_hash = hash_password(new_password)

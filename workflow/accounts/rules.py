@@ -58,7 +58,7 @@ def create_user(
     email = email.strip().lower()
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise RuleError("A user with this email address already exists", "email")
-    problem = password_problem(password, email)
+    problem = password_problem(password, email, name=name, authority=authority.name)
     if problem:
         raise RuleError(problem, "password")
     _check_service_area(role, service_area, authority)
@@ -100,7 +100,7 @@ def change_password(
     """A new password; every session but `keep` (the one changing it) ends."""
     if not verify_password(user.password_hash, current):
         raise RuleError("Your current password is not correct", "current_password")
-    problem = password_problem(new, user.email)
+    problem = password_problem(new, user.email, name=user.name, authority=user.authority.name)
     if problem:
         raise RuleError(problem, "new_password")
     user.password_hash = hash_password(new)
