@@ -81,6 +81,19 @@ ROUTES = [
     ("POST", f"/invitations/{NO_SUCH_LINK}", "invitations.accept", expect(404, anon=404)),
     ("GET", "/account", "auth.account", expect(200)),
     ("POST", "/account", "auth.account", expect(200)),
+    # Confirming a new email address: the link must be this person's own.
+    (
+        "GET",
+        f"/account/email-address/{NO_SUCH_LINK}",
+        "profile.confirm_email",
+        expect(404),
+    ),
+    (
+        "POST",
+        f"/account/email-address/{NO_SUCH_LINK}",
+        "profile.confirm_email",
+        expect(404),
+    ),
     # Everyone's own sessions; the timeout warning asks how long is left, or to stay.
     ("GET", "/account/sessions", "sessions.index", expect(200)),
     ("POST", "/account/sessions/sign-out-others", "sessions.sign_out_others", expect(302)),

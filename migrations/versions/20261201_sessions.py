@@ -1,5 +1,5 @@
 """Signed-in sessions as rows (started, last seen, ended and why), in place of the per-user
-session epoch.
+session epoch; new email addresses waiting for their person to confirm them.
 
 Revision ID: sessions
 Revises: j1_jobs
@@ -57,6 +57,29 @@ def upgrade():
     )
     with op.batch_alter_table("sign_in_session") as batch_op:
         batch_op.create_index(batch_op.f("ix_sign_in_session_user_id"), ["user_id"])
+    op.create_table(
+        "email_change",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(254), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("requested_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_email_change_user_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["requested_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_email_change_requested_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_email_change")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_email_change_token_hash")),
+    )
+    with op.batch_alter_table("email_change") as batch_op:
+        batch_op.create_index(batch_op.f("ix_email_change_user_id"), ["user_id"])
     # Sessions signed in before this revision carry no key: everyone signs in again.
     with op.batch_alter_table("user_account") as batch_op:
         batch_op.drop_column("session_epoch")
@@ -69,6 +92,9 @@ def downgrade():
         )
     with op.batch_alter_table("user_account") as batch_op:
         batch_op.alter_column("session_epoch", server_default=None)
+    with op.batch_alter_table("email_change") as batch_op:
+        batch_op.drop_index(batch_op.f("ix_email_change_user_id"))
+    op.drop_table("email_change")
     with op.batch_alter_table("sign_in_session") as batch_op:
         batch_op.drop_index(batch_op.f("ix_sign_in_session_user_id"))
     op.drop_table("sign_in_session")

@@ -25,6 +25,7 @@ from workflow.models import (
 
 LIFETIME = timedelta(days=7)
 EXPIRED = "This invitation has expired or was withdrawn. Ask your administrator to send a new one"
+TAKEN = "An account with this email address already exists. Sign in instead"
 
 
 def invite_user(
@@ -39,7 +40,11 @@ def invite_user(
 ) -> tuple[Invitation, str]:
     """A pending invitation and the secret for its link (emailed, never stored)."""
     email = email.strip().lower()
-    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+    # Only this authority's people are named. An address another council's person has is
+    # invited like any other: the page and the audit trail read the same, and only the
+    # email to the address says it cannot join (see emails.send_invitation).
+    in_authority = sa.select(User.id).where(User.email == email, User.authority_id == authority.id)
+    if db.session.scalar(in_authority):
         raise RuleError("A user with this email address already exists", "email")
     if pending_for_email(authority, email, now):
         raise RuleError("This person has already been invited: resend the invitation", "email")
@@ -145,7 +150,7 @@ def accept_by_single_sign_on(authority: Authority, email: str, now: datetime) ->
 
 def _join(invitation: Invitation, password_hash: str, now: datetime, how: str) -> User:
     if db.session.scalar(sa.select(User.id).where(User.email == invitation.email)):
-        raise RuleError("An account with this email address already exists. Sign in instead")
+        raise RuleError(TAKEN)
     user = User(
         authority_id=invitation.authority_id,
         email=invitation.email,
@@ -156,7 +161,7 @@ def _join(invitation: Invitation, password_hash: str, now: datetime, how: str) -
     )
     db.session.add(user)
     invitation.accepted_at = now
-    flush()
+    flush(TAKEN, unique_race=True)  # the same address joining elsewhere at this moment
     invitation.user_id = user.id
     summary = f"Invitation {how}: {user.name} joined as {user.role.label}"
     record_event(user, invitation.authority_id, user, "created", summary, {"email": user.email})

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from workflow.accounts import sessions, sso, throttling, two_factor
+from workflow.accounts import email_changes, sessions, sso, throttling, two_factor
 from workflow.accounts.passwords import hash_password, password_problem, verify_password
 from workflow.core.audit import diff, record_event, snapshot
 from workflow.core.errors import RuleError
@@ -19,7 +19,6 @@ from workflow.models import (
     SignInMethod,
     SignInSession,
     User,
-    utcnow,
 )
 
 USER_FIELDS = ["name", "email", "role", "service_area_id", "active"]
@@ -76,11 +75,11 @@ def create_user(
     return user
 
 
-def edit_user(actor: User, user: User, version: int | None, **values) -> User:
+def edit_user(actor: User, user: User, version: int | None, now: datetime, **values):
+    """Save the person's details; a new email address waits for them to confirm it (see
+    email_changes.py). The pending change and its link's secret, if the address changed."""
     check_version(user, version)
-    taken = sa.select(User.id).where(User.email == values["email"], User.id != user.id)
-    if db.session.scalar(taken):
-        raise RuleError("A user with this email address already exists", "email")
+    email = values.pop("email").strip().lower()
     before = snapshot(user, USER_FIELDS)
     _check_service_area(values["role"], values.get("service_area"), user.authority)
     if user.id == actor.id and (values["role"] is not user.role or not values["active"]):
@@ -88,10 +87,12 @@ def edit_user(actor: User, user: User, version: int | None, **values) -> User:
     for field, value in values.items():
         setattr(user, field, value)
     if not user.active:
-        sessions.end_sessions(user, SessionEnd.ACCOUNT_DISABLED, utcnow())
+        sessions.end_sessions(user, SessionEnd.ACCOUNT_DISABLED, now)
     changes = diff(user, before, USER_FIELDS)
     record_event(actor, user.authority_id, user, "edited", f"User {user.name} edited", changes)
-    return user
+    if email == user.email:
+        return None
+    return email_changes.request_email_change(actor, user, email, now)
 
 
 def change_password(

@@ -6,8 +6,6 @@ A session stands while its row is not ended, it has been used within the idle li
 time is written at most once a minute, so reading pages does not turn into writing rows.
 """
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -15,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
+from workflow.accounts.link_tokens import hash_link_token, looks_like_token, new_link_token
 from workflow.core.audit import record_event
 from workflow.core.errors import RuleError
 from workflow.core.locking import flush
@@ -22,16 +21,15 @@ from workflow.extensions import db
 from workflow.models import SessionEnd, SignInMethod, SignInSession, User
 
 TOUCH_EVERY = timedelta(minutes=1)
-MOST_KEY_CHARACTERS = 100
 
 
 def begin_session(user: User, method: SignInMethod, user_agent: str, now: datetime) -> str:
     """A new session row for this sign-in; the key for the cookie (only its hash is stored)."""
-    key = secrets.token_urlsafe(32)
+    key, key_hash = new_link_token()
     db.session.add(
         SignInSession(
             user=user,
-            key_hash=_hash(key),
+            key_hash=key_hash,
             method=method,
             user_agent=user_agent[:500],
             started_at=now,
@@ -44,12 +42,12 @@ def begin_session(user: User, method: SignInMethod, user_agent: str, now: dateti
 
 def session_for_key(key: object) -> SignInSession | None:
     """The row a cookie's key names, with its user, in one query."""
-    if not isinstance(key, str) or not key or len(key) > MOST_KEY_CHARACTERS:
+    if not isinstance(key, str) or not looks_like_token(key):
         return None
     return db.session.scalar(
         sa.select(SignInSession)
         .options(joinedload(SignInSession.user))
-        .where(SignInSession.key_hash == _hash(key))
+        .where(SignInSession.key_hash == hash_link_token(key))
     )
 
 
@@ -188,8 +186,3 @@ BROWSER_NAMES = {
     "Edge Mobile": "Edge",
 }
 SYSTEM_NAMES = {"Mac OS X": "Mac", "Chrome OS": "Chromebook"}
-
-
-def _hash(key: str) -> str:
-    # The key is 256 random bits: a fast hash is enough, unlike a chosen password.
-    return hashlib.sha256(key.encode()).hexdigest()

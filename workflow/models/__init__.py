@@ -6,6 +6,7 @@ from workflow.models.authority import DEFAULT_RAG_DEFINITIONS, Authority, Servic
 from workflow.models.base import Base, utcnow
 from workflow.models.evidence import Evidence, EvidenceKind
 from workflow.models.identity import (
+    EmailChange,
     IdentityProvider,
     Invitation,
     PasswordReset,
@@ -32,6 +33,7 @@ __all__ = [
     "Authority",
     "Base",
     "DEFAULT_RAG_DEFINITIONS",
+    "EmailChange",
     "Evidence",
     "EvidenceKind",
     "IdentityProvider",
