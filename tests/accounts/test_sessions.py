@@ -9,10 +9,19 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner
 
+from tests.accounts.test_sso import come_back
 from tests.conftest import pass_second_factor, text_of
-from workflow.accounts import sessions
+from workflow.accounts import invitations, sessions
 from workflow.extensions import db
-from workflow.models import AuditEvent, SessionEnd, SignInMethod, SignInSession, utcnow
+from workflow.models import (
+    AuditEvent,
+    Role,
+    SessionEnd,
+    SignInMethod,
+    SignInSession,
+    User,
+    utcnow,
+)
 
 EDGE_ON_WINDOWS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
@@ -89,6 +98,31 @@ def test_the_code_step_begins_the_session_not_the_password(app, world):
     assert rows_of(admin) == []  # half-way is not signed in
     pass_second_factor(client, response, admin.email)
     assert [r.method for r in rows_of(admin)] == [SignInMethod.TWO_FACTOR]
+
+
+def test_single_sign_on_begins_a_session_row(client, world, configured, provider):
+    manager = world.users["manager"]
+    provider.add_user("oid-manager", email=manager.email, email_verified=True)
+    start = client.post("/sign-in/sso", data={"email": manager.email})
+    come_back(client, provider.approve(start.location, "oid-manager"))
+    assert [r.method for r in rows_of(manager)] == [SignInMethod.SINGLE_SIGN_ON]
+    assert signed_in(client)
+
+
+def test_accepting_an_invitation_begins_a_session_row(client, world):
+    _, token = invitations.invite_user(
+        world.users["admin"],
+        world.authority,
+        email="nia.new@northbrook.example",
+        name="Nia New",
+        role=Role.VIEWER,
+        service_area=None,
+        now=utcnow(),
+    )
+    client.post(f"/invitations/{token}", data={"password": "tangerine-otter-lighthouse"})
+    nia = db.session.scalar(sa.select(User).where(User.email == "nia.new@northbrook.example"))
+    assert [r.method for r in rows_of(nia)] == [SignInMethod.INVITATION]
+    assert signed_in(client)
 
 
 def test_sign_out_ends_the_row(app, world):
