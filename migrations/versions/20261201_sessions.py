@@ -1,5 +1,6 @@
 """Signed-in sessions as rows (started, last seen, ended and why), in place of the per-user
-session epoch; new email addresses waiting for their person to confirm them.
+session epoch; new email addresses waiting for their person to confirm them; wrong codes
+told apart from wrong passwords, for throttling.
 
 Revision ID: sessions
 Revises: j1_jobs
@@ -80,12 +81,20 @@ def upgrade():
     )
     with op.batch_alter_table("email_change") as batch_op:
         batch_op.create_index(batch_op.f("ix_email_change_user_id"), ["user_id"])
+    with op.batch_alter_table("sign_in_attempt") as batch_op:
+        batch_op.add_column(
+            sa.Column("second_step", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("sign_in_attempt") as batch_op:
+        batch_op.alter_column("second_step", server_default=None)
     # Sessions signed in before this revision carry no key: everyone signs in again.
     with op.batch_alter_table("user_account") as batch_op:
         batch_op.drop_column("session_epoch")
 
 
 def downgrade():
+    with op.batch_alter_table("sign_in_attempt") as batch_op:
+        batch_op.drop_column("second_step")
     with op.batch_alter_table("user_account") as batch_op:
         batch_op.add_column(
             sa.Column("session_epoch", sa.Integer(), nullable=False, server_default="0")

@@ -101,6 +101,32 @@ def test_wrong_codes_count_at_the_second_step_too(client, world):
     assert right.status_code == 429 and "Too many wrong codes" in text_of(right)
 
 
+def code_step(client, user, password, address, code="000000"):
+    client.post(
+        "/sign-in",
+        data={"email": user.email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+    return client.post("/sign-in/code", data={"code": code}, environ_base={"REMOTE_ADDR": address})
+
+
+def test_wrong_codes_from_many_addresses_stop_the_code_step(app, world):
+    # Only someone who knows the password reaches the code: a million codes are not on offer.
+    admin = world.users["admin"]
+    for n in range(10):
+        assert code_step(app.test_client(), admin, world.password, f"10.2.0.{n}").status_code == 200
+    refused = code_step(app.test_client(), admin, world.password, "10.2.1.1")
+    assert refused.status_code == 429 and "Too many wrong codes" in text_of(refused)
+
+
+def test_wrong_passwords_by_others_do_not_hold_up_the_owners_code(app, world):
+    admin = world.users["admin"]
+    fail_from(app.test_client(), admin.email, [f"10.3.0.{n}" for n in range(12)])
+    code = pyotp.TOTP(TOTP_SECRET).now()
+    done = code_step(app.test_client(), admin, world.password, "10.3.9.9", code)
+    assert done.status_code == 302 and done.location == "/"
+
+
 def test_the_owner_is_emailed_once_when_their_account_is_guessed_at(client, world, smtp_server):
     manager = world.users["manager"]
     fail_from(client, manager.email, [f"10.0.7.{n}" for n in range(9)])
@@ -130,5 +156,5 @@ def test_throttling_counts_come_from_the_database_in_one_query(app, world):
     )
     db.session.commit()
     found = throttling.failures(email, "10.1.0.1", now)
-    assert (found.pair, found.address, found.account) == (2, 2, 7)
+    assert (found.pair, found.address, found.account, found.codes) == (2, 2, 7, 0)
     assert found.pair_last == now

@@ -11,6 +11,11 @@ Counted from the sign_in_attempt rows, so every app server sees the same numbers
   from an address of their own, waits a minute at most, while a guesser with many
   addresses makes one guess a minute from each.
 
+At the second step (a code after a right password) an account is stopped after
+SIGN_IN_MAX_FAILURES wrong codes from anywhere: only someone who knows the password can
+make those, so nobody else can hold the owner up this way, and a guesser with many
+addresses cannot try a million codes.
+
 The owner is emailed when their account is being guessed at, once in each clock hour at
 most (the job's key makes that hold across app servers).
 """
@@ -33,26 +38,32 @@ ALERT_JOB = "accounts.send_sign_in_alert"
 @dataclass(frozen=True)
 class Failures:
     """Failed attempts in the window: by this address at this account, by this address at
-    any account, at this account from anywhere; and when this address last failed here."""
+    any account, at this account from anywhere, wrong codes at this account; and when this
+    address last failed here."""
 
     pair: int
     address: int
     account: int
+    codes: int
     pair_last: datetime | None
 
 
-def check(email: str, address: str, now: datetime, tries: str, field: str) -> Failures:
+def check(
+    email: str, address: str, now: datetime, tries: str, field: str, second_step: bool = False
+) -> Failures:
     """The failures so far; Throttled, saying how long to wait, if this try must wait."""
     found = failures(email, address, now)
-    wait = seconds_to_wait(found, now)
+    wait = seconds_to_wait(found, now, second_step)
     if wait:
         raise Throttled(f"Too many {tries}. Wait {_in_words(wait)} before you try again", field)
     return found
 
 
-def seconds_to_wait(found: Failures, now: datetime) -> int:
+def seconds_to_wait(found: Failures, now: datetime, second_step: bool = False) -> int:
     config = current_app.config
     if found.pair >= config["SIGN_IN_MAX_FAILURES"]:
+        return config["SIGN_IN_WINDOW_SECONDS"]
+    if second_step and found.codes >= config["SIGN_IN_MAX_FAILURES"]:
         return config["SIGN_IN_WINDOW_SECONDS"]
     if found.address >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]:
         return config["SIGN_IN_WINDOW_SECONDS"]
@@ -77,6 +88,9 @@ def failures(email: str, address: str, now: datetime) -> Failures:
             sa.func.count(sa.case((same_pair, 1))),
             sa.func.count(sa.case((SignInAttempt.address == address, 1))),
             sa.func.count(sa.case((SignInAttempt.email == email, 1))),
+            sa.func.count(
+                sa.case((sa.and_(SignInAttempt.email == email, SignInAttempt.second_step), 1))
+            ),
             sa.func.max(sa.case((same_pair, SignInAttempt.at))),
         ).where(
             SignInAttempt.succeeded.is_(False),
@@ -92,10 +106,23 @@ def note_success(email: str, address: str, now: datetime) -> None:
 
 
 def note_failure(
-    email: str, address: str, now: datetime, user: User | None, before: Failures
+    email: str,
+    address: str,
+    now: datetime,
+    user: User | None,
+    before: Failures,
+    second_step: bool = False,
 ) -> None:
     """Count a failed attempt; tell the owner when their account is being guessed at."""
-    db.session.add(SignInAttempt(email=email[:254], address=address[:64], succeeded=False, at=now))
+    db.session.add(
+        SignInAttempt(
+            email=email[:254],
+            address=address[:64],
+            succeeded=False,
+            second_step=second_step,
+            at=now,
+        )
+    )
     account_failures = before.account + 1
     if user is None or not user.active:
         return

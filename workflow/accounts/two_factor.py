@@ -78,7 +78,7 @@ def verify_second_factor(
 ) -> tuple[SignInMethod, str]:
     """Accept a fresh TOTP code or an unused recovery code, and begin the session: how the
     person signed in, and the session's key. Wrong codes count as failed sign-ins."""
-    before = throttling.check(user.email, address, now, "wrong codes", "code")
+    before = throttling.check(user.email, address, now, "wrong codes", "code", second_step=True)
     code = "".join(code.split()).lower()
     secret = _fernet().decrypt(user.totp_secret_encrypted.encode()).decode()
     step = _matching_step(secret, code, now, after=user.totp_last_step)
@@ -93,7 +93,7 @@ def verify_second_factor(
         )
     if method is not None:
         return method, begin_session(user, method, user_agent, now)
-    throttling.note_failure(user.email, address, now, user, before)
+    throttling.note_failure(user.email, address, now, user, before, second_step=True)
     raise RuleError(WRONG_CODE, "code")
 
 

@@ -69,4 +69,6 @@ class SignInAttempt(Base):
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     address: Mapped[str] = mapped_column(sa.String(64), index=True)
     succeeded: Mapped[bool]
+    # A code after a right password: only someone who knows the password can get one wrong.
+    second_step: Mapped[bool] = mapped_column(default=False)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
