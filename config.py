@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -57,7 +58,18 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 0
+    # A signed-in session ends after this long unused, and this long after signing in,
+    # whatever the person does (checked on the server: see accounts/sessions.py).
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", 30)))
+    SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_LIFETIME_HOURS", 12)))
+    # Pages warn this long before the idle limit, offering to stay signed in.
+    SESSION_WARNING_SECONDS = 120
+    # No cookie is read once older than a session can live, signed or not.
+    PERMANENT_SESSION_LIFETIME = SESSION_LIFETIME
+    # Failures in the window before one address waits at one account (and before an account
+    # guessed at from many addresses slows each of them down: see accounts/throttling.py).
     SIGN_IN_MAX_FAILURES = 10
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS = 50
     SIGN_IN_WINDOW_SECONDS = 300
     PAGE_SIZE = 25
     SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")

@@ -227,7 +227,6 @@ class Seeder:
             service_area_id=area,
             password_hash=self.password_hash,
             active=True,
-            session_epoch=0,
             digest_opt_out=False,
             created_at=self.now,
             version=1,

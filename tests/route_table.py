@@ -81,6 +81,24 @@ ROUTES = [
     ("POST", f"/invitations/{NO_SUCH_LINK}", "invitations.accept", expect(404, anon=404)),
     ("GET", "/account", "auth.account", expect(200)),
     ("POST", "/account", "auth.account", expect(200)),
+    # Confirming a new email address: the link must be this person's own.
+    (
+        "GET",
+        f"/account/email-address/{NO_SUCH_LINK}",
+        "profile.confirm_email",
+        expect(404),
+    ),
+    (
+        "POST",
+        f"/account/email-address/{NO_SUCH_LINK}",
+        "profile.confirm_email",
+        expect(404),
+    ),
+    # Everyone's own sessions; the timeout warning asks how long is left, or to stay.
+    ("GET", "/account/sessions", "sessions.index", expect(200)),
+    ("POST", "/account/sessions/sign-out-others", "sessions.sign_out_others", expect(302)),
+    ("GET", "/account/sessions/time-left", "sessions.time_left", expect(200)),
+    ("POST", "/account/sessions/keep-alive", "sessions.keep_alive", expect(200)),
     ("GET", "/accessibility", "pages.accessibility", expect(200, anon=200)),
     # Every role but the viewer has a home page; viewers land on the dashboard.
     ("GET", "/", "home.index", expect(200, viewer=302)),
@@ -232,6 +250,12 @@ ROUTES = [
     ("POST", "/users/new", "users.new", admin_only(stranger=200)),
     ("GET", "/users/{manager}/edit", "users.edit", admin_only()),
     ("POST", "/users/{manager}/edit", "users.edit", admin_only()),
+    (
+        "POST",
+        "/users/{manager}/sign-out-everywhere",
+        "users.sign_out_everywhere",
+        expect(403, admin=302, stranger=404),
+    ),
     # The action plan: everyone in the authority reads and exports it; a director issues it.
     ("GET", "/inspections/{inspection}/plan", "plans.show", OUR_AUTHORITY),
     ("GET", "/inspections/999999/plan", "plans.show", expect(404)),

@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         profile,
         resets,
         service_areas,
+        sessions,
         settings,
         sso,
         two_factor,
@@ -108,7 +109,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = RecordIdConverter
     feature_blueprints = (
-        [auth.bp, sso.bp, resets.bp, two_factor.bp],
+        [auth.bp, sso.bp, resets.bp, two_factor.bp, sessions.bp],
         [users.bp, invitations.bp, service_areas.bp, settings.bp, profile.bp],
         [pages.bp],
         [imports.bp],

@@ -1,14 +1,13 @@
-"""Signing in and out: passwords, throttling, revocable sessions, headers and CSRF."""
+"""Signing in and out: passwords, revocable sessions, headers and CSRF."""
 
 import pytest
-import sqlalchemy as sa
 
 from tests.conftest import text_of
 from workflow.accounts import rules as accounts
 from workflow.accounts.passwords import password_problem, verify_password
 from workflow.core.errors import RuleError
 from workflow.extensions import db
-from workflow.models import SignInAttempt, User
+from workflow.models import User
 
 
 def sign_in(client, email, password, address="127.0.0.1"):
@@ -51,38 +50,6 @@ def test_the_stand_in_hash_costs_what_a_real_one_does():
     assert verify_password(None, "anything at all") is False
 
 
-def test_ten_failures_lock_the_account_even_for_the_right_password(client, world):
-    email = world.users["manager"].email
-    for attempt in range(10):
-        sign_in(client, email, f"wrong-password-{attempt:04d}", address=f"10.0.1.{attempt}")
-    response = sign_in(client, email, world.password, address="10.0.2.1")
-    assert response.status_code == 429
-    assert "Too many failed sign-in attempts" in text_of(response)
-    assert client.get("/inspections").status_code == 302
-
-
-def test_ten_failures_from_one_address_lock_that_address(client, world):
-    for n in range(10):
-        sign_in(client, f"nobody{n}@example.org", "wrong-password-here", address="10.9.9.9")
-    assert (
-        sign_in(client, world.users["viewer"].email, world.password, "10.9.9.9").status_code == 429
-    )
-    assert (
-        sign_in(client, world.users["viewer"].email, world.password, "10.9.9.8").status_code == 302
-    )
-
-
-def test_failures_older_than_the_window_do_not_count(client, world, app):
-    email = world.users["manager"].email
-    for n in range(10):
-        sign_in(client, email, f"wrong-password-{n:04d}")
-    old = db.session.scalars(sa.select(SignInAttempt)).all()
-    for attempt in old:
-        attempt.at = attempt.at.replace(year=attempt.at.year - 1)
-    db.session.commit()
-    assert sign_in(client, email, world.password).status_code == 302
-
-
 def test_sign_out_ends_the_session_on_the_server(app, world):
     first, second = app.test_client(), app.test_client()
     for client in (first, second):
@@ -93,7 +60,8 @@ def test_sign_out_ends_the_session_on_the_server(app, world):
     replay = app.test_client()
     replay.set_cookie("session", stolen_cookie)
     assert replay.get("/inspections").status_code == 302
-    assert second.get("/inspections").status_code == 302
+    # Signing out here is not signing out everywhere: that is on Your sessions.
+    assert second.get("/inspections").status_code == 200
 
 
 def test_password_change_ends_other_sessions_but_keeps_this_one(app, world):

@@ -11,36 +11,11 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
+from tests.accounts.conftest import CLIENT_ID
 from tests.conftest import text_of
-from tests.oidc_provider import running_provider
 from workflow.accounts import sso
 from workflow.extensions import db
 from workflow.models import AuditEvent, IdentityProvider, SsoRequest, User
-
-CLIENT_ID = "action-plans"
-
-
-@pytest.fixture(scope="module")
-def provider():
-    with running_provider() as provider:
-        yield provider
-
-
-@pytest.fixture
-def configured(app, world, provider):
-    app.config["SSO_SECRET_KEY"] = Fernet.generate_key().decode()
-    provider.spoil.clear()
-    sso.forget_provider_metadata()
-    row = IdentityProvider(
-        authority=world.authority,
-        issuer=provider.issuer,
-        client_id=CLIENT_ID,
-        client_secret_encrypted=sso.encrypt_secret("a-client-secret"),
-        email_domains="northbrook.example",
-    )
-    db.session.add(row)
-    db.session.commit()
-    return row
 
 
 def begin(client, email: str) -> str:

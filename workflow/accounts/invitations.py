@@ -8,14 +8,24 @@ import sqlalchemy as sa
 
 from workflow.accounts.link_tokens import hash_link_token, looks_like_token, new_link_token
 from workflow.accounts.passwords import hash_password, password_problem
+from workflow.accounts.sessions import begin_session
 from workflow.core.audit import record_event
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.extensions import db
-from workflow.models import Authority, IdentityProvider, Invitation, Role, ServiceArea, User
+from workflow.models import (
+    Authority,
+    IdentityProvider,
+    Invitation,
+    Role,
+    ServiceArea,
+    SignInMethod,
+    User,
+)
 
 LIFETIME = timedelta(days=7)
 EXPIRED = "This invitation has expired or was withdrawn. Ask your administrator to send a new one"
+TAKEN = "An account with this email address already exists. Sign in instead"
 
 
 def invite_user(
@@ -30,7 +40,11 @@ def invite_user(
 ) -> tuple[Invitation, str]:
     """A pending invitation and the secret for its link (emailed, never stored)."""
     email = email.strip().lower()
-    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+    # Only this authority's people are named. An address another council's person has is
+    # invited like any other: the page and the audit trail read the same, and only the
+    # email to the address says it cannot join (see emails.send_invitation).
+    in_authority = sa.select(User.id).where(User.email == email, User.authority_id == authority.id)
+    if db.session.scalar(in_authority):
         raise RuleError("A user with this email address already exists", "email")
     if pending_for_email(authority, email, now):
         raise RuleError("This person has already been invited: resend the invitation", "email")
@@ -104,17 +118,23 @@ def invitation_for_link(token: str, now: datetime) -> Invitation | None:
     return invitation if invitation and invitation.is_pending(now) else None
 
 
-def accept_invitation(token: str, password: str, now: datetime) -> User:
-    """The person's account, with the password they chose; the link is spent."""
+def accept_invitation(
+    token: str, password: str, user_agent: str, now: datetime
+) -> tuple[User, str]:
+    """The person's account, with the password they chose, and the key of the session they
+    begin; the link is spent."""
     invitation = invitation_for_link(token, now)
     if invitation is None:
         raise RuleError(EXPIRED)
     if takes_no_passwords(invitation.authority):
         raise RuleError("Your council signs in with single sign-on: use your council account")
-    problem = password_problem(password, invitation.email)
+    problem = password_problem(
+        password, invitation.email, name=invitation.name, authority=invitation.authority.name
+    )
     if problem:
         raise RuleError(problem, "password")
-    return _join(invitation, hash_password(password), now, "accepted")
+    user = _join(invitation, hash_password(password), now, "accepted")
+    return user, begin_session(user, SignInMethod.INVITATION, user_agent, now)
 
 
 def accept_by_single_sign_on(authority: Authority, email: str, now: datetime) -> User | None:
@@ -130,7 +150,7 @@ def accept_by_single_sign_on(authority: Authority, email: str, now: datetime) ->
 
 def _join(invitation: Invitation, password_hash: str, now: datetime, how: str) -> User:
     if db.session.scalar(sa.select(User.id).where(User.email == invitation.email)):
-        raise RuleError("An account with this email address already exists. Sign in instead")
+        raise RuleError(TAKEN)
     user = User(
         authority_id=invitation.authority_id,
         email=invitation.email,
@@ -141,7 +161,7 @@ def _join(invitation: Invitation, password_hash: str, now: datetime, how: str) -
     )
     db.session.add(user)
     invitation.accepted_at = now
-    flush()
+    flush(TAKEN, unique_race=True)  # the same address joining elsewhere at this moment
     invitation.user_id = user.id
     summary = f"Invitation {how}: {user.name} joined as {user.role.label}"
     record_event(user, invitation.authority_id, user, "created", summary, {"email": user.email})

@@ -12,11 +12,12 @@ import sqlalchemy as sa
 
 from workflow.accounts.link_tokens import hash_link_token, looks_like_token, new_link_token
 from workflow.accounts.passwords import hash_password, password_problem
+from workflow.accounts.sessions import end_sessions
 from workflow.core.audit import record_event
 from workflow.core.errors import RuleError, Throttled
 from workflow.core.locking import flush
 from workflow.extensions import db
-from workflow.models import PasswordReset, User
+from workflow.models import PasswordReset, SessionEnd, User
 
 LIFETIME = timedelta(hours=1)
 THROTTLE_WINDOW = timedelta(hours=1)
@@ -66,11 +67,14 @@ def reset_password(token: str, new_password: str, now: datetime) -> User:
     if reset is None:
         raise RuleError(EXPIRED)
     user = reset.user
-    problem = password_problem(new_password, user.email)
+    problem = password_problem(
+        new_password, user.email, name=user.name, authority=user.authority.name
+    )
     if problem:
         raise RuleError(problem, "password")
     user.password_hash = hash_password(new_password)
-    user.session_epoch += 1  # whoever knew the old password is signed out everywhere
+    # Whoever knew the old password is signed out everywhere.
+    end_sessions(user, SessionEnd.PASSWORD_RESET, now)
     # Every other link for this account stops working too.
     for other in db.session.scalars(
         sa.select(PasswordReset).where(

@@ -1,17 +1,25 @@
-"""Rules for authorities, users, signing in and its throttling."""
+"""Rules for authorities, users, their passwords and signing in with one."""
 
-from datetime import timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import joinedload
 
+from workflow.accounts import email_changes, sessions, sso, throttling, two_factor
 from workflow.accounts.passwords import hash_password, password_problem, verify_password
 from workflow.core.audit import diff, record_edit, record_event, snapshot
-from workflow.core.errors import RuleError, Throttled
+from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.extensions import db
-from workflow.models import Authority, Role, ServiceArea, SignInAttempt, User, utcnow
+from workflow.models import (
+    Authority,
+    Role,
+    ServiceArea,
+    SessionEnd,
+    SignInMethod,
+    SignInSession,
+    User,
+)
 
 USER_FIELDS = ["name", "email", "role", "service_area_id", "active"]
 
@@ -49,7 +57,7 @@ def create_user(
     email = email.strip().lower()
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise RuleError("A user with this email address already exists", "email")
-    problem = password_problem(password, email)
+    problem = password_problem(password, email, name=name, authority=authority.name)
     if problem:
         raise RuleError(problem, "password")
     _check_service_area(role, service_area, authority)
@@ -67,11 +75,11 @@ def create_user(
     return user
 
 
-def edit_user(actor: User, user: User, version: int | None, **values) -> User:
+def edit_user(actor: User, user: User, version: int | None, now: datetime, **values):
+    """Save the person's details; a new email address waits for them to confirm it (see
+    email_changes.py). The pending change and its link's secret, if the address changed."""
     check_version(user, version)
-    taken = sa.select(User.id).where(User.email == values["email"], User.id != user.id)
-    if db.session.scalar(taken):
-        raise RuleError("A user with this email address already exists", "email")
+    email = values.pop("email").strip().lower()
     before = snapshot(user, USER_FIELDS)
     _check_service_area(values["role"], values.get("service_area"), user.authority)
     if user.id == actor.id and (values["role"] is not user.role or not values["active"]):
@@ -79,54 +87,46 @@ def edit_user(actor: User, user: User, version: int | None, **values) -> User:
     for field, value in values.items():
         setattr(user, field, value)
     if not user.active:
-        user.session_epoch += 1  # a disabled account loses every session at once
+        sessions.end_sessions(user, SessionEnd.ACCOUNT_DISABLED, now)
     changes = diff(user, before, USER_FIELDS)
     record_edit(actor, user.authority_id, user, f"User {user.name} edited", changes)
-    return user
+    if email == user.email:
+        return None
+    return email_changes.request_email_change(actor, user, email, now)
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(
+    user: User, current: str, new: str, keep: SignInSession | None, now: datetime
+) -> None:
+    """A new password; every session but `keep` (the one changing it) ends."""
     if not verify_password(user.password_hash, current):
         raise RuleError("Your current password is not correct", "current_password")
-    problem = password_problem(new, user.email)
+    problem = password_problem(new, user.email, name=user.name, authority=user.authority.name)
     if problem:
         raise RuleError(problem, "new_password")
     user.password_hash = hash_password(new)
-    user.session_epoch += 1
+    sessions.end_sessions(user, SessionEnd.PASSWORD_CHANGED, now, keep=keep)
     record_event(user, user.authority_id, user, "password_changed", "Password changed")
 
 
-def end_sessions(user: User) -> None:
-    """Sign-out ends every session of the user, on every device."""
-    user.session_epoch += 1
-
-
-def sign_in(email: str, password: str, address: str) -> User:
-    """The active user these credentials belong to; throttled per account and per address."""
-    email = email.strip().lower()
-    if is_throttled(email, address):
-        raise Throttled(
-            "Too many failed sign-in attempts. Wait 5 minutes before you try again", "email"
-        )
+def sign_in(
+    email: str, password: str, address: str, user_agent: str, now: datetime
+) -> tuple[User, str | None]:
+    """The active user these credentials belong to, and the key of the session they begin:
+    None while a second step (a code) is still to come. Throttled: see throttling.py."""
+    email = email.strip().lower()[:254]
+    before = throttling.check(email, address, now, "failed sign-in attempts", "email")
     user = db.session.scalar(sa.select(User).where(User.email == email))
     valid = verify_password(user.password_hash if user else None, password)
-    succeeded = bool(user and valid and user.active)
-    db.session.add(SignInAttempt(email=email[:254], address=address[:64], succeeded=succeeded))
-    if not succeeded:
+    if not (user and valid and user.active):
+        throttling.note_failure(email, address, now, user, before)
         raise RuleError("Enter a correct email address and password", "email")
-    return user
-
-
-def is_throttled(email: str, address: str) -> bool:
-    window = timedelta(seconds=current_app.config["SIGN_IN_WINDOW_SECONDS"])
-    limit = current_app.config["SIGN_IN_MAX_FAILURES"]
-    since = utcnow() - window
-    failures = sa.select(sa.func.count(SignInAttempt.id)).where(
-        SignInAttempt.succeeded.is_(False), SignInAttempt.at >= since
-    )
-    by_account = db.session.scalar(failures.where(SignInAttempt.email == email))
-    by_address = db.session.scalar(failures.where(SignInAttempt.address == address))
-    return by_account >= limit or by_address >= limit
+    throttling.note_success(email, address, now)
+    if sso.password_sign_in_closed(user):
+        raise RuleError(sso.SSO_ONLY_MESSAGE, "email")
+    if two_factor.needs_second_step(user):
+        return user, None
+    return user, sessions.begin_session(user, SignInMethod.PASSWORD, user_agent, now)
 
 
 def _check_service_area(role: Role, area: ServiceArea | None, authority: Authority) -> None:

@@ -23,11 +23,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from workflow.accounts.invitations import accept_by_single_sign_on
+from workflow.accounts.sessions import begin_session
 from workflow.core.audit import diff, record_event, snapshot
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.extensions import db
-from workflow.models import Authority, IdentityProvider, SsoRequest, User
+from workflow.models import Authority, IdentityProvider, SignInMethod, SsoRequest, User
 
 REQUEST_LIFETIME = timedelta(minutes=10)
 METADATA_LIFETIME_SECONDS = 3600
@@ -149,15 +150,21 @@ def begin_sign_in(
 
 
 def finish_sign_in(
-    state: str, code: str, browser_state: str | None, redirect_uri: str, now: datetime
-) -> User:
-    """The user the provider's answer signs in, after every check; the state is spent either way."""
+    state: str,
+    code: str,
+    browser_state: str | None,
+    redirect_uri: str,
+    user_agent: str,
+    now: datetime,
+) -> tuple[User, str]:
+    """The user the provider's answer signs in, after every check, and their new session's
+    key; the state is spent either way."""
     request = _spend_request(state, browser_state, now)
     provider = request.provider
     claims = _verified_claims(provider, request, code, redirect_uri)
     user = _user_for(provider, claims, now)
     record_event(user, provider.authority_id, user, "signed_in", "Signed in with single sign-on")
-    return user
+    return user, begin_session(user, SignInMethod.SINGLE_SIGN_ON, user_agent, now)
 
 
 def _spend_request(state: str, browser_state: str | None, now: datetime) -> SsoRequest:

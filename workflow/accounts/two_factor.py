@@ -15,12 +15,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 
-from workflow.accounts.rules import is_throttled
+from workflow.accounts import throttling
+from workflow.accounts.sessions import begin_session
 from workflow.core.audit import record_event
-from workflow.core.errors import RuleError, Throttled
+from workflow.core.errors import RuleError
 from workflow.core.locking import flush
 from workflow.extensions import db
-from workflow.models import RecoveryCode, Role, SignInAttempt, User
+from workflow.models import RecoveryCode, Role, SignInMethod, User
 
 ISSUER = "Ofsted action plans"
 RECOVERY_CODES = 10
@@ -72,26 +73,36 @@ def enrol_two_factor(user: User, secret: str, code: str, now: datetime) -> list[
     return codes
 
 
-def verify_second_factor(user: User, code: str, address: str, now: datetime) -> str:
-    """Accept a fresh TOTP code or an unused recovery code; wrong ones count as failed sign-ins."""
-    if is_throttled(user.email, address):
-        raise Throttled("Too many wrong codes. Wait 5 minutes before you try again", "code")
+def verify_second_factor(
+    user: User, code: str, address: str, user_agent: str, now: datetime
+) -> tuple[SignInMethod, str]:
+    """Accept a fresh TOTP code or an unused recovery code, and begin the session: how the
+    person signed in, and the session's key. Wrong codes count as failed sign-ins."""
+    before = throttling.check(user.email, address, now, "wrong codes", "code", second_step=True)
     code = "".join(code.split()).lower()
     secret = _fernet().decrypt(user.totp_secret_encrypted.encode()).decode()
     step = _matching_step(secret, code, now, after=user.totp_last_step)
+    method = None
     if step is not None:
-        user.totp_last_step = step
-        return "code"
-    recovery = _unused_recovery_code(user, code)
-    if recovery is not None:
-        recovery.used_at = now
+        user.totp_last_step, method = step, SignInMethod.TWO_FACTOR
+    elif (recovery := _unused_recovery_code(user, code)) is not None:
+        recovery.used_at, method = now, SignInMethod.RECOVERY_CODE
         flush()
         record_event(
             user, user.authority_id, user, "recovery_code_used", "Signed in with a recovery code"
         )
-        return "recovery"
-    db.session.add(SignInAttempt(email=user.email, address=address[:64], succeeded=False))
+    if method is not None:
+        return method, begin_session(user, method, user_agent, now)
+    throttling.note_failure(user.email, address, now, user, before, second_step=True)
     raise RuleError(WRONG_CODE, "code")
+
+
+def enrol_at_sign_in(
+    user: User, secret: str, code: str, user_agent: str, now: datetime
+) -> tuple[list[str], str]:
+    """Set two-factor up half-way through signing in, then begin the session."""
+    codes = enrol_two_factor(user, secret, code, now)
+    return codes, begin_session(user, SignInMethod.TWO_FACTOR, user_agent, now)
 
 
 def enrol_with_known_secret(user: User, secret: str, now: datetime) -> None:

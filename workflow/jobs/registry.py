@@ -13,6 +13,7 @@ TASK_MODULES = (
     "workflow.oversight.tasks",
     "workflow.signoff.tasks",
     "workflow.imports.tasks",
+    "workflow.accounts.tasks",
 )
 
 JobFunction = Callable[..., dict[str, Any] | None]

@@ -6,6 +6,7 @@ from workflow.models.authority import DEFAULT_AT_RISK_DAYS, Authority, ServiceAr
 from workflow.models.base import Base, utcnow
 from workflow.models.evidence import Evidence, EvidenceKind
 from workflow.models.identity import (
+    EmailChange,
     IdentityProvider,
     Invitation,
     PasswordReset,
@@ -18,6 +19,7 @@ from workflow.models.measure import Measure, MeasureValue
 from workflow.models.plan import PlanVersion, PrivacyClearance, UpdateRedaction
 from workflow.models.reminder import ReminderLog
 from workflow.models.report import MonitoringNote, ReportImport, ReportParagraph
+from workflow.models.sign_in_session import SessionEnd, SignInMethod, SignInSession
 from workflow.models.tokens import ApiToken
 from workflow.models.update import ProgressUpdate, UpdateState
 from workflow.models.user import Role, SignInAttempt, User
@@ -31,6 +33,7 @@ __all__ = [
     "Authority",
     "Base",
     "DEFAULT_AT_RISK_DAYS",
+    "EmailChange",
     "Evidence",
     "EvidenceKind",
     "IdentityProvider",
@@ -56,7 +59,10 @@ __all__ = [
     "ReminderLog",
     "Role",
     "ServiceArea",
+    "SessionEnd",
     "SignInAttempt",
+    "SignInMethod",
+    "SignInSession",
     "SsoRequest",
     "UpdateState",
     "User",

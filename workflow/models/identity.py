@@ -113,3 +113,24 @@ class RecoveryCode(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64))
     used_at: Mapped[datetime | None]
+
+
+class EmailChange(Base):
+    """A new email address an administrator gave someone, waiting for that person to confirm
+    it: signed in as themselves, with the link sent to the new address."""
+
+    __tablename__ = "email_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def is_pending(self, now: datetime) -> bool:
+        return self.confirmed_at is None and now < self.expires_at

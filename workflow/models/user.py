@@ -36,8 +36,6 @@ class User(UserMixin, Base):
     )
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    # Raised on sign-out, password change or disabling: every older session stops working.
-    session_epoch: Mapped[int] = mapped_column(default=0)
     digest_opt_out: Mapped[bool] = mapped_column(default=False)
     # Only a hash: the feed address is shown once, and a leaked database reveals no feed.
     calendar_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
@@ -60,9 +58,6 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:
         return self.active
 
-    def get_id(self) -> str:
-        return f"{self.id}.{self.session_epoch}"
-
     def __repr__(self) -> str:
         return f"<User {self.email}>"
 
@@ -74,4 +69,6 @@ class SignInAttempt(Base):
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     address: Mapped[str] = mapped_column(sa.String(64), index=True)
     succeeded: Mapped[bool]
+    # A code after a right password: only someone who knows the password can get one wrong.
+    second_step: Mapped[bool] = mapped_column(default=False)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from workflow.accounts import session_cookie
 from workflow.core.errors import StorageError
 from workflow.core.locking import RACE_MESSAGE
 from workflow.core.rag import EXCEPTION_RULE, delivery_rag, exception_stands
@@ -85,7 +86,8 @@ def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue"
     login_manager.session_protection = "strong"
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(session_cookie.load_user)
+    app.before_request(session_cookie.resume_session)  # first: require_sign_in needs its answer
     app.before_request(require_sign_in)
     app.after_request(end_reading_transaction)  # registered first, so it runs last
     app.after_request(set_security_headers)
@@ -108,17 +110,6 @@ def register(app: Flask, waiting_count: Callable[[User], int | None]) -> None:
     app.register_error_handler(StorageError, storage_refused)
     app.register_error_handler(OperationalError, database_full)
     app.request_class = UploadRequest
-
-
-def load_user(user_id: str) -> User | None:
-    """The user a session names, unless the session was ended (its epoch is out of date)."""
-    ident, _, epoch = user_id.partition(".")
-    if not ident.isdigit() or not epoch.isdigit():
-        return None
-    user = db.session.get(User, int(ident))
-    if user is None or not user.active or user.session_epoch != int(epoch):
-        return None
-    return user
 
 
 def require_sign_in():
@@ -168,7 +159,13 @@ def template_values() -> dict:
     authority = current_user.authority.name
     waiting = current_app.extensions["waiting_count"]
     navigation = nav_items(current_user, waiting)
-    return {**values, "nav_items": navigation, "authority_name": authority}
+    timeout = session_cookie.timeout_warning()
+    return {
+        **values,
+        "nav_items": navigation,
+        "authority_name": authority,
+        "timeout_warning": timeout,
+    }
 
 
 def long_date(value) -> str:

@@ -7,14 +7,14 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    session,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from workflow.accounts import invitations, sso
 from workflow.accounts.access_forms import AcceptInvitationForm, SsoStartForm
 from workflow.accounts.emails import send_invitation
+from workflow.accounts.views.signing_in import sign_in_as, user_agent
 from workflow.core import permissions
 from workflow.extensions import db
 from workflow.models import Invitation, utcnow
@@ -66,10 +66,11 @@ def accept(token: str):
         return render_template("auth/link_expired.html", message=invitations.EXPIRED), 404
     form = AcceptInvitationForm()
     if form.validate_on_submit() and (
-        done := run_rule(form, invitations.accept_invitation, token, form.password.data, utcnow())
+        done := run_rule(
+            form, invitations.accept_invitation, token, form.password.data, user_agent(), utcnow()
+        )
     ):
-        session.clear()
-        login_user(done.result)
+        sign_in_as(*done.result)
         flash("Welcome. Your account is ready.", "success")
         return redirect(url_for("home.index"))
     provider = sso.provider_of(invitation.authority)

@@ -4,9 +4,10 @@ Secrets (the feed address, an API token) are shown once, in the response to the 
 made them, and never stored in the clear, nor put in the session cookie.
 """
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from workflow.accounts import email_changes
 from workflow.accounts.forms import ApiTokenForm, ReminderForm
 from workflow.api import tokens
 from workflow.models import utcnow
@@ -79,3 +80,18 @@ def revoke_api_token(token_id: int):
         success=f"The token {token.name} is revoked. Anything using it has lost access.",
         back=url_for("profile.access"),
     )
+
+
+@bp.route("/email-address/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """The person, signed in as themselves, confirms the address the link was sent to."""
+    change = email_changes.change_for_link(token, utcnow())
+    if change is None or change.user_id != current_user.id:
+        message = "This link has expired or was already used, or is for someone else's account"
+        return render_template("auth/link_expired.html", message=message), 404
+    if request.method == "POST" and (
+        done := run_rule(None, email_changes.confirm_email_change, current_user, token, utcnow())
+    ):
+        flash(f"Your email address is now {done.result}. Sign in with it from now on.", "success")
+        return redirect(url_for("auth.account"))
+    return render_template("profile/confirm_email.html", change=change)

@@ -10,10 +10,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from workflow.accounts import sso
 from workflow.accounts.access_forms import IdentityProviderForm, SsoStartForm
+from workflow.accounts.views.signing_in import safe_next, sign_in_as, user_agent
 from workflow.core import permissions
 from workflow.models import utcnow
 from workflow.web import require, run_rule
@@ -21,7 +22,7 @@ from workflow.web.hooks import content_security_policy
 
 bp = Blueprint("sso", __name__)
 
-STATE_KEY = "sso_state"
+STATE_KEY, NEXT_KEY = "sso_state", "sso_next"
 
 
 @bp.route("/sign-in/sso", methods=["GET", "POST"])
@@ -42,6 +43,7 @@ def start():
         return _start_page(form)
     url, state = done.result
     session[STATE_KEY] = state  # ties the answer to the browser that asked
+    session[NEXT_KEY] = safe_next(request.args.get("next"))
     return redirect(url)
 
 
@@ -49,6 +51,7 @@ def start():
 def callback():
     state, code = request.args.get("state", ""), request.args.get("code", "")
     browser_state = session.pop(STATE_KEY, None)
+    next_url = safe_next(session.pop(NEXT_KEY, None))
     if request.args.get("error") or not code:
         flash("You did not finish signing in with your council account. Try again", "error")
         return render_template("auth/sso_refused.html"), 403
@@ -60,14 +63,14 @@ def callback():
         code,
         browser_state,
         _callback_url(),
+        user_agent(),
         utcnow(),
         keep_refused=True,
     )
     if not done:
         return render_template("auth/sso_refused.html"), 403
-    session.clear()
-    login_user(done.result)
-    return redirect(url_for("home.index"))
+    sign_in_as(*done.result)
+    return redirect(next_url)
 
 
 @bp.route("/settings/sign-in", methods=["GET", "POST"])

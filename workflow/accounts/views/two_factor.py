@@ -1,20 +1,23 @@
 """Two-factor sign-in: the code step after a password, setting it up, and managing it.
 
 Between the password and the code nobody is signed in: the session only names who is
-half-way (with their session epoch and when), and login_user runs after the second step.
+half-way (with a fingerprint of their password, and when), and the signed-in session
+begins after the second step.
 """
 
+import hashlib
 from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from workflow.accounts import two_factor
 from workflow.accounts.access_forms import CodeForm, RequireTwoFactorForm
+from workflow.accounts.views.signing_in import safe_next, sign_in_as, user_agent
 from workflow.core import permissions
 from workflow.core.errors import Throttled
 from workflow.extensions import db
-from workflow.models import User, utcnow
+from workflow.models import SignInMethod, User, utcnow
 from workflow.web import require, run_button, run_rule
 
 bp = Blueprint("two_factor", __name__)
@@ -28,7 +31,7 @@ def begin_second_step(user: User, next_url: str):
     session.clear()
     session[PENDING] = {
         "user": user.id,
-        "epoch": user.session_epoch,
+        "password": _fingerprint(user),
         "at": utcnow().timestamp(),
         "next": next_url,
     }
@@ -51,16 +54,17 @@ def code():
         user,
         form.code.data,
         request.remote_addr or "",
+        user_agent(),
         utcnow(),
         keep_refused=True,
     )
     if not done:
         status = 429 if isinstance(done.error, Throttled) else 200
         return render_template("two_factor/code.html", form=form), status
-    next_url = session[PENDING]["next"]
-    session.clear()
-    login_user(user)
-    if done.result == "recovery":
+    method, key = done.result
+    next_url = safe_next(session[PENDING]["next"])
+    sign_in_as(user, key)
+    if method is SignInMethod.RECOVERY_CODE:
         flash(
             f"You used a recovery code. You have {two_factor.recovery_codes_left(user)} left.",
             "success",
@@ -124,18 +128,13 @@ def _set_up(user: User, signing_in: bool):
     secret = session.get(NEW_SECRET) or two_factor.new_secret()
     session[NEW_SECRET] = secret  # the same secret until the code proves the app has it
     form = CodeForm()
-    if form.validate_on_submit() and (
-        done := run_rule(form, two_factor.enrol_two_factor, user, secret, form.code.data, utcnow())
-    ):
+    if form.validate_on_submit() and (done := _enrol(form, user, secret, signing_in)):
         session.pop(NEW_SECRET, None)
-        next_url = url_for("two_factor.manage")
+        codes, next_url = done.result, url_for("two_factor.manage")
         if signing_in:
-            next_url = session[PENDING]["next"]
-            session.clear()
-            login_user(user)
-        return render_template(
-            "two_factor/recovery_codes.html", codes=done.result, next_url=next_url
-        )
+            (codes, key), next_url = done.result, safe_next(session[PENDING]["next"])
+            sign_in_as(user, key)
+        return render_template("two_factor/recovery_codes.html", codes=codes, next_url=next_url)
     uri = two_factor.provisioning_uri(user, secret)
     return render_template(
         "two_factor/set_up.html",
@@ -147,12 +146,26 @@ def _set_up(user: User, signing_in: bool):
     )
 
 
+def _enrol(form: CodeForm, user: User, secret: str, signing_in: bool):
+    """Two-factor on; half-way through signing in, the signed-in session begins too."""
+    if signing_in:
+        return run_rule(
+            form, two_factor.enrol_at_sign_in, user, secret, form.code.data, user_agent(), utcnow()
+        )
+    return run_rule(form, two_factor.enrol_two_factor, user, secret, form.code.data, utcnow())
+
+
 def _half_way() -> User | None:
     pending = session.get(PENDING)
     if not isinstance(pending, dict):
         return None
     user = db.session.get(User, pending.get("user", 0))
     fresh = utcnow().timestamp() - pending.get("at", 0) < HALF_WAY_LIMIT.total_seconds()
-    if user is None or not user.active or user.session_epoch != pending.get("epoch") or not fresh:
+    if user is None or not user.active or _fingerprint(user) != pending.get("password"):
         return None
-    return user
+    return user if fresh else None
+
+
+def _fingerprint(user: User) -> str:
+    """Changes when the password does, so a reset half-way through stops the second step."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]

@@ -3,15 +3,15 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from workflow.accounts import invitations
+from workflow.accounts import email_changes, invitations, sessions
 from workflow.accounts import rules as accounts
-from workflow.accounts.emails import send_invitation
+from workflow.accounts.emails import send_email_change, send_invitation
 from workflow.accounts.forms import NewUserForm, UserForm
 from workflow.accounts.views.invitations import invitation_message
 from workflow.core import permissions
 from workflow.core.tenancy import service_areas, user_or_404
 from workflow.extensions import db
-from workflow.models import Role, ServiceArea, utcnow
+from workflow.models import EmailChange, Role, ServiceArea, utcnow
 from workflow.web import page_number, require, run_rule
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -55,21 +55,55 @@ def edit(user_id: int):
     require(permissions.can_manage_users(current_user))
     user = user_or_404(user_id, current_user)
     form = UserForm(record=user, areas=service_areas(current_user))
-    if form.validate_on_submit() and run_rule(
-        form,
-        accounts.edit_user,
-        current_user,
-        user,
-        form.posted_version(),
-        name=form.name.data,
-        email=form.email.data.lower(),
-        role=Role(form.role.data),
-        service_area=_area(form.service_area_id.data),
-        active=form.active.data,
+    if form.validate_on_submit() and (
+        done := run_rule(
+            form,
+            accounts.edit_user,
+            current_user,
+            user,
+            form.posted_version(),
+            utcnow(),
+            name=form.name.data,
+            email=form.email.data,
+            role=Role(form.role.data),
+            service_area=_area(form.service_area_id.data),
+            active=form.active.data,
+        )
     ):
         flash(f"{user.name}'s account has been updated.", "success")
+        if done.result:
+            _send_email_change(*done.result)
         return redirect(url_for("users.index"))
-    return render_template("users/form.html", form=form, user=user)
+    now = utcnow()
+    return render_template(
+        "users/form.html",
+        form=form,
+        user=user,
+        open_sessions=len(sessions.live_sessions(user, now)),
+        email_changes=email_changes.pending_changes(user, now),
+    )
+
+
+@bp.post("/<int:user_id>/sign-out-everywhere")
+def sign_out_everywhere(user_id: int):
+    require(permissions.can_manage_users(current_user))
+    user = user_or_404(user_id, current_user)
+    done = run_rule(None, sessions.end_every_session, current_user, user, utcnow())
+    if done:
+        flash(f"{user.name} has been signed out everywhere.", "success")
+    return redirect(url_for("users.edit", user_id=user.id))
+
+
+def _send_email_change(change: EmailChange, token: str) -> None:
+    link = url_for("profile.confirm_email", token=token, _external=True)
+    if send_email_change(change, link):
+        flash(
+            f"We have emailed {change.email} a link to confirm the new address. Until it is"
+            f" confirmed, {change.user.name} signs in with {change.user.email}.",
+            "success",
+        )
+    else:
+        flash(f"The email to {change.email} could not be sent. Save the address again later.")
 
 
 def _area(service_area_id: int | None) -> ServiceArea | None:
