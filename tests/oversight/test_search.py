@@ -17,7 +17,7 @@ from workflow.models import (
     Recommendation,
 )
 from workflow.oversight import search
-from workflow.signoff.rules import add_link_evidence
+from workflow.signoff.evidence import add_link_evidence
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from wtforms.validators import (
 )
 
 from workflow.core.measures import VALUE_LIMIT
-from workflow.models import InspectionKind
+from workflow.models import InspectionKind, Role, User
 from workflow.planning.rules import ACTION_FIELDS
 from workflow.web.fields import GovDateField, GovDecimalField, strip_filter
 from workflow.web.forms import CheckedForm, VersionedForm, optional_int, options
@@ -167,7 +167,7 @@ class ActionForm(VersionedForm):
 
     def __init__(self, *args, people=(), areas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        people = [(p.id, p.name) for p in people]
+        people = [(p.id, _owner_label(p)) for p in people]
         self.owner_id.choices = options([("", "Select an owner")] + people)
         self.delegate_id.choices = options([("", "No delegate")] + people)
         self.service_area_id.choices = options(
@@ -188,6 +188,14 @@ class ActionForm(VersionedForm):
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in ACTION_FIELDS}
+
+
+def _owner_label(person: User) -> str:
+    """'Hugo Head (head of service, Children in care)': whom the list offers, and as what."""
+    role = person.role.label.lower()
+    if person.role is Role.HEAD_OF_SERVICE and person.service_area is not None:
+        return f"{person.name} ({role}, {person.service_area.name})"
+    return f"{person.name} ({role})"
 
 
 class MeasureForm(CheckedForm):

@@ -13,8 +13,17 @@ from workflow.extensions import db
 from workflow.models import Action, ProgressUpdate, UpdateState
 from workflow.plans.privacy import describe_hits, update_hits
 from workflow.signoff import rules as signoff
-from workflow.signoff.forms import ReturnForm, UpdateForm
-from workflow.signoff.queues import awaiting_approval, my_actions, returned_updates
+from workflow.signoff.changes import action_changed_since, field_changes
+from workflow.signoff.evidence import Attachments
+from workflow.signoff.forms import ApproveForm, ReturnForm, UpdateForm
+from workflow.signoff.pages import update_page
+from workflow.signoff.queues import (
+    awaiting_approval,
+    my_actions,
+    returned_updates,
+    waited_too_long,
+    waiting_update,
+)
 from workflow.web import page_number, posted_version, require, run_button, run_rule
 
 bp = Blueprint("updates", __name__)
@@ -73,10 +82,10 @@ def edit(update_id: int):
     return _form_page(form, update.action, update)
 
 
-def _attachments(form: UpdateForm) -> signoff.Attachments:
+def _attachments(form: UpdateForm) -> Attachments:
     upload = form.file.data
     has_file = bool(upload and upload.filename)
-    return signoff.Attachments(
+    return Attachments(
         stream=upload.stream if has_file else None,
         filename=upload.filename if has_file else "",
         file_title=form.file_title.data or "",
@@ -96,6 +105,8 @@ def _saved(update: ProgressUpdate):
 def _form_page(form: UpdateForm, action: Action, update: ProgressUpdate | None):
     definitions = action.recommendation.inspection.authority.rag_definitions()
     suggested = signoff.suggested_rag_for_form(action, form, date.today())
+    waiting = waiting_update(action)
+    stale = update is not None and action_changed_since(update)
     return render_template(
         "updates/form.html",
         form=form,
@@ -103,6 +114,8 @@ def _form_page(form: UpdateForm, action: Action, update: ProgressUpdate | None):
         update=update,
         definitions=definitions,
         suggested=suggested,
+        other_waiting=waiting if waiting is not None and waiting != update else None,
+        changed_since=[c for c in field_changes(update) if c.changed_since] if stale else [],
     )
 
 
@@ -112,15 +125,23 @@ def _reportable(action: Action) -> str:
 
 @bp.get("/updates/<int:update_id>")
 def show(update_id: int):
-    update = update_or_404(update_id, current_user)
+    return _show_page(update_or_404(update_id, current_user))
+
+
+def _show_page(update: ProgressUpdate, approve_form=None, return_form=None):
+    """The update, and the reviewer's forms (as posted, when a decision was refused)."""
+    today = date.today()
+    can_review = permissions.can_review_update(current_user, update, today)
     return render_template(
         "updates/show.html",
         update=update,
         action=update.action,
-        return_form=ReturnForm(version=update.version),
+        page=update_page(update, current_user, can_review, today),
+        approve_form=approve_form or ApproveForm(version=update.version),
+        return_form=return_form or ReturnForm(version=update.version),
         privacy_hits=_privacy_hits(update),
         can_redact=permissions.can_redact_update(current_user, update),
-        can_review=permissions.can_review_update(current_user, update),
+        can_review=can_review,
         can_edit=permissions.can_edit_update(current_user, update),
         can_withdraw=permissions.can_withdraw_update(current_user, update),
     )
@@ -145,9 +166,12 @@ def withdraw(update_id: int):
 def approve(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.may_review(current_user, update))
-    confirmed = request.form.get("privacy_confirmed") == "y"
-    success = "Update approved and applied to the action."
-    return _transition(signoff.approve_update, update, success, confirmed)
+    form = ApproveForm()
+    args = (form.privacy_confirmed.data, form.comment.data or "")
+    if form.validate_on_submit() and _decide(form, signoff.approve_update, update, *args):
+        flash("Update approved and applied to the action.", "success")
+        return redirect(url_for("updates.show", update_id=update.id))
+    return _show_page(update, approve_form=form)
 
 
 @bp.post("/updates/<int:update_id>/return", endpoint="return")
@@ -155,19 +179,17 @@ def send_back(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.may_review(current_user, update))
     form = ReturnForm()
-    if not form.validate_on_submit():
-        return render_template(
-            "updates/show.html",
-            update=update,
-            action=update.action,
-            return_form=form,
-            can_review=True,
-            can_edit=False,
-            can_withdraw=False,
-        )
-    return _transition(
-        signoff.return_update, update, "Update returned to its author.", form.comment.data
-    )
+    if form.validate_on_submit() and _decide(
+        form, signoff.return_update, update, form.comment.data
+    ):
+        flash("Update returned to its author.", "success")
+        return redirect(url_for("updates.show", update_id=update.id))
+    return _show_page(update, return_form=form)
+
+
+def _decide(form, rule, update: ProgressUpdate, *args):
+    """A reviewer's decision from its form; a refusal keeps what the reviewer typed."""
+    return run_rule(form, rule, current_user, update, form.posted_version(), *args)
 
 
 def _privacy_hits(update: ProgressUpdate) -> str:
@@ -185,6 +207,14 @@ def _transition(rule, update: ProgressUpdate, success: str, *args):
     )
 
 
+def _covering(today: date) -> dict:
+    """{service area: the absent head the user covers for there}, beyond their own area."""
+    heads = permissions.covered_heads(current_user, today)
+    return {
+        h.service_area_id: h for h in heads if h.service_area_id != current_user.service_area_id
+    }
+
+
 @bp.get("/my-actions")
 def mine():
     require(permissions.can_see_own_actions(current_user))
@@ -195,6 +225,12 @@ def mine():
 @bp.get("/awaiting-approval")
 def awaiting():
     require(permissions.can_review_updates(current_user))
-    query = awaiting_approval(current_user)
+    today = date.today()
+    query = awaiting_approval(current_user, today)
     page = db.paginate(query, page=page_number(), per_page=25, error_out=False)
-    return render_template("updates/awaiting.html", page=page)
+    return render_template(
+        "updates/awaiting.html",
+        page=page,
+        covering=_covering(today),
+        late=lambda update: waited_too_long(update.submitted_at, today),
+    )
