@@ -57,7 +57,7 @@ def corpus(world):
     theirs = make_action(
         world.users["stranger"],
         world.other_recommendation,
-        world.users["stranger"],
+        world.other_action.owner,
         world.other_area,
         description="Attendance audits in another council",
     )

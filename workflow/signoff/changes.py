@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from workflow.core.errors import RuleError
-from workflow.models import Action, ActionStatus, ProgressUpdate, Rag, utcnow
+from workflow.models import Action, ActionStatus, ProgressUpdate, utcnow
 
 APPLIED_FIELDS = ["status", "rag", "due_date", "impact_evidenced"]
 FIELD_LABELS = {
@@ -76,6 +76,11 @@ class FieldChange:
         return self.now != self.then
 
     @property
+    def both_changed(self) -> bool:
+        """Changed since, and changed differently by the update: the update's value wins."""
+        return self.changed_since and self.proposes_change and self.proposed != self.now
+
+    @property
     def result(self) -> Any:
         return self.proposed if self.proposes_change else self.now
 
@@ -100,16 +105,18 @@ def merged_values(update: ProgressUpdate) -> dict[str, Any]:
 
 def approval_result(update: ProgressUpdate) -> dict[str, Any]:
     """What approving would set on the action; refused when the update no longer fits it."""
-    values = merged_values(update)
-    if (values["status"] is ActionStatus.COMPLETE) != (values["rag"] is Rag.BLUE):
-        # Only possible when the action was completed after the update was written, and the
-        # update changes its status or RAG without saying it is complete.
+    then, now = base_values(update), current_values(update.action)
+    completed_since = (
+        now["status"] is ActionStatus.COMPLETE and then["status"] is not ActionStatus.COMPLETE
+    )
+    if completed_since and update.proposed_status is not ActionStatus.COMPLETE:
+        # Its status or RAG would reopen, or contradict, a completion it never knew of.
         raise RuleError(
             f"Action {update.action.reference} was marked complete after this update was "
             "written, and this update does not propose completing it. Return it to its "
             "author to bring it up to date"
         )
-    return values
+    return merged_values(update)
 
 
 def kept_since(update: ProgressUpdate) -> dict[str, Any]:

@@ -234,6 +234,7 @@ class CoverForm(CheckedForm):
         "Who decides your area's updates while you are away",
         coerce=optional_int,
         validators=[InputRequired("Select who will decide your area's updates")],
+        validate_choice=False,  # the rule refuses anyone not offered, saying so
     )
     starts_on = GovDateField("First day of the cover", validators=[InputRequired()])
     ends_on = GovDateField("Last day of the cover", validators=[InputRequired()])

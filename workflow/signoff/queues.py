@@ -4,7 +4,7 @@ the updates that have waited too long for anyone."""
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from workflow.core import permissions
 from workflow.core.deadlines import add_working_days, earliest_start_within
@@ -33,11 +33,11 @@ def returned_updates(user: User) -> list[ProgressUpdate]:
         .options(
             joinedload(ProgressUpdate.action),
             joinedload(ProgressUpdate.reviewer),
-            selectinload(ProgressUpdate.comments),
+            joinedload(ProgressUpdate.comments),  # the last one is shown
         )
         .order_by(ProgressUpdate.reviewed_at.desc())
     )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query).unique())
 
 
 def awaiting_approval(user: User, today: date) -> sa.Select:
