@@ -27,6 +27,7 @@ from workflow.models import (
     utcnow,
 )
 from workflow.planning import rules as planning
+from workflow.signoff import evidence as evidence_rules
 from workflow.signoff import rules as signoff
 
 PASSWORD = "correct-horse-battery"
@@ -130,7 +131,8 @@ def build_world() -> World:
     other_recommendation = planning.create_recommendation(
         stranger, other_inspection, number=1, text="Improve early help.", senior_lead=None
     )
-    other_action = make_action(stranger, other_recommendation, stranger, other_area)
+    other_owner = make_user(other, Role.SERVICE_MANAGER, "Sid Southmoor", other_area)
+    other_action = make_action(stranger, other_recommendation, other_owner, other_area)
     manager = users["manager"]
     draft = signoff.draft_update(manager, action, proposal("Drafting"), None, date.today())
     submitted = signoff.draft_update(manager, action, proposal("Tracker live"), None, date.today())
@@ -156,6 +158,12 @@ def build_world() -> World:
     )
 
 
+def withdraw_waiting(world: World) -> None:
+    """Take the world's waiting update back to a draft: its action may then have another."""
+    update = world.submitted
+    signoff.withdraw_update(update.author, update, update.version)
+
+
 def import_fixture(admin: User, name: str) -> ReportImport:
     """A report read for review from one of the tests' own fixture files."""
     content = (FIXTURES / name).read_bytes()
@@ -171,7 +179,7 @@ def proposal(narrative: str, **overrides) -> signoff.Proposal:
 
 def attach_file(author: User, update: ProgressUpdate, content: bytes, name: str) -> Evidence:
     stored = store_upload(io.BytesIO(content), name, current_store(), 1024 * 1024)
-    return signoff.add_file_evidence(author, update, stored, name.rsplit(".", 1)[0].title())
+    return evidence_rules.add_file_evidence(author, update, stored, name.rsplit(".", 1)[0].title())
 
 
 def progress_update(
@@ -208,7 +216,7 @@ def progress_update(
     )
     update = signoff.draft_update(author, action, change, None, date.today())
     for title in evidence:
-        signoff.add_link_evidence(author, update, "https://intranet.example/doc", title)
+        evidence_rules.add_link_evidence(author, update, "https://intranet.example/doc", title)
     signoff.submit_update(author, update, update.version, confirm_privacy)
     if reviewer is not None and returned_with:
         signoff.return_update(reviewer, update, update.version, returned_with)

@@ -43,6 +43,12 @@ def owner_only(status: int) -> dict[str, int]:
     return expect(403, manager=status, stranger=404)
 
 
+def author_only(status: int) -> dict[str, int]:
+    """Only its author (the manager) changes an update not yet approved, which read-only
+    people cannot see at all."""
+    return expect(403, manager=status, stranger=404, viewer=404)
+
+
 DIRECTOR_ONLY = expect(403, director=200, stranger=404)
 OUR_AUTHORITY = expect(200, stranger=404)  # everyone in the authority, nobody outside it
 
@@ -160,22 +166,44 @@ ROUTES = [
     ("POST", "/actions/{action}/measures/new", "actions.new_measure", head_or_admin()),
     ("GET", "/actions/{action}/updates/new", "updates.new", owner_only(200)),
     ("POST", "/actions/{action}/updates/new", "updates.new", owner_only(200)),
-    ("GET", "/updates/{submitted}", "updates.show", expect(200, stranger=404)),
-    ("GET", "/updates/{draft}/edit", "updates.edit", owner_only(200)),
-    ("POST", "/updates/{draft}/edit", "updates.edit", owner_only(200)),
+    # Read-only people see approved updates only: one awaiting approval is not there for them.
+    ("GET", "/updates/{submitted}", "updates.show", expect(200, stranger=404, viewer=404)),
+    ("GET", "/updates/{draft}/edit", "updates.edit", author_only(200)),
+    ("POST", "/updates/{draft}/edit", "updates.edit", author_only(200)),
     # State changes posted without the version the page showed are refused, changing nothing.
-    ("POST", "/updates/{draft}/submit", "updates.submit", owner_only(302)),
-    ("POST", "/updates/{submitted}/withdraw", "updates.withdraw", owner_only(302)),
+    ("POST", "/updates/{draft}/submit", "updates.submit", author_only(302)),
+    ("POST", "/updates/{submitted}/withdraw", "updates.withdraw", author_only(302)),
+    # The area has a head of service, so the director does not decide its updates.
     (
         "POST",
         "/updates/{submitted}/approve",
         "updates.approve",
-        expect(403, head=200, stranger=404),
+        expect(403, head=200, stranger=404, viewer=404),
     ),
-    ("POST", "/updates/{submitted}/return", "updates.return", expect(403, head=200, stranger=404)),
-    ("GET", "/my-actions", "updates.mine", expect(403, **{v: 200 for v in OWNERS})),
-    ("GET", "/awaiting-approval", "updates.awaiting", expect(403, head=200, other_head=200)),
-    ("GET", "/evidence/{evidence}/download", "evidence.download", expect(200, stranger=404)),
+    (
+        "POST",
+        "/updates/{submitted}/return",
+        "updates.return",
+        expect(403, head=200, stranger=404, viewer=404),
+    ),
+    ("GET", "/my-actions", "updates.mine", expect(403, director=200, **{v: 200 for v in OWNERS})),
+    (
+        "GET",
+        "/awaiting-approval",
+        "updates.awaiting",
+        expect(403, head=200, other_head=200, director=200),
+    ),
+    # The world's evidence is on the update awaiting approval.
+    (
+        "GET",
+        "/evidence/{evidence}/download",
+        "evidence.download",
+        expect(200, stranger=404, viewer=404),
+    ),
+    # A head of service names a deputy for when they are away.
+    ("GET", "/account/cover", "cover.edit", expect(403, head=200, other_head=200)),
+    ("POST", "/account/cover", "cover.edit", expect(403, head=200, other_head=200)),
+    ("POST", "/account/cover/clear", "cover.clear", expect(403, head=302, other_head=302)),
     ("GET", "/evidence/999999/download", "evidence.download", expect(404)),
     # Closing needs every action complete, and reopening a closed one: neither is so here.
     (
@@ -279,8 +307,8 @@ ROUTES = [
     ("GET", "/inspections/{inspection}/plan/introduction", "plans.introduction", DIRECTOR_ONLY),
     ("POST", "/inspections/{inspection}/plan/introduction", "plans.introduction", DIRECTOR_ONLY),
     # Only an approved update is redacted: the world's draft is refused even to a director.
-    ("GET", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404)),
-    ("POST", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404)),
+    ("GET", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404, viewer=404)),
+    ("POST", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404, viewer=404)),
     ("GET", "/inspections/{inspection}/self-evaluation", "plans.self_evaluation", OUR_AUTHORITY),
     # An empty post carries no record version: refused and the saved narrative shown again.
     (

@@ -104,7 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from workflow.oversight.views import audit_trail, calendar, dashboard, home, search
     from workflow.planning.views import actions, inspections, recommendations
     from workflow.plans import views as plans
-    from workflow.signoff.views import evidence, updates
+    from workflow.signoff.views import cover, evidence, updates
     from workflow.web import health, pages
 
     app.url_map.converters["int"] = RecordIdConverter
@@ -114,7 +114,7 @@ def register_blueprints(app: Flask) -> None:
         [pages.bp],
         [imports.bp],
         [inspections.bp, recommendations.bp, actions.bp],
-        [updates.bp, evidence.bp],
+        [updates.bp, evidence.bp, cover.bp],
         [plans.bp],
         [home.bp, dashboard.bp, search.bp, calendar.bp, audit_trail.bp],
         [api.bp],

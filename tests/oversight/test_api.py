@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import make_action
+from tests.factories import make_action, withdraw_waiting
 from tests.oversight.conftest import approved_update
 from workflow.api import tokens
 from workflow.extensions import db
 from workflow.models import Measure, MeasureValue, utcnow
+from workflow.signoff import rules as signoff
 
 
 @pytest.fixture
@@ -101,7 +102,9 @@ def test_only_approved_updates_and_values_are_published(world, secrets, client):
         target_date=world.action.due_date,
     )
     db.session.add(measure)
+    withdraw_waiting(world)  # one update awaits approval at a time: this one goes first
     update = approved_update(manager, head, world.action, narrative="Approved words")
+    signoff.submit_update(manager, world.submitted, world.submitted.version)
     db.session.add(
         MeasureValue(measure=measure, update=update, value=61.5, as_of=world.action.start_date)
     )

@@ -64,7 +64,7 @@ def test_head_of_service_sees_their_queue_and_their_areas_risks(world, login):
         start_date=date(2022, 1, 1),
     )
     text = text_of(login("head").get("/"))
-    assert f"Review the update on action {world.action.reference}" in text
+    assert f"Action {world.action.reference} : the update from Mo Manager, submitted" in text
     overdue = text[text.index("Overdue actions") : text.index("Actions at risk")]
     assert "Late one" in overdue and "Other area late" not in overdue
     assert "Risky one" in text[text.index("Actions at risk") :]

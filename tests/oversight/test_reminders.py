@@ -76,11 +76,13 @@ def test_a_second_run_the_same_day_sends_nothing(world, runner, smtp_server):
     db.session.commit()
     assert run(runner).exit_code == 0
     first = len(smtp_server.messages)
-    assert first == 2  # the manager's actions, and the head's waiting update
+    # The manager's actions, the head's waiting update, and that update escalated to the
+    # director.
+    assert first == 3
     again = run(runner)
     assert again.exit_code == 0 and "Sent 0 reminder emails" in again.output
     assert len(smtp_server.messages) == first
-    assert db.session.scalar(sa.select(sa.func.count(ReminderLog.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(ReminderLog.id))) == 3
     assert run(runner, TODAY + timedelta(days=1)).exit_code == 0
     assert len(smtp_server.messages) == 2 * first
 

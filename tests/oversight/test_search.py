@@ -17,7 +17,7 @@ from workflow.models import (
     Recommendation,
 )
 from workflow.oversight import search
-from workflow.signoff.rules import add_link_evidence
+from workflow.signoff.evidence import add_link_evidence
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def corpus(world):
     theirs = make_action(
         world.users["stranger"],
         world.other_recommendation,
-        world.users["stranger"],
+        world.other_action.owner,
         world.other_area,
         description="Attendance audits in another council",
     )

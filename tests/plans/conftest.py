@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.factories import progress_update
+from tests.factories import progress_update, withdraw_waiting
 from workflow.extensions import db
 from workflow.models import Action, ActionStatus, ProgressUpdate, Rag
 
@@ -22,7 +22,11 @@ def report_progress(
     due_date_reason: str | None = None,
     measure_values: dict | None = None,
 ) -> ProgressUpdate:
-    """The owner drafts, attaches link evidence and submits; the area's head approves."""
+    """The owner drafts, attaches link evidence and submits; the area's head approves.
+    The world's own waiting update is withdrawn first if it is on this action: an action has
+    one update awaiting approval at a time."""
+    if world.submitted.action_id == action.id and world.submitted.state.value == "submitted":
+        withdraw_waiting(world)
     update = progress_update(
         action.owner,
         action,

@@ -141,7 +141,7 @@ def test_hostile_uploads_are_refused_and_nothing_is_stored(
 
 
 def test_downloads_are_attachments_for_the_authority_only(world, login):
-    response = login("viewer").get(f"/evidence/{world.evidence.id}/download")
+    response = login("head").get(f"/evidence/{world.evidence.id}/download")
     assert response.data == b"Minutes of the tracking meeting\n"
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -4,6 +4,7 @@ approving; each must answer before the update moves on, and the answer is audite
 import sqlalchemy as sa
 
 from tests.conftest import text_of
+from tests.factories import withdraw_waiting
 from tests.signoff.test_signoff import update_form
 from workflow.extensions import db
 from workflow.models import AuditEvent, ProgressUpdate, UpdateState
@@ -18,6 +19,7 @@ def updates_of(action) -> list[ProgressUpdate]:
 
 
 def test_the_author_answers_the_warning_before_submitting(world, login):
+    withdraw_waiting(world)
     client = login("manager")
     before = len(updates_of(world.action))
     url = f"/actions/{world.action.id}/updates/new"

@@ -38,6 +38,15 @@ def add_working_days(start: date, n: int) -> date:
     return day
 
 
+def earliest_start_within(today: date, n: int) -> date:
+    """The first day from which n working days have not yet all passed by today: whatever
+    started before it has waited more than n working days."""
+    day = today
+    while add_working_days(day - timedelta(days=1), n) >= today:
+        day -= timedelta(days=1)
+    return day
+
+
 def plan_due_date(received: date) -> date:
     return add_working_days(received, PLAN_WORKING_DAYS)
 

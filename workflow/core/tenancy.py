@@ -18,7 +18,9 @@ from workflow.models import (
     ProgressUpdate,
     Recommendation,
     ReportImport,
+    Role,
     ServiceArea,
+    UpdateState,
     User,
 )
 
@@ -51,7 +53,12 @@ def actions_of(user: User) -> sa.Select:
 
 
 def updates_of(user: User) -> sa.Select:
-    return sa.select(ProgressUpdate).where(ProgressUpdate.authority_id == user.authority_id)
+    """The authority's updates; read-only people see approved ones only, as if the rest
+    were not there."""
+    query = sa.select(ProgressUpdate).where(ProgressUpdate.authority_id == user.authority_id)
+    if user.role is Role.VIEWER:
+        query = query.where(ProgressUpdate.state == UpdateState.APPROVED)
+    return query
 
 
 def inspection_or_404(inspection_id: int, user: User) -> Inspection:
@@ -83,8 +90,12 @@ def update_or_404(update_id: int, user: User) -> ProgressUpdate:
 
 
 def evidence_or_404(evidence_id: int, user: User) -> Evidence:
+    """Evidence of an update the user may see."""
+    readable = updates_of(user).with_only_columns(ProgressUpdate.id)
     query = sa.select(Evidence).where(
-        Evidence.authority_id == user.authority_id, Evidence.id == evidence_id
+        Evidence.authority_id == user.authority_id,
+        Evidence.id == evidence_id,
+        Evidence.update_id.in_(readable),
     )
     return _first_or_404(query)
 

@@ -358,7 +358,7 @@ def _load_second_authority() -> None:
         reference="1.1",
         delegate_id=None,
         description="Set a 20-working-day standard for early help assessments; report monthly.",
-        owner_id=admin.id,
+        owner_id=users["Grace Lin"].id,
         service_area_id=area.id,
         start_date=date(2024, 4, 1),
         due_date=date(2024, 9, 30),

@@ -10,6 +10,7 @@ from flask import current_app
 from workflow.core.storage import current_store, store_upload
 from workflow.models import Action, ActionStatus, ProgressUpdate, Rag, User
 from workflow.planning import rules as planning
+from workflow.signoff import evidence as evidence_rules
 from workflow.signoff import rules as signoff
 from workflow.signoff.rules import Proposal
 
@@ -42,7 +43,7 @@ def load_progress(people: dict[str, User], actions: dict[str, Action]) -> None:
 def _file(author: User, update: ProgressUpdate, content: bytes, name: str, title: str) -> None:
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     stored = store_upload(io.BytesIO(content), name, current_store(), limit)
-    signoff.add_file_evidence(author, update, stored, title)
+    evidence_rules.add_file_evidence(author, update, stored, title)
 
 
 def _completed_with_evidence(people: dict[str, User], action: Action) -> None:
@@ -75,7 +76,7 @@ def _returned_then_approved(people: dict[str, User], action: Action) -> None:
             Rag.GREEN,
         ),
     )
-    signoff.add_link_evidence(
+    evidence_rules.add_link_evidence(
         sam,
         update,
         "https://records.wolverhampton.example/forms/rhi-v4",
@@ -143,7 +144,7 @@ def _awaiting_with_measure(people: dict[str, User], action: Action) -> None:
             Rag.GREEN,
         ),
     )
-    signoff.add_link_evidence(
+    evidence_rules.add_link_evidence(
         sam,
         second,
         "https://intranet.wolverhampton.example/hub/themes-oct",

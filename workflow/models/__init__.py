@@ -4,6 +4,7 @@ from workflow.models.action import Action, ActionStatus, Rag
 from workflow.models.audit import AuditEvent, AuditHead
 from workflow.models.authority import DEFAULT_AT_RISK_DAYS, Authority, ServiceArea
 from workflow.models.base import Base, utcnow
+from workflow.models.cover import ReviewCover
 from workflow.models.evidence import Evidence, EvidenceKind
 from workflow.models.identity import (
     EmailChange,
@@ -21,7 +22,7 @@ from workflow.models.reminder import ReminderLog
 from workflow.models.report import MonitoringNote, ReportImport, ReportParagraph
 from workflow.models.sign_in_session import SessionEnd, SignInMethod, SignInSession
 from workflow.models.tokens import ApiToken
-from workflow.models.update import ProgressUpdate, UpdateState
+from workflow.models.update import ProgressUpdate, ReviewComment, ReviewKind, UpdateState
 from workflow.models.user import Role, SignInAttempt, User
 
 __all__ = [
@@ -57,6 +58,9 @@ __all__ = [
     "Recommendation",
     "RecoveryCode",
     "ReminderLog",
+    "ReviewComment",
+    "ReviewCover",
+    "ReviewKind",
     "Role",
     "ServiceArea",
     "SessionEnd",

@@ -1,4 +1,5 @@
-"""Progress updates: an owner's report on an action, and its path through sign-off."""
+"""Progress updates: an owner's report on an action, its path through sign-off, and the
+reviewers' comments on the way."""
 
 from datetime import date, datetime
 
@@ -25,9 +26,13 @@ class ProgressUpdate(Base):
             "state != 'approved' OR (reviewer_id IS NOT NULL AND reviewed_at IS NOT NULL)",
             name="approved_has_reviewer",
         ),
+        # A return's comment is a ReviewComment row, written in the same transaction.
         sa.CheckConstraint(
-            "state != 'returned' OR (review_comment IS NOT NULL AND reviewer_id IS NOT NULL)",
-            name="returned_has_comment",
+            "state != 'returned' OR reviewer_id IS NOT NULL", name="returned_has_reviewer"
+        ),
+        sa.CheckConstraint(
+            "on_behalf_of_id IS NULL OR (reviewer_id IS NOT NULL AND on_behalf_of_id != author_id)",
+            name="deputy_decides_for_another",
         ),
         sa.CheckConstraint(
             "proposed_due_date IS NULL OR due_date_reason IS NOT NULL",
@@ -41,6 +46,14 @@ class ProgressUpdate(Base):
         # An action's updates, and a person's, are nearly always wanted in one state.
         sa.Index("ix_progress_update_action_id_state", "action_id", "state"),
         sa.Index("ix_progress_update_author_id_state", "author_id", "state"),
+        # An action has at most one update awaiting approval.
+        sa.Index(
+            "uq_progress_update_action_id_submitted",
+            "action_id",
+            unique=True,
+            sqlite_where=sa.text("state = 'submitted'"),
+            postgresql_where=sa.text("state = 'submitted'"),
+        ),
         search_index("progress_update"),
     )
 
@@ -62,7 +75,18 @@ class ProgressUpdate(Base):
     submitted_at: Mapped[datetime | None]
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     reviewed_at: Mapped[datetime | None]
-    review_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # The head of service a deputy decided for, while that head was away.
+    on_behalf_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # The action as the author saw it when writing: its version and the values approval
+    # applies. Approving applies only what the update changes from these, so an update
+    # written before the action last changed never rolls back what happened since.
+    base_action_version: Mapped[int]
+    base_status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus))
+    base_rag: Mapped[Rag] = mapped_column(enum_column(Rag))
+    base_due_date: Mapped[date]
+    base_impact_evidenced: Mapped[bool]
+    # When the author last wrote the proposal: the plan's latest progress is the newest text.
+    written_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A token from the form that created the update: a double-clicked submit creates one.
     submission_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -72,6 +96,10 @@ class ProgressUpdate(Base):
     action: Mapped[Action] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
+    comments: Mapped[list["ReviewComment"]] = relationship(
+        back_populates="update", order_by="ReviewComment.id"
+    )
     evidence: Mapped[list["Evidence"]] = relationship(  # noqa: F821
         back_populates="update", order_by="Evidence.id"
     )
@@ -88,5 +116,38 @@ class ProgressUpdate(Base):
             return Rag.BLUE
         return self.proposed_rag
 
+    @property
+    def last_comment(self) -> "ReviewComment | None":
+        return self.comments[-1] if self.comments else None
+
     def __repr__(self) -> str:
         return f"<ProgressUpdate {self.id} {self.state.value}>"
+
+
+class ReviewKind(LabelledEnum):
+    RETURNED = ("returned", "Returned")
+    APPROVED = ("approved", "Approved")
+
+
+class ReviewComment(Base):
+    """What a reviewer said when returning or approving an update: kept for ever, in order."""
+
+    __tablename__ = "review_comment"
+    __table_args__ = (sa.CheckConstraint("text != ''", name="text_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(sa.ForeignKey("progress_update.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    on_behalf_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    kind: Mapped[ReviewKind] = mapped_column(enum_column(ReviewKind))
+    text: Mapped[str] = mapped_column(sa.Text)
+    # The proposal as the reviewer read it, to show what the author changed when it returns.
+    proposal: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    update: Mapped[ProgressUpdate] = relationship(back_populates="comments")
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
+
+    def __repr__(self) -> str:
+        return f"<ReviewComment {self.id} {self.kind.value}>"

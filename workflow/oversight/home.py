@@ -88,8 +88,13 @@ def returned_updates(user: User) -> list[ProgressUpdate]:
     return queues.returned_updates(user)
 
 
-def approval_queue(user: User) -> Listing:
-    return listing(queues.awaiting_approval(user))
+def approval_queue(user: User, today: date) -> Listing:
+    return listing(queues.awaiting_approval(user, today))
+
+
+def escalated_updates(user: User, today: date) -> Listing:
+    """Updates that have waited more than five working days for anyone's decision."""
+    return listing(queues.escalated(user, today))
 
 
 def area_overdue(user: User, today: date) -> Listing:

@@ -1,4 +1,5 @@
-"""Reminder digests: owners' actions due soon or overdue, heads' updates left waiting.
+"""Reminder digests: owners' actions due soon or overdue; updates left waiting, to those who
+may decide them (heads of service and their deputies) and, escalated, to the director.
 
 Each person gets at most one digest of each kind a day: a ReminderLog row claims it before
 the email goes, so a second run the same day finds nothing left to send. People who opted
@@ -7,13 +8,13 @@ out get none, and nor do disabled accounts.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from workflow.core import permissions
 from workflow.core.audit import record_event
-from workflow.core.deadlines import add_working_days
 from workflow.extensions import db
 from workflow.models import (
     Action,
@@ -24,11 +25,12 @@ from workflow.models import (
     UpdateState,
     User,
 )
+from workflow.signoff.queues import DECISION_WORKING_DAYS, submitted_before
 
 DUE_WITHIN_DAYS = 14
-WAITING_WORKING_DAYS = 5
 ACTIONS_DUE = "actions_due"
 APPROVALS_WAITING = "approvals_waiting"
+ESCALATED = "approvals_escalated"
 
 Link = Callable[[str, dict], str]  # (endpoint, values) -> absolute address
 
@@ -52,7 +54,8 @@ def set_digest_preference(user: User, opt_out: bool) -> None:
 
 
 def pending_digests(today: date, link: Link) -> list[Digest]:
-    """Every digest due today and not yet sent today, in three queries."""
+    """Every digest due today and not yet sent today: a few queries, and one for each head
+    of service or director while updates wait too long."""
     sent = set(
         db.session.execute(
             sa.select(ReminderLog.user_id, ReminderLog.kind).where(ReminderLog.sent_on == today)
@@ -118,49 +121,60 @@ def _owner_digest(actions: list[Action], today: date, link: Link) -> Digest:
 
 
 def _approver_digests(today: date, link: Link) -> list[Digest]:
-    # Five working days span at least five calendar days: the database narrows, Python decides.
-    cutoff = datetime.combine(today - timedelta(days=WAITING_WORKING_DAYS), datetime.min.time())
-    updates = db.session.scalars(
-        sa.select(ProgressUpdate)
-        .where(ProgressUpdate.state == UpdateState.SUBMITTED, ProgressUpdate.submitted_at < cutoff)
-        .options(joinedload(ProgressUpdate.action), joinedload(ProgressUpdate.author))
-        .order_by(ProgressUpdate.submitted_at, ProgressUpdate.id)
-    ).all()
-    waiting = [u for u in updates if _waited_too_long(u.submitted_at.date(), today)]
-    if not waiting:
+    """Heads of service (and deputies) hear of the waiting updates they may decide; directors
+    of every update their authority has left waiting, escalated to them."""
+    waiting = sa.and_(
+        ProgressUpdate.state == UpdateState.SUBMITTED,
+        ProgressUpdate.submitted_at < submitted_before(today),
+    )
+    has_waiting = sa.select(ProgressUpdate.id).where(waiting).limit(1)
+    if db.session.scalar(has_waiting) is None:
         return []
-    heads = db.session.scalars(
-        sa.select(User).where(_recipients(), User.role == Role.HEAD_OF_SERVICE).order_by(User.id)
+    people = db.session.scalars(
+        sa.select(User)
+        .where(_recipients(), User.role.in_([Role.HEAD_OF_SERVICE, Role.DIRECTOR]))
+        .order_by(User.id)
     ).all()
     digests = []
-    for head in heads:
-        mine = [
-            u
-            for u in waiting
-            if u.action.service_area_id == head.service_area_id and u.author_id != head.id
-        ]
-        if mine:
-            digests.append(_approver_digest(head, mine, today, link))
+    for person in people:
+        escalated = person.role is Role.DIRECTOR
+        scope = (
+            ProgressUpdate.authority_id == person.authority_id
+            if escalated
+            else permissions.review_scope(person, today)
+        )
+        updates = db.session.scalars(
+            sa.select(ProgressUpdate)
+            .where(waiting, scope)
+            .options(joinedload(ProgressUpdate.action), joinedload(ProgressUpdate.author))
+            .order_by(ProgressUpdate.submitted_at, ProgressUpdate.id)
+        ).all()
+        if updates:
+            digests.append(_approver_digest(person, updates, escalated, link))
     return digests
 
 
-def _waited_too_long(submitted_on: date, today: date) -> bool:
-    return today > add_working_days(submitted_on, WAITING_WORKING_DAYS)
-
-
-def _approver_digest(head: User, updates: list[ProgressUpdate], today: date, link: Link) -> Digest:
-    lines = [f"Dear {head.name},", ""]
-    lines.append(
-        f"These updates have waited for approval for more than {WAITING_WORKING_DAYS} working days:"
-    )
+def _approver_digest(
+    person: User, updates: list[ProgressUpdate], escalated: bool, link: Link
+) -> Digest:
+    lines = [f"Dear {person.name},", ""]
+    waited = f"waited for approval for more than {DECISION_WORKING_DAYS} working days"
+    if escalated:
+        lines.append(f"These updates have {waited}, so they are escalated to you:")
+    else:
+        lines.append(f"These updates have {waited}:")
     for update in updates:
         submitted = f"{update.submitted_at:%-d %B %Y}"
         lines += ["", f"- Action {update.action.reference}, from {update.author.name}"]
         lines += [f"  Submitted {submitted}", f"  {link('updates.show', {'update_id': update.id})}"]
     count = len(updates)
-    subject = f"{count} update{'s' * (count != 1)} waiting for your approval"
+    updates_word = f"{count} update{'s' * (count != 1)}"
+    if escalated:
+        subject = f"{updates_word} waiting more than {DECISION_WORKING_DAYS} working days"
+    else:
+        subject = f"{updates_word} waiting for your approval"
     body = "\n".join(lines + _footer(link))
-    return Digest(head, APPROVALS_WAITING, subject, body, count)
+    return Digest(person, ESCALATED if escalated else APPROVALS_WAITING, subject, body, count)
 
 
 def _due_words(due: date, today: date) -> str:

@@ -20,7 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from workflow.models import InspectionKind
+from workflow.models import InspectionKind, Role, User
 from workflow.models.measure import MEASURE_NUMBER
 from workflow.planning.rules import ACTION_FIELDS
 from workflow.web.fields import GovDateField, GovDecimalField, strip_filter
@@ -173,7 +173,7 @@ class ActionForm(VersionedForm):
 
     def __init__(self, *args, people=(), areas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        people = [(p.id, p.name) for p in people]
+        people = [(p.id, _owner_label(p)) for p in people]
         self.owner_id.choices = options([("", "Select an owner")] + people)
         self.delegate_id.choices = options([("", "No delegate")] + people)
         self.service_area_id.choices = options(
@@ -194,6 +194,14 @@ class ActionForm(VersionedForm):
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in ACTION_FIELDS}
+
+
+def _owner_label(person: User) -> str:
+    """'Hugo Head (head of service, Children in care)': whom the list offers, and as what."""
+    role = person.role.label.lower()
+    if person.role is Role.HEAD_OF_SERVICE and person.service_area is not None:
+        return f"{person.name} ({role}, {person.service_area.name})"
+    return f"{person.name} ({role})"
 
 
 class MeasureForm(CheckedForm):

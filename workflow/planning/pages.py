@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from workflow.core.measures import MeasureSeries, approved_series
 from workflow.core.rag import delivery_rag_sql
+from workflow.core.tenancy import updates_of
 from workflow.extensions import db
 from workflow.models import (
     Action,
@@ -20,6 +21,7 @@ from workflow.models import (
     Rag,
     Recommendation,
     ReportParagraph,
+    Role,
     UpdateState,
     User,
 )
@@ -42,15 +44,15 @@ def action_page(action: Action, viewer: User, history_page: int = 1) -> ActionPa
         updates=visible_updates(action, viewer),
         evidence=approved_evidence(action),
         measures=approved_series(action.id),
-        timeline=timeline(action, history_page),
+        timeline=timeline(action, viewer, history_page),
         findings=linked_paragraphs(action.recommendation),
     )
 
 
 def visible_updates(action: Action, viewer: User) -> list[ProgressUpdate]:
-    """Every update but other people's drafts, newest first."""
+    """Every update the viewer may see but other people's drafts, newest first."""
     query = (
-        sa.select(ProgressUpdate)
+        updates_of(viewer)
         .where(
             ProgressUpdate.action_id == action.id,
             sa.or_(
@@ -79,13 +81,21 @@ def approved_evidence(action: Action) -> list[Evidence]:
     return list(db.session.scalars(query))
 
 
-def timeline(action: Action, page: int) -> Pagination:
-    """A page of the action's history: every update adds to it, for as long as the plan runs."""
+def timeline(action: Action, viewer: User, page: int) -> Pagination:
+    """A page of the action's history: every update adds to it, for as long as the plan runs.
+    Read-only people see the history of approved updates only."""
     query = (
         sa.select(AuditEvent)
         .where(AuditEvent.action_id == action.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
+    if viewer.role is Role.VIEWER:
+        readable = updates_of(viewer).where(ProgressUpdate.action_id == action.id)
+        on_hidden = sa.and_(
+            AuditEvent.object_type == ProgressUpdate.__tablename__,
+            AuditEvent.object_id.not_in(readable.with_only_columns(ProgressUpdate.id)),
+        )
+        query = query.where(~on_hidden)
     return db.paginate(query, page=page, per_page=HISTORY_PER_PAGE, error_out=False)
 
 

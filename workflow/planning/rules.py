@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from workflow.core import permissions
 from workflow.core.audit import diff, record_edit, record_event, snapshot
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
@@ -240,13 +241,19 @@ def _check_action_values(
     recommendation: Recommendation, values: dict, action: Action | None
 ) -> None:
     authority_id = recommendation.inspection.authority_id
+    area = db.session.get(ServiceArea, values["service_area_id"])
+    if area is None or area.authority_id != authority_id:
+        raise RuleError("Select a service area", "service_area_id")
     for field in ("owner_id", "delegate_id"):
         person = db.session.get(User, values[field]) if values.get(field) else None
         if values.get(field) and (person is None or person.authority_id != authority_id):
             raise RuleError("Select a person from this authority", field)
-    area = db.session.get(ServiceArea, values["service_area_id"])
-    if area is None or area.authority_id != authority_id:
-        raise RuleError("Select a service area", "service_area_id")
+        if person is not None and not permissions.can_own_action(person, area.id):
+            # Owners and delegates write updates: read-only people stay read-only.
+            raise RuleError(
+                f"Select a service manager, a head of service of {area.name} or a director",
+                field,
+            )
     if values["due_date"] < values["start_date"]:
         raise RuleError("The due date must be on or after the start date", "due_date")
     duplicate = sa.select(Action.id).where(

@@ -477,13 +477,15 @@ def _reference_key(reference: str) -> list:
 
 
 def _latest_approved_updates(action_ids: list[int]) -> dict[int, ProgressUpdate]:
+    """Each action's most recently written approved update. Not the last approved: an
+    older update approved after a newer one must not put its older text in the plan."""
     query = (
         sa.select(ProgressUpdate)
         .where(
             ProgressUpdate.action_id.in_(action_ids),
             ProgressUpdate.state == UpdateState.APPROVED,
         )
-        .order_by(ProgressUpdate.reviewed_at, ProgressUpdate.id)
+        .order_by(ProgressUpdate.written_at, ProgressUpdate.id)
     )
     return {update.action_id: update for update in db.session.scalars(query)}  # last one wins
 

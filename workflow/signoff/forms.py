@@ -1,4 +1,5 @@
-"""Forms for progress updates, their review, and reopening a recommendation."""
+"""Forms for progress updates, their review, a deputy's cover, and reopening a
+recommendation."""
 
 import secrets
 from datetime import date
@@ -22,11 +23,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from workflow.models import Action, ActionStatus, Measure, Rag
+from workflow.models import Action, ActionStatus, Measure, Rag, Role, User
 from workflow.models.measure import MEASURE_NUMBER
+from workflow.signoff.changes import action_changed_since, merged_values
 from workflow.signoff.rules import Proposal, proposal_rag
 from workflow.web.fields import GovDateField, GovDecimalField, strip_filter
-from workflow.web.forms import VersionedForm, options
+from workflow.web.forms import CheckedForm, VersionedForm, optional_int, options
 
 REPORTABLE_RAGS = [Rag.RED, Rag.AMBER, Rag.GREEN]
 
@@ -169,12 +171,21 @@ class UpdateForm(VersionedForm):
         )
 
     def fill(self, update) -> None:
-        """Show a saved update's proposal in the form."""
+        """Show a saved update's proposal in the form. Where the action changed after the
+        update was written, what the update did not change shows as the action is now."""
         self.narrative.data = update.narrative
         self.status.data = update.proposed_status.value
         self.rag.data = update.proposed_rag.value
-        self.rag_reason.data = update.rag_reason
         self.impact_evidenced.data = update.impact_evidenced
+        if action_changed_since(update):
+            now = merged_values(update)
+            self.status.data, self.impact_evidenced.data = (
+                now["status"].value,
+                now["impact_evidenced"],
+            )
+            if now["rag"] is not Rag.BLUE:
+                self.rag.data = now["rag"].value
+        self.rag_reason.data = update.rag_reason
         self.due_date.process_data(update.proposed_due_date)
         self.due_date_reason.data = update.due_date_reason
         self.version.data = update.version
@@ -187,6 +198,13 @@ class UpdateForm(VersionedForm):
 
 
 class ApproveForm(VersionedForm):
+    # Its own ids: the return form beside it on the page has a comment box too.
+    comment = TextAreaField(
+        "Comment for the author (optional)",
+        id="approval-comment",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=4000)],
+    )
     # Both asked for only when needed: the exception when the update's rating is not the
     # rules' (signoff.rules.approval_rag), the confirmation when the personal-data check warns.
     rag_exception = TextAreaField(
@@ -196,7 +214,8 @@ class ApproveForm(VersionedForm):
     )
     privacy_confirmed = BooleanField(
         "I have checked: none of these items is personal data about a child, a family or a "
-        "member of staff"
+        "member of staff",
+        id="approval-privacy_confirmed",
     )
 
 
@@ -216,3 +235,29 @@ class ReopenForm(VersionedForm):
         filters=[strip_filter],
         validators=[DataRequired("Enter the reason for reopening"), Length(max=4000)],
     )
+
+
+class CoverForm(CheckedForm):
+    deputy_id = RadioField(
+        "Who decides your area's updates while you are away",
+        coerce=optional_int,
+        validators=[InputRequired("Select who will decide your area's updates")],
+        validate_choice=False,  # the rule refuses anyone not offered, saying so
+    )
+    starts_on = GovDateField("First day of the cover", validators=[InputRequired()])
+    ends_on = GovDateField("Last day of the cover", validators=[InputRequired()])
+
+    def __init__(self, *args, deputies: list[User] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deputy_id.choices = options((person.id, _deputy_label(person)) for person in deputies)
+
+    def cross_checks(self):
+        """The period's order (signoff.cover.set_cover), told with the rest."""
+        if self.usable("starts_on", "ends_on") and self.ends_on.data < self.starts_on.data:
+            yield "ends_on", "The last day of the cover must be on or after the first day"
+
+
+def _deputy_label(person: User) -> str:
+    if person.role is Role.HEAD_OF_SERVICE and person.service_area is not None:
+        return f"{person.name}, head of service, {person.service_area.name}"
+    return f"{person.name}, {person.role.label.lower()}"

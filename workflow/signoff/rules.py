@@ -1,41 +1,51 @@
-"""The sign-off workflow for progress updates, and closing recommendations.
+"""The sign-off workflow for progress updates (evidence is in evidence.py, closing a
+recommendation in closing.py).
 
 States: draft -> submitted -> approved, or submitted -> returned -> (revised) draft.
 Each transition checks the state and version the user saw; the version column makes the
 UPDATE conditional, so of two simultaneous approvals exactly one applies. Approval applies
-the proposal to the action in the same transaction.
+what the update changes to the action in the same transaction (see changes.py). An action
+has one update awaiting approval at a time; every update has someone who may approve it.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import BinaryIO
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from workflow.core import permissions
 from workflow.core.audit import diff, record_event, snapshot
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.core.rag import rules_rag
-from workflow.core.storage import Store, StoredFile, store_upload
 from workflow.extensions import db
 from workflow.models import (
     Action,
     ActionStatus,
-    Evidence,
-    EvidenceKind,
     MeasureValue,
     ProgressUpdate,
     Rag,
-    Recommendation,
+    ReviewComment,
+    ReviewKind,
     UpdateState,
     User,
     utcnow,
 )
 from workflow.plans.privacy import describe_hits, update_hits
+from workflow.signoff.changes import (
+    APPLIED_FIELDS,
+    action_changed_since,
+    approval_result,
+    kept_since,
+    proposal_in_words,
+    record_base,
+)
+from workflow.signoff.evidence import Attachments, attach
 
-APPLIED_FIELDS = ["status", "rag", "rag_exception", "due_date", "impact_evidenced"]
+# What approval may change on the action, as the audit trail records it.
+AUDITED_FIELDS = [*APPLIED_FIELDS, "rag_exception"]
 
 
 @dataclass
@@ -77,6 +87,7 @@ def draft_update(
     _check_proposal(action, proposal, today)
     update = ProgressUpdate(action=action, author=author, submission_token=token)
     _apply_proposal(update, proposal)
+    record_base(update, action)
     try:
         with db.session.begin_nested():  # two posts at the same moment: one insert wins
             db.session.add(update)
@@ -113,6 +124,7 @@ def revise_update(
     _check_proposal(update.action, proposal, today)
     was_returned = update.state is UpdateState.RETURNED
     _apply_proposal(update, proposal)
+    record_base(update, update.action)  # reworked against the action as it is now
     update.state = UpdateState.DRAFT
     flush()
     summary = "Returned update reworked" if was_returned else "Draft update edited"
@@ -156,65 +168,6 @@ def _apply_proposal(update: ProgressUpdate, proposal: Proposal) -> None:
             )
 
 
-def add_file_evidence(
-    author: User, update: ProgressUpdate, stored: StoredFile, title: str
-) -> Evidence:
-    evidence = Evidence(
-        kind=EvidenceKind.FILE,
-        title=title or stored.name,
-        sha256=stored.sha256,
-        original_name=stored.name,
-        content_type=stored.content_type,
-        size=stored.size,
-    )
-    return _add_evidence(author, update, evidence)
-
-
-def add_link_evidence(author: User, update: ProgressUpdate, url: str, title: str) -> Evidence:
-    if not url.startswith("https://") or len(url) > 2000 or any(c.isspace() for c in url):
-        raise RuleError("Enter a link that starts with https://", "link_url")
-    return _add_evidence(author, update, Evidence(kind=EvidenceKind.LINK, title=title, url=url))
-
-
-def _add_evidence(author: User, update: ProgressUpdate, evidence: Evidence) -> Evidence:
-    """Attach evidence; an older item with the same title is superseded, never deleted."""
-    if update.state not in (UpdateState.DRAFT, UpdateState.RETURNED):
-        raise RuleError("Evidence can be added only to a draft or returned update", "file")
-    evidence.action_id, evidence.update, evidence.added_by = update.action_id, update, author
-    db.session.add(evidence)
-    flush()
-    older = sa.select(Evidence).where(
-        Evidence.action_id == update.action_id,
-        Evidence.title == evidence.title,
-        Evidence.id != evidence.id,
-        Evidence.superseded_by_id.is_(None),
-    )
-    for item in db.session.scalars(older):
-        item.superseded_by_id = evidence.id
-    summary = f"Evidence added: {evidence.title}"
-    _record(
-        author,
-        update,
-        "evidence_added",
-        summary,
-        {"evidence": evidence.title, "kind": evidence.kind},
-    )
-    return evidence
-
-
-@dataclass(frozen=True)
-class Attachments:
-    """Evidence posted with an update form: a file to check and store, and/or a link."""
-
-    stream: BinaryIO | None = None
-    filename: str = ""
-    file_title: str = ""
-    link_url: str = ""
-    link_title: str = ""
-    store: "Store | str" = ""  # the evidence store, or a folder's path
-    max_bytes: int = 0
-
-
 def write_update(
     author: User,
     action: Action,
@@ -227,7 +180,7 @@ def write_update(
 ) -> ProgressUpdate:
     """A new update with its evidence, saved as a draft or submitted for approval."""
     update = draft_update(author, action, proposal, token, today)
-    _attach(author, update, attachments)
+    attach(author, update, attachments)
     if submit:
         submit_update(author, update, update.version, privacy_confirmed)
     return update
@@ -245,20 +198,20 @@ def rewrite_update(
 ) -> ProgressUpdate:
     """A draft or returned update revised, with any new evidence, and perhaps submitted."""
     revise_update(author, update, version, proposal, today)
-    _attach(author, update, attachments)
+    attach(author, update, attachments)
     if submit:
         submit_update(author, update, update.version, privacy_confirmed)
     return update
 
 
-def _attach(author: User, update: ProgressUpdate, attachments: Attachments) -> None:
-    if attachments.stream is not None and attachments.filename:
-        stored = store_upload(
-            attachments.stream, attachments.filename, attachments.store, attachments.max_bytes
+class AlreadyWaiting(RuleError):
+    """The action has an update awaiting approval already: one at a time."""
+
+    def __init__(self, action: Action):
+        super().__init__(
+            f"Another update to action {action.reference} is awaiting approval. It must be "
+            "approved, returned or withdrawn before this one can be submitted"
         )
-        add_file_evidence(author, update, stored, attachments.file_title)
-    if attachments.link_url:
-        add_link_evidence(author, update, attachments.link_url, attachments.link_title)
 
 
 def submit_update(
@@ -266,15 +219,37 @@ def submit_update(
 ) -> ProgressUpdate:
     """Submit for approval; possible personal data must be answered for first."""
     _expect(update, version, (UpdateState.DRAFT, UpdateState.RETURNED))
+    _check_none_waiting(update)
     _check_completion_has_evidence(update)
+    _check_someone_may_approve(update)
     confirmed = _check_personal_data(update, privacy_confirmed)
     update.state, update.submitted_at = UpdateState.SUBMITTED, utcnow()
-    # A resubmission is reviewed afresh; the earlier return stays in the audit trail.
-    update.reviewer, update.reviewed_at, update.review_comment = None, None, None
-    flush()
+    # A resubmission is reviewed afresh; the earlier return stays in the comments.
+    update.reviewer, update.reviewed_at, update.on_behalf_of = None, None, None
+    # Two updates to one action submitted at the same moment: the index lets one through.
+    flush(AlreadyWaiting(update.action).message, unique_race=True)
     changes = {"state": ["draft", "submitted"]} | confirmed
     _record(author, update, "submitted", "Update submitted for approval", changes)
     return update
+
+
+def _check_none_waiting(update: ProgressUpdate) -> None:
+    waiting = sa.select(ProgressUpdate.id).where(
+        ProgressUpdate.action_id == update.action_id,
+        ProgressUpdate.state == UpdateState.SUBMITTED,
+        ProgressUpdate.id != update.id,
+    )
+    if db.session.scalar(waiting) is not None:
+        raise AlreadyWaiting(update.action)
+
+
+def _check_someone_may_approve(update: ProgressUpdate) -> None:
+    if not permissions.has_reviewer(update):
+        raise RuleError(
+            f"Nobody else can approve this update yet: {update.action.service_area.name} has "
+            "no other head of service, and there is no other director. Ask an administrator "
+            "to name a head of service for the area"
+        )
 
 
 def _check_personal_data(update: ProgressUpdate, confirmed: bool) -> dict:
@@ -311,37 +286,47 @@ def approve_update(
     update: ProgressUpdate,
     version: int | None,
     privacy_confirmed: bool = False,
+    comment: str = "",
     *,
     exception: str | None = None,
     today: date | None = None,
 ) -> ProgressUpdate:
-    """Approve, and apply the proposal to the action in the same transaction. A rating other
-    than the rules' needs the reviewer's own written exception."""
+    """Approve, and apply what the update changes to the action in the same transaction.
+
+    An update written before the action last changed applies only the fields it changes
+    from what its author saw; what changed since stays (changes.py). A rating other than the
+    rules' needs the reviewer's own written exception."""
     today = today or date.today()
     _expect(update, version, (UpdateState.SUBMITTED,))
     if reviewer.id == update.author_id:
         raise RuleError("You cannot approve an update you wrote")
+    for_head = _reviewing_for(reviewer, update, today)
     _check_completion_has_evidence(update)
     exception = _check_exception(update, exception, today)
     confirmed = _check_personal_data(update, privacy_confirmed)
+    applied, kept = approval_result(update), kept_since(update)
+    written_before = action_changed_since(update)
+    proposal = proposal_in_words(update)
     update.state, update.reviewer, update.reviewed_at = UpdateState.APPROVED, reviewer, utcnow()
+    update.on_behalf_of = for_head
     flush()
     action = update.action
-    before = snapshot(action, APPLIED_FIELDS)
-    action.status, action.rag = update.proposed_status, update.effective_rag
+    before = snapshot(action, AUDITED_FIELDS)
+    for field_name, value in applied.items():
+        setattr(action, field_name, value)
     # Each approval replaces the exception: this reviewer's words, or none.
     action.rag_exception = exception
     action.rag_exception_by = reviewer if exception else None
     action.rag_exception_on = today if exception else None
-    action.impact_evidenced = update.impact_evidenced
-    if update.proposed_due_date:
-        action.due_date = update.proposed_due_date
     flush()
-    changes = diff(action, before, APPLIED_FIELDS)
-    if update.proposed_due_date:
+    changes = diff(action, before, AUDITED_FIELDS)
+    if "due_date" in changes:
         changes["due_date_reason"] = update.due_date_reason
+    if written_before:
+        changes["written_against_version"] = update.base_action_version
+        changes["kept_as_changed_since"] = kept
     changes |= confirmed
-    _record(reviewer, update, "approved", f"Update approved by {reviewer.name}", changes)
+    _decided(reviewer, update, ReviewKind.APPROVED, comment, proposal, changes)
     return update
 
 
@@ -373,52 +358,61 @@ def _check_exception(update: ProgressUpdate, exception: str | None, today: date)
 
 
 def return_update(
-    reviewer: User, update: ProgressUpdate, version: int | None, comment: str
+    reviewer: User,
+    update: ProgressUpdate,
+    version: int | None,
+    comment: str,
+    today: date | None = None,
 ) -> ProgressUpdate:
+    """Send back to the author with a comment saying what needs to change."""
     _expect(update, version, (UpdateState.SUBMITTED,))
     if not comment:
         raise RuleError("Enter a comment saying what needs to change", "comment")
     if reviewer.id == update.author_id:
         raise RuleError("You cannot review an update you wrote")
+    for_head = _reviewing_for(reviewer, update, today)
     update.state, update.reviewer, update.reviewed_at = UpdateState.RETURNED, reviewer, utcnow()
-    update.review_comment = comment
+    update.on_behalf_of = for_head
     flush()
-    _record(
-        reviewer, update, "returned", f"Update returned by {reviewer.name}", {"comment": comment}
-    )
+    changes = {"comment": comment}
+    _decided(reviewer, update, ReviewKind.RETURNED, comment, proposal_in_words(update), changes)
     return update
 
 
-def close_recommendation(
-    director: User, recommendation: Recommendation, version: int | None
-) -> None:
-    check_version(recommendation, version)
-    if not recommendation.actions or any(
-        a.status is not ActionStatus.COMPLETE for a in recommendation.actions
-    ):
-        raise RuleError("A recommendation can be closed only when all its actions are complete")
-    recommendation.closed_at, recommendation.closed_by = utcnow(), director
-    flush()
-    summary = f"Recommendation {recommendation.number} closed"
-    record_event(
-        director, recommendation.inspection.authority_id, recommendation, "closed", summary
-    )
+def _reviewing_for(reviewer: User, update: ProgressUpdate, today: date | None) -> User | None:
+    """Refuse anyone who may not decide the update; a deputy decides for the absent head."""
+    today = today or date.today()
+    if not permissions.may_review(reviewer, update, today):
+        raise RuleError("You cannot review this update")
+    return permissions.acting_for(reviewer, update, today)
 
 
-def reopen_recommendation(
-    director: User, recommendation: Recommendation, version: int | None, reason: str
+def _decided(
+    reviewer: User,
+    update: ProgressUpdate,
+    kind: ReviewKind,
+    comment: str,
+    proposal: dict,
+    changes: dict,
 ) -> None:
-    check_version(recommendation, version)
-    if not reason:
-        raise RuleError("Enter the reason for reopening the recommendation", "reason")
-    if not recommendation.is_closed:
-        raise RuleError("This recommendation is not closed")
-    recommendation.closed_at = recommendation.closed_by_id = None
-    recommendation.closed_by = None
-    flush()
-    summary = f"Recommendation {recommendation.number} reopened"
-    authority_id = recommendation.inspection.authority_id
-    record_event(director, authority_id, recommendation, "reopened", summary, {"reason": reason})
+    """Keep the reviewer's comment in the update's thread, and record the decision."""
+    if comment:
+        db.session.add(
+            ReviewComment(
+                update=update,
+                author=reviewer,
+                on_behalf_of=update.on_behalf_of,
+                kind=kind,
+                text=comment,
+                proposal=proposal,
+            )
+        )
+        changes.setdefault("comment", comment)
+    summary = f"Update {kind.label.lower()} by {reviewer.name}"
+    if update.on_behalf_of is not None:
+        summary += f" on behalf of {update.on_behalf_of.name}"
+        changes["on_behalf_of"] = update.on_behalf_of.name
+    _record(reviewer, update, kind.value, summary, changes)
 
 
 def _check_completion_has_evidence(update: ProgressUpdate) -> None:

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from workflow.models import Role, User
 from workflow.oversight import home as workload
+from workflow.signoff.cover import cover_of
 
 bp = Blueprint("home", __name__)
 
@@ -32,7 +33,8 @@ def _service_manager(user: User, today: date) -> tuple[str, dict]:
 
 def _head_of_service(user: User, today: date) -> tuple[str, dict]:
     values = {
-        "queue": workload.approval_queue(user),
+        "queue": workload.approval_queue(user, today),
+        "cover": cover_of(user),
         "overdue": workload.area_overdue(user, today),
         "at_risk": workload.area_at_risk(user, today),
     }
@@ -44,7 +46,12 @@ def _administrator(user: User, today: date) -> tuple[str, dict]:
 
 
 def _director(user: User, today: date) -> tuple[str, dict]:
-    values = {"plans": workload.plans_to_issue(user), "ready": workload.ready_to_close(user)}
+    values = {
+        "queue": workload.approval_queue(user, today),
+        "escalated": workload.escalated_updates(user, today),
+        "plans": workload.plans_to_issue(user),
+        "ready": workload.ready_to_close(user),
+    }
     return "home/director.html", values
 
 

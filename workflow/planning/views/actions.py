@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.core.tenancy import action_or_404, colleagues, recommendation_or_404, service_areas
+from workflow.models import Action, Role
 from workflow.planning import rules as planning
 from workflow.planning.forms import ActionForm, MeasureForm
 from workflow.planning.pages import action_page
@@ -31,7 +32,7 @@ def show(action_id: int):
 def new(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id, current_user)
     require(permissions.can_create_action(current_user))
-    form = action_form()
+    form = action_form(None)
     if form.validate_on_submit():
         values = form.values()
         require(_may_use_area(values["service_area_id"]))
@@ -47,7 +48,7 @@ def new(recommendation_id: int):
 def edit(action_id: int):
     action = action_or_404(action_id, current_user)
     require(permissions.can_edit_action(current_user, action))
-    form = action_form(record=action)
+    form = action_form(action, record=action)
     if form.validate_on_submit():
         values, reason = form.values(), form.due_date_reason.data or None
         require(_may_use_area(values["service_area_id"]))
@@ -69,8 +70,13 @@ def edit(action_id: int):
     )
 
 
-def action_form(**kwargs) -> ActionForm:
-    people = colleagues(current_user)
+def action_form(action: Action | None, **kwargs) -> ActionForm:
+    """The form, offering as owner and delegate only people who may write the action's
+    updates (a new action's area is the head's own, or still to be chosen)."""
+    area_id = action.service_area_id if action else None
+    if area_id is None and current_user.role is Role.HEAD_OF_SERVICE:
+        area_id = current_user.service_area_id
+    people = [p for p in colleagues(current_user) if permissions.can_own_action(p, area_id)]
     return ActionForm(people=people, areas=service_areas(current_user), **kwargs)
 
 

@@ -8,7 +8,7 @@ from workflow.core.tenancy import inspection_or_404, recommendation_or_404
 from workflow.planning import rules as planning
 from workflow.planning.forms import RecommendationForm
 from workflow.planning.pages import actions_with_owners, linked_paragraphs, monitoring_notes
-from workflow.signoff import rules as signoff
+from workflow.signoff import closing
 from workflow.signoff.forms import ReopenForm
 from workflow.web import posted_version, require, run_button, run_rule
 
@@ -74,7 +74,7 @@ def close(recommendation_id: int):
     recommendation = recommendation_or_404(recommendation_id, current_user)
     require(permissions.can_close_recommendation(current_user, recommendation))
     return run_button(
-        signoff.close_recommendation,
+        closing.close_recommendation,
         current_user,
         recommendation,
         posted_version(),
@@ -90,7 +90,7 @@ def reopen(recommendation_id: int):
     form = ReopenForm(record=recommendation)
     version, reason = form.posted_version(), form.reason.data
     if form.validate_on_submit() and run_rule(
-        form, signoff.reopen_recommendation, current_user, recommendation, version, reason
+        form, closing.reopen_recommendation, current_user, recommendation, version, reason
     ):
         flash(f"Recommendation {recommendation.number} reopened.", "success")
         return redirect(url_for("recommendations.show", recommendation_id=recommendation.id))

@@ -15,8 +15,17 @@ from workflow.extensions import db
 from workflow.models import Action, ProgressUpdate, UpdateState
 from workflow.plans.privacy import describe_hits, update_hits
 from workflow.signoff import rules as signoff
+from workflow.signoff.changes import action_changed_since, field_changes
+from workflow.signoff.evidence import Attachments
 from workflow.signoff.forms import ApproveForm, ReturnForm, UpdateForm
-from workflow.signoff.queues import awaiting_approval, my_actions, returned_updates
+from workflow.signoff.pages import update_page
+from workflow.signoff.queues import (
+    awaiting_approval,
+    my_actions,
+    returned_updates,
+    waited_too_long,
+    waiting_update,
+)
 from workflow.web import Outcome, page_number, posted_version, require, run_button, run_rule
 
 bp = Blueprint("updates", __name__)
@@ -77,10 +86,10 @@ def edit(update_id: int):
     return _form_page(form, update.action, update, outcome)
 
 
-def _attachments(form: UpdateForm) -> signoff.Attachments:
+def _attachments(form: UpdateForm) -> Attachments:
     upload = form.file.data
     has_file = bool(upload and upload.filename)
-    return signoff.Attachments(
+    return Attachments(
         stream=upload.stream if has_file else None,
         filename=upload.filename if has_file else "",
         file_title=form.file_title.data or "",
@@ -101,6 +110,8 @@ def _form_page(
     form: UpdateForm, action: Action, update: ProgressUpdate | None, outcome: Outcome | None
 ):
     today = date.today()
+    waiting = waiting_update(action)
+    stale = update is not None and action_changed_since(update)
     page = render_template(
         "updates/form.html",
         form=form,
@@ -108,6 +119,8 @@ def _form_page(
         update=update,
         definitions={rag.value: text for rag, text in definitions(action.authority)},
         by_the_rules=signoff.rules_rag_for_form(action, form, today),
+        other_waiting=waiting if waiting is not None and waiting != update else None,
+        changed_since=[c for c in field_changes(update) if c.changed_since] if stale else [],
     )
     # A store that is full or unavailable is the service's fault: the status says so too.
     refusal = outcome.error if outcome is not None else None
@@ -124,15 +137,18 @@ def show(update_id: int):
     return _show_page(update_or_404(update_id, current_user))
 
 
-def _show_page(update: ProgressUpdate, return_form=None, approve_form=None):
-    can_review = permissions.can_review_update(current_user, update)
-    by_the_rules = signoff.approval_rag(update, date.today()) if can_review else None
+def _show_page(update: ProgressUpdate, approve_form=None, return_form=None):
+    """The update, and the reviewer's forms (as posted, when a decision was refused)."""
+    today = date.today()
+    can_review = permissions.can_review_update(current_user, update, today)
+    by_the_rules = signoff.approval_rag(update, today) if can_review else None
     return render_template(
         "updates/show.html",
         update=update,
         action=update.action,
-        return_form=return_form or ReturnForm(version=update.version),
+        page=update_page(update, current_user, can_review, today),
         approve_form=approve_form or ApproveForm(version=update.version),
+        return_form=return_form or ReturnForm(version=update.version),
         by_the_rules=by_the_rules,
         rule_definitions=dict(definitions(update.action.authority)),
         privacy_hits=_privacy_hits(update),
@@ -163,15 +179,10 @@ def approve(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.may_review(current_user, update))
     form = ApproveForm()
-    if form.validate_on_submit() and run_rule(
-        form,
-        signoff.approve_update,
-        current_user,
-        update,
-        form.posted_version(),
-        form.privacy_confirmed.data,
-        exception=form.rag_exception.data,
-        today=date.today(),
+    args = (form.privacy_confirmed.data, form.comment.data or "")
+    exception = form.rag_exception.data
+    if form.validate_on_submit() and _decide(
+        form, signoff.approve_update, update, *args, exception=exception, today=date.today()
     ):
         flash("Update approved and applied to the action.", "success")
         return redirect(url_for("updates.show", update_id=update.id))
@@ -183,11 +194,17 @@ def send_back(update_id: int):
     update = update_or_404(update_id, current_user)
     require(permissions.may_review(current_user, update))
     form = ReturnForm()
-    if not form.validate_on_submit():
-        return _show_page(update, return_form=form)
-    return _transition(
-        signoff.return_update, update, "Update returned to its author.", form.comment.data
-    )
+    if form.validate_on_submit() and _decide(
+        form, signoff.return_update, update, form.comment.data
+    ):
+        flash("Update returned to its author.", "success")
+        return redirect(url_for("updates.show", update_id=update.id))
+    return _show_page(update, return_form=form)
+
+
+def _decide(form, rule, update: ProgressUpdate, *args, **kwargs):
+    """A reviewer's decision from its form; a refusal keeps what the reviewer typed."""
+    return run_rule(form, rule, current_user, update, form.posted_version(), *args, **kwargs)
 
 
 def _privacy_hits(update: ProgressUpdate) -> str:
@@ -205,6 +222,14 @@ def _transition(rule, update: ProgressUpdate, success: str, *args):
     )
 
 
+def _covering(today: date) -> dict:
+    """{service area: the absent head the user covers for there}, beyond their own area."""
+    heads = permissions.covered_heads(current_user, today)
+    return {
+        h.service_area_id: h for h in heads if h.service_area_id != current_user.service_area_id
+    }
+
+
 @bp.get("/my-actions")
 def mine():
     require(permissions.can_see_own_actions(current_user))
@@ -215,6 +240,12 @@ def mine():
 @bp.get("/awaiting-approval")
 def awaiting():
     require(permissions.can_review_updates(current_user))
-    query = awaiting_approval(current_user)
+    today = date.today()
+    query = awaiting_approval(current_user, today)
     page = db.paginate(query, page=page_number(), per_page=25, error_out=False)
-    return render_template("updates/awaiting.html", page=page)
+    return render_template(
+        "updates/awaiting.html",
+        page=page,
+        covering=_covering(today),
+        late=lambda update: waited_too_long(update.submitted_at, today),
+    )
