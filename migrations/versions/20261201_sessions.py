@@ -3,7 +3,7 @@ session epoch; new email addresses waiting for their person to confirm them; wro
 told apart from wrong passwords, for throttling.
 
 Revision ID: sessions
-Revises: audit
+Revises: conflict
 Create Date: 2026-12-01 14:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "sessions"
-down_revision = "audit"
+down_revision = "conflict"
 branch_labels = None
 depends_on = None
 

@@ -15,11 +15,13 @@ from tests.conftest import ROOT, append_only_lifted
 from workflow import create_app
 from workflow.accounts import rules as accounts
 from workflow.core import audit
-from workflow.extensions import db
+from workflow.extensions import db, init_migrations
 from workflow.models import AuditEvent, AuditHead, Authority
 
 events = AuditEvent.__table__
 heads = AuditHead.__table__
+
+BEFORE_AUDIT = "signoff"  # the migration before the audit trail's defences
 
 
 def chain_of(authority_id: int) -> list:
@@ -358,8 +360,9 @@ def plain_chain(authority_id: int, count: int) -> None:
 @pytest.fixture
 def plain_trail(app):
     """A trail written before keyed hashing, brought up to date by the migration."""
+    init_migrations(app)
     db.session.remove()
-    downgrade(revision="j1_jobs")
+    downgrade(revision=BEFORE_AUDIT)
     try:
         authority = Authority(name="Eastwick Council")
         db.session.add(authority)
@@ -410,7 +413,7 @@ def test_a_whole_chain_rewritten_as_plain_fails(runner, plain_trail):
 def test_downgrading_past_keyed_events_is_refused(plain_trail):
     db.session.remove()
     with pytest.raises(SystemExit):  # how Flask-Migrate reports a migration's refusal
-        downgrade(revision="j1_jobs")
+        downgrade(revision=BEFORE_AUDIT)
     assert db.session.scalar(sa.text("SELECT version_num FROM alembic_version")) == "audit"
     assert [e.verb for e in chain_of(plain_trail)][-1] == audit.KEY_ADOPTED
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):

@@ -13,7 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tests.conftest import text_of
-from tests.factories import make_action, progress_update
+from tests.factories import make_action, progress_update, withdraw_waiting
 from workflow.api import tokens
 from workflow.core.rag import definitions, delivery_rag, delivery_rag_sql, rules_rag
 from workflow.extensions import db
@@ -207,6 +207,7 @@ def test_a_measure_off_course_makes_it_red_until_a_value_puts_it_back_on_course(
     )
     behind = {measure.id: (Decimal("60"), TODAY)}  # the line is at 70 by today
     assert rules_rag(world.action, TODAY, measure_values=behind) is Rag.RED
+    withdraw_waiting(world)  # an action has one update awaiting approval at a time
     progress_update(
         world.users["manager"],
         world.action,

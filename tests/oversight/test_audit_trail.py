@@ -168,7 +168,9 @@ def test_what_changed_is_shown_in_words(world, login):
     action, admin = world.action, world.users["admin"]
     values = {name: getattr(action, name) for name in ACTION_FIELDS}
     values |= {"due_date": date(2031, 1, 31), "owner_id": world.users["other_manager"].id}
-    planning.edit_action(admin, action, action.version, "The caseload grew", **values)
+    planning.edit_action(
+        admin, action, action.version, "The caseload grew", today=date.today(), **values
+    )
     db.session.commit()
     page = text_of(login("admin").get(f"/audit?record_kind=action&record={action.id}"))
     assert "Field Before After" in page

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import text_of
-from tests.factories import progress_update
+from tests.factories import progress_update, withdraw_waiting
 from workflow.core import audit
 from workflow.extensions import db
 from workflow.jobs import enqueue
@@ -86,6 +86,8 @@ def test_complete_and_other_authorities_actions_are_left_alone(world, runner):
 
 def exception_by_head(world, action: Action, rag: Rag = Rag.GREEN) -> None:
     """An approved update rated other than the rules give, with the head's exception."""
+    if world.submitted.action_id == action.id and world.submitted.state.value == "submitted":
+        withdraw_waiting(world)  # an action has one update awaiting approval at a time
     progress_update(
         world.users["manager"],
         action,
@@ -101,6 +103,7 @@ def test_an_exception_written_before_the_due_date_lapses_when_it_passes(world, r
     action.due_date = TODAY + timedelta(days=10)  # amber by the rules: not started ...
     action.status = ActionStatus.NOT_STARTED
     db.session.commit()
+    withdraw_waiting(world)  # an action has one update awaiting approval at a time
     progress_update(
         world.users["manager"],
         action,

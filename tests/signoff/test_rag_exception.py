@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tests.conftest import text_of
-from tests.factories import proposal
+from tests.factories import proposal, withdraw_waiting
 from workflow.api import tokens
 from workflow.core.errors import RuleError
 from workflow.extensions import db
@@ -32,6 +32,7 @@ def green_but_overdue(world):
     """The owner rates the overdue action green, with a reason, and submits it."""
     manager, action = world.users["manager"], world.action
     action.due_date = TODAY - timedelta(days=2)
+    withdraw_waiting(world)  # an action has one update awaiting approval at a time
     update = signoff.draft_update(
         manager, action, proposal("Nearly there", rag_reason="One visit left"), None, TODAY
     )
