@@ -49,8 +49,8 @@ EMAIL_DOMAIN = "bench.example"
 # Tables in the order COPY fills them: parents before children.
 TABLES = [
     "authority", "service_area", "user_account", "api_token", "inspection", "judgement",
-    "recommendation", "action", "progress_update", "evidence", "measure", "measure_value",
-    "audit_event", "audit_head",
+    "recommendation", "action", "progress_update", "review_comment", "evidence", "measure",
+    "measure_value", "audit_event", "audit_head",
 ]  # fmt: skip
 # What each action works on, and says so: a search for one finds one record in 24.
 TOPICS = [
@@ -186,6 +186,7 @@ class Seeder:
             rag_at_risk_days=DEFAULT_AT_RISK_DAYS,
             created_at=self.now,
             version=1,
+            require_two_factor=False,
         )
         authority = Authority(
             aid,
@@ -413,10 +414,13 @@ class Seeder:
             proposal = (
                 (status, rag) if final else ("in_progress", rnd.choice(["red", "amber", "green"]))
             )
-            approved = self.update(work, n, state, created + step * n, *proposal) or approved
+            written = created + step * n
+            approved = self.update(work, n, state, written, due, *proposal) or approved
         return approved
 
-    def update(self, work: Work, n: int, state: str, written: datetime, status: str, rag: str):
+    def update(
+        self, work: Work, n: int, state: str, written: datetime, due: date, status: str, rag: str
+    ):
         """One update; returns when it was approved, or None."""
         reviewed = written + timedelta(hours=4 + self.random.randrange(60))
         submitted = written + timedelta(hours=2) if state != "draft" else None
@@ -438,12 +442,28 @@ class Seeder:
             submitted_at=submitted,
             reviewer_id=work.head.id if is_reviewed else None,
             reviewed_at=reviewed if is_reviewed else None,
-            review_comment=comment,
+            # Written against the action as it then was (the seed leaves its version at 1).
+            base_action_version=1,
+            base_status=work.status,
+            base_rag=work.rag,
+            base_due_date=due,
+            base_impact_evidenced=False,
+            written_at=written,
             created_at=written,
             updated_at=reviewed if is_reviewed else written,
             version=1,
         )
         head = work.head
+        if comment:
+            self.add(
+                "review_comment",
+                update_id=uid,
+                author_id=head.id,
+                kind="returned",
+                text=comment,
+                proposal="{}",
+                at=reviewed,
+            )
         events = [(written, work.owner, "drafted", "Update drafted", {"narrative": narrative})]
         if submitted:
             events.append(

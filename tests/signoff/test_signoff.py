@@ -411,7 +411,7 @@ def test_an_actions_history_comes_a_page_at_a_time(world, login):
         sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action_id == action.id)
     )
     assert events > 20
-    client = login("viewer")
+    client = login("head")  # who sees every event, drafts' and waiting updates' too
     first = client.get(f"/actions/{action.id}").get_data(as_text=True)
     assert first.count('class="app-timeline__item"') == 20
     assert 'aria-label="Pages of history"' in first
