@@ -82,3 +82,26 @@ def test_the_review_of_a_joint_inspection_is_accessible(browser, live_server, wi
     _shot(page, f"jtai-review-{width}")
     assert violations(page) == [] and _no_sideways_scroll(page)
     context.close()
+
+
+def test_the_pages_showing_a_recorded_visit_are_accessible(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(120_000)  # the letter is read while the page waits
+    sign_in(page, live_server, "administrator")
+    _paste(page, live_server, (FIXTURES / "northbrook-monitoring-visit.txt").read_text())
+    page.wait_for_selector("text=Areas the visit covered")
+    for select in page.locator("select").all():
+        select.select_option(index=1)  # the first recommendation for every area
+    page.get_by_label(re.compile("Yes, this is the right letter")).check()
+    page.get_by_role("button", name="Record the visit").click()
+    page.wait_for_load_state()
+    assert "Monitoring visits since the inspection" in page.content()
+    _shot(page, "inspection-with-visit")
+    assert violations(page) == []
+    page.get_by_role("link", name="Recommendation 1").first.click()
+    page.wait_for_load_state()
+    assert "What monitoring visits found" in page.content()
+    _shot(page, "recommendation-with-notes")
+    assert violations(page) == []
+    context.close()

@@ -179,8 +179,7 @@ def test_a_monitoring_letter_becomes_notes_on_the_last_inspections_recommendatio
     assert events == ["recorded"] * 3
     recommendation_page = text_of(client.get(f"/recommendations/{third}"))
     assert "What monitoring visits found" in recommendation_page
-    assert "Monitoring visit, 16 May 2023 to 17 May 2023" in recommendation_page
-    assert "led by Priya Shah" in recommendation_page
+    assert "Monitoring visit, 16 May 2023 to 17 May 2023, led by Priya Shah" in recommendation_page
     assert "Return home interviews are now offered" in recommendation_page
     assert "What monitoring visits found" not in text_of(client.get(f"/recommendations/{fifth}"))
     inspection_page = text_of(client.get(f"/inspections/{inadequate.id}"))
@@ -203,6 +202,9 @@ def test_an_unclear_area_can_be_given_to_the_recommendation_the_administrator_ch
     assert [n.recommendation_id for n in notes()] == [int(first), int(second), int(third)] + [
         int(second)
     ]
+    page = text_of(client.get(f"/recommendations/{second}"))
+    assert page.count("Monitoring visit, 16 May 2023") == 1  # one visit, two areas under it
+    assert page.count("The inspectors reviewed progress in:") == 2
 
 
 def test_importing_the_visit_again_replaces_its_notes(world, login, inadequate):

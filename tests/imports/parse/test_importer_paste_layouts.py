@@ -188,3 +188,14 @@ def test_a_sentence_broken_by_a_page_carries_on_whatever_its_next_word():
         "concurrent planning, where appropriate."
     )
     assert texts[1].startswith("Strengthen the quality assurance role")
+
+
+def test_a_grade_begun_on_the_line_above_the_first_row_is_that_rows():
+    text = HEAD.replace("The overall judgement is inadequate", "The overall judgement is good")
+    rows = "Requires\n1. Children who need help and protection\nimprovement\n"
+    rows += "Requires\n2. Children looked after and achieving permanence\nimprovement\n\n"
+    report = parse_text(text.replace("What does the local", rows + "What does the local"))
+    assert [(j.area, j.grade) for j in report.judgements][1:] == [
+        ("Children who need help and protection", "Requires improvement to be good"),
+        ("Children looked after and achieving permanence", "Requires improvement to be good"),
+    ]

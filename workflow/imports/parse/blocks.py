@@ -282,7 +282,11 @@ def _mark_plain_headings(blocks: list[Block]) -> None:
         # A PDF says what is a heading through its type; Word or HTML only sometimes does.
         if block.kind != "para" or first.size is not None or first.heading:
             continue
-        known = _heading_line(block.text.split("\n")[0]) and len(block.text) < 160
+        known = (
+            KNOWN_HEADING_RE.match(block.text)
+            and not block.text[:1].islower()  # a sentence's wrapped remainder
+            and len(block.text) < 160
+        )
         if (known and block.text[-1] not in ".,;") or _short_title(block.text):
             block.kind = "heading"
 

@@ -174,6 +174,9 @@ _SIF_ROW_RE = re.compile(
 )
 
 
+_GRADE_PART_RE = re.compile(r"^(?:requires?(?: improvement)?|improvement)$", re.I)
+
+
 def _numbered(block: Block) -> str:
     return f"{block.number}. {block.text}" if block.number is not None else block.text
 
@@ -194,6 +197,8 @@ def _sif_front_page(blocks: list[Block]) -> tuple[list[Judgement], set[int]]:
                 ),
                 index + 1,
             )
+            if start - 1 > index and _GRADE_PART_RE.match(blocks[start - 1].text):
+                start -= 1  # the first row's grade began on the line above it ("Requires")
             rows, used = _table_after(blocks, start - 1, _SIF_ROW_START_RE)
             found.extend(rows)
             break
