@@ -3,7 +3,7 @@ DELETE (and TRUNCATE on PostgreSQL) on audit_event, and every chain that holds e
 without the audit key gets one keyed event that marks where keyed hashing starts.
 
 Revision ID: audit
-Revises: signoff
+Revises: sessions
 Create Date: 2026-12-01 13:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "audit"
-down_revision = "signoff"
+down_revision = "sessions"
 branch_labels = None
 depends_on = None
 

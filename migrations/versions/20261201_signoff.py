@@ -8,7 +8,7 @@ An action with several updates awaiting approval stops the upgrade: the authors 
 but one first.
 
 Revision ID: signoff
-Revises: sessions
+Revises: audit
 Create Date: 2026-12-01 12:00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "signoff"
-down_revision = "sessions"
+down_revision = "audit"
 branch_labels = None
 depends_on = None
 

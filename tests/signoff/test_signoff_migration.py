@@ -6,14 +6,18 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from flask import current_app
 from flask_migrate import downgrade, upgrade
 
 from tests.factories import proposal
-from workflow.extensions import db
+from workflow.extensions import db, init_migrations
 from workflow.models import ProgressUpdate, ReviewComment
 from workflow.signoff import rules as signoff
 
 TODAY = date.today()
+
+
+BEFORE_SIGNOFF = "audit"  # the migration before sign-off's
 
 
 def run(sql: str, **values):
@@ -31,7 +35,8 @@ def test_upgrade_keeps_return_comments_and_notes_each_updates_base(world):
     update_id, head_id, action_version = update.id, head.id, world.action.version
     db.session.remove()
     try:
-        downgrade(revision="j1_jobs")
+        init_migrations(current_app)
+        downgrade(revision=BEFORE_SIGNOFF)
         kept = run("SELECT review_comment FROM progress_update WHERE id = :id", id=update_id)
         assert kept.scalar() == "And the primaries?"
     finally:
@@ -54,7 +59,8 @@ def test_upgrade_refuses_an_action_with_two_updates_waiting(app, world):
     draft_id, action_id = world.draft.id, world.action.id
     db.session.commit()
     db.session.remove()
-    downgrade(revision="j1_jobs")
+    init_migrations(current_app)
+    downgrade(revision=BEFORE_SIGNOFF)
     try:
         run("UPDATE progress_update SET state = 'submitted' WHERE id = :id", id=draft_id)
         # Alembic itself, for the error Flask-Migrate would log before it exits.
