@@ -35,7 +35,7 @@ def overtaken(world, older_proposal: signoff.Proposal) -> ProgressUpdate:
         date.today(),
     )
     signoff.submit_update(manager, newer, newer.version)
-    signoff.approve_update(head, newer, newer.version)
+    signoff.approve_update(head, newer, newer.version, exception="Agreed at the board.")
     signoff.submit_update(manager, older, older.version)
     db.session.commit()
     assert world.action.rag is Rag.AMBER
@@ -79,7 +79,10 @@ def test_what_an_older_update_changes_is_applied_and_nothing_else(world, login):
     new_due = world.action.due_date + timedelta(days=30)
     change = proposal("Tracker delayed.", due_date=new_due, due_date_reason="Supplier delay")
     older = overtaken(world, change)
-    login("head").post(f"/updates/{older.id}/approve", data={"version": older.version})
+    exception = "Agreed at the board."  # the rules give another rating once the action moved on
+    login("head").post(
+        f"/updates/{older.id}/approve", data={"version": older.version, "rag_exception": exception}
+    )
     action = fresh(Action, world.action.id)
     assert (action.due_date, action.rag) == (new_due, Rag.AMBER)
 
@@ -100,7 +103,7 @@ def test_an_update_that_no_longer_fits_goes_back_to_its_author(world, login):
     )
     add_link_evidence(manager, done, "https://intranet.example/final", "Final audit")
     signoff.submit_update(manager, done, done.version)
-    signoff.approve_update(head, done, done.version)
+    signoff.approve_update(head, done, done.version, exception="Agreed at the board.")
     signoff.submit_update(manager, older, older.version)
     db.session.commit()
 

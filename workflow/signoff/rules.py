@@ -302,9 +302,9 @@ def approve_update(
         raise RuleError("You cannot approve an update you wrote")
     for_head = _reviewing_for(reviewer, update, today)
     _check_completion_has_evidence(update)
+    applied, kept = approval_result(update), kept_since(update)  # does it still fit?
     exception = _check_exception(update, exception, today)
     confirmed = _check_personal_data(update, privacy_confirmed)
-    applied, kept = approval_result(update), kept_since(update)
     written_before = action_changed_since(update)
     proposal = proposal_in_words(update)
     update.state, update.reviewer, update.reviewed_at = UpdateState.APPROVED, reviewer, utcnow()
