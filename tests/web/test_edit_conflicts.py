@@ -351,8 +351,10 @@ def test_each_kind_of_field_is_noted_in_the_persons_words(world, session_of):
         due_date_reason="Board asked for more time",
     )
     page = text_of(refused)
-    assert "You wrote: Mo Manager Now saved: Hugo Head" in page  # the owner, by name
-    assert "You wrote: Hugo Head Now saved: No delegate" in page
+    # The owner by name and role, as the list offers them.
+    head_label = "Hugo Head (head of service, Children in care)"
+    assert f"You wrote: Mo Manager (service manager) Now saved: {head_label}" in page
+    assert f"You wrote: {head_label} Now saved: No delegate" in page
     assert "You wrote: 1 March 2031 Now saved: 31 December 2030" in page
     assert second.fields["due_date-year"] == "2030" and second.fields["owner_id"] == str(head.id)
     # What the save adds rather than overwrites is kept as typed, and not noted.
