@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.factories import withdraw_waiting
 from tests.oversight.conftest import approved_update
 from workflow.api import tokens
 from workflow.extensions import db
@@ -26,6 +27,7 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 def live_api(app, world):
     """The app on a free local port, and an API token for the world's viewer."""
     manager, head = world.users["manager"], world.users["head"]
+    withdraw_waiting(world)  # an action has one update awaiting approval at a time
     update = approved_update(manager, head, world.action)
     measure = Measure(
         action=world.action,
