@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import pass_second_factor, text_of
-from tests.factories import progress_update
+from tests.factories import progress_update, withdraw_waiting
 from workflow.core.errors import StaleError
 from workflow.extensions import db
 from workflow.models import (
@@ -27,6 +27,7 @@ from workflow.models import (
     IdentityProvider,
     Inspection,
     ProgressUpdate,
+    Rag,
     Recommendation,
     ReportImport,
     User,
@@ -151,7 +152,11 @@ class Case:
 
 def approved_update(world) -> ProgressUpdate:
     update = progress_update(
-        world.users["manager"], world.action, "Spoke to Jamie's mum.", reviewer=world.users["head"]
+        world.users["manager"],
+        world.action,
+        "Spoke to Jamie's mum.",
+        reviewer=world.users["head"],
+        rag=Rag.GREEN,  # as the rules give: the draft on the same action needs no reason
     )
     db.session.commit()
     return update
@@ -257,6 +262,7 @@ CASES = {
 @pytest.fixture
 def ready(world):
     """The world with the records some forms need: an approved update, an identity provider."""
+    withdraw_waiting(world)  # an action has one update awaiting approval at a time
     world.approved = approved_update(world)
     configured_provider(world)
     return world
