@@ -16,15 +16,15 @@ from workflow.plans.render.style import FONT, RAG_FILLS, RAG_TEXT, long_date, sh
 
 # (heading, width in mm): 267 mm is the width of A4 landscape inside 15 mm margins.
 ACTION_COLUMNS = [
-    ("Ref", 12),
-    ("Action", 42),
+    ("Ref", 10),
+    ("Action", 40),
     ("Lead officer and service area", 25),
-    ("Start and due", 28),
-    ("Measure of success", 35),
-    ("Delivery", 24),  # the rating, and any exception under it
-    ("Impact", 38),
+    ("Start and due", 24),
+    ("Measure of success", 34),
+    ("Delivery", 22),  # the rating, and any exception under it
+    ("Impact", 34),
     ("Progress (latest approved update)", 44),
-    ("Evidence", 19),
+    ("Evidence", 34),  # document titles and dates: long words must not break mid-word
 ]
 MARGIN = Mm(15)
 HEADER_FILL = "E6E6E6"

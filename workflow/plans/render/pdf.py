@@ -52,6 +52,9 @@ def document_data(plan: Plan, public: bool) -> dict:
     sign_off = cover.sign_off
     return {
         "title": plan.title,
+        # Every page says which version it is: a page printed on its own is not mistaken
+        # for the issued plan.
+        "footer": f"{plan.title} · {cover.version_label}",
         "authority": cover.authority,
         "description": f"{cover.inspection_kind}: written action plan, {cover.version_label}",
         "subtitle": f"{cover.inspection_kind}, {cover.inspection_dates} · {cover.version_label}",
