@@ -96,12 +96,15 @@ def test_an_older_update_approved_after_a_newer_one_never_rolls_back(browser, li
     )
     owner.get_by_label("In progress").check()
     owner.get_by_label("Amber").check()
-    owner.get_by_label("Why this rating differs from the suggested one").fill(
+    owner.get_by_label("Why this rating differs from the one the RAG rules give").fill(
         "Hotspots are rising faster than the hub can act"
     )
     owner.get_by_role("button", name="Submit for approval").click()
     assert "Update submitted for approval" in owner.inner_text("main")
     head.goto(owner.url)
+    head.get_by_label("Exception to the RAG rules").fill(
+        "Agreed at the improvement board: the hotspots outpace the hub"
+    )
     head.get_by_role("button", name="Approve").click()
     assert "Update approved and applied to the action" in head.inner_text("main")
 
