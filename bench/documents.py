@@ -116,6 +116,12 @@ def _action(recommendation, reference, owner, head, area, n: int) -> None:
         submitted_at=utcnow(),
         reviewer=head,
         reviewed_at=utcnow(),
+        # Written against the action as it stands (the sign-off's base version).
+        base_action_version=1,
+        base_status=action.status,
+        base_rag=action.rag,
+        base_due_date=action.due_date,
+        base_impact_evidenced=False,
     )
     evidence = Evidence(
         action=action,

@@ -30,6 +30,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workflow.accounts.passwords import hash_password  # noqa: E402
+from workflow.accounts.two_factor import encrypt_secret  # noqa: E402
 from workflow.api.tokens import hash_token  # noqa: E402
 from workflow.core.audit import GENESIS, keyed_hash  # noqa: E402
 from workflow.models import DEFAULT_AT_RISK_DAYS  # noqa: E402
@@ -45,6 +46,11 @@ PASSWORD = "bench-password-for-synthetic-users"
 API_TOKEN = "oap_bench-token-for-the-api-benchmark-only"
 # The served app gets the same AUDIT_KEY (server.py), so its `audit verify` accepts the trail.
 AUDIT_KEY = "bench-audit-key-for-synthetic-trails-only"
+# Administrators and directors sign in with a second factor: the served app gets this
+# SECRET_KEY (server.py), so it can read their authenticator secret.
+SECRET_KEY = "bench-secret-key-for-synthetic-data-only"
+TOTP_SECRET = "BENCHAUTHENTICATORKEYFORTESTSXXX"
+TWO_FACTOR_ROLES = ("administrator", "director")
 EMAIL_DOMAIN = "bench.example"
 # Tables in the order COPY fills them: parents before children.
 TABLES = [
@@ -166,6 +172,7 @@ class Seeder:
         self.today = today
         self.now = datetime.combine(today, time(9))
         self.password_hash = hash_password(PASSWORD)  # Argon2 is slow on purpose: once only
+        self.totp_secret = encrypt_secret(TOTP_SECRET, SECRET_KEY)
         self.ids = {table: count(1) for table in TABLES}
         self.rows: dict[str, list[dict]] = {table: [] for table in TABLES}
 
@@ -227,6 +234,7 @@ class Seeder:
             role=role,
             service_area_id=area,
             password_hash=self.password_hash,
+            totp_secret_encrypted=self.totp_secret if role in TWO_FACTOR_ROLES else None,
             active=True,
             digest_opt_out=False,
             created_at=self.now,

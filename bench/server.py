@@ -6,7 +6,6 @@ production configuration (see that module for the three things it adds).
 
 import os
 import re
-import secrets
 import socket
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import psycopg
 import requests
 
-from bench.seed import AUDIT_KEY
+from bench.seed import AUDIT_KEY, SECRET_KEY, TOTP_SECRET
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -59,7 +58,7 @@ def app_environment(database_url: str) -> dict[str, str]:
         **environment,
         "DATABASE_URL": database_url,
         "WORKFLOW_CONFIG": "production",
-        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_hex(32),
+        "SECRET_KEY": SECRET_KEY,
         "AUDIT_KEY": AUDIT_KEY,
         "PYTHONPATH": str(ROOT),
     }
@@ -149,6 +148,24 @@ def signed_in(base: str, email: str, password: str) -> requests.Session:
     token = csrf_token(session.get(f"{base}/sign-in").text)
     data = {"csrf_token": token, "email": email, "password": password}
     response = session.post(f"{base}/sign-in", data=data, allow_redirects=False)
+    if response.headers.get("Location", "").endswith("/sign-in/code"):
+        response = _second_factor(session, base)
     if response.status_code != 302:
         raise RuntimeError(f"{email} could not sign in ({response.status_code})")
     return session
+
+
+def _second_factor(session: requests.Session, base: str) -> requests.Response:
+    """The authenticator code of the seeded administrators and directors. A code works once
+    for a person, so one signed in again within its 30 seconds waits for the next."""
+    import pyotp
+
+    totp = pyotp.TOTP(TOTP_SECRET)
+    for _ in range(2):
+        token = csrf_token(session.get(f"{base}/sign-in/code").text)
+        data = {"csrf_token": token, "code": totp.now()}
+        response = session.post(f"{base}/sign-in/code", data=data, allow_redirects=False)
+        if response.status_code == 302:
+            return response
+        time.sleep(totp.interval - time.time() % totp.interval + 0.5)
+    return response

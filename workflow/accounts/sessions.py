@@ -41,12 +41,14 @@ def begin_session(user: User, method: SignInMethod, user_agent: str, now: dateti
 
 
 def session_for_key(key: object) -> SignInSession | None:
-    """The row a cookie's key names, with its user, in one query."""
+    """The row a cookie's key names, with its user and the user's authority and service
+    area (which nearly every page shows), in one query."""
     if not isinstance(key, str) or not looks_like_token(key):
         return None
+    user = joinedload(SignInSession.user)
     return db.session.scalar(
         sa.select(SignInSession)
-        .options(joinedload(SignInSession.user))
+        .options(user.joinedload(User.authority), user.joinedload(User.service_area))
         .where(SignInSession.key_hash == hash_link_token(key))
     )
 

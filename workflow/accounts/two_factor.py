@@ -66,7 +66,7 @@ def enrol_two_factor(user: User, secret: str, code: str, now: datetime) -> list[
     step = _matching_step(secret, code, now, after=None)
     if step is None:
         raise RuleError("Enter the 6-digit code your authenticator app shows now", "code")
-    user.totp_secret_encrypted = _fernet().encrypt(secret.encode()).decode()
+    user.totp_secret_encrypted = encrypt_secret(secret)
     user.totp_last_step = step
     codes = _replace_recovery_codes(user)
     record_event(user, user.authority_id, user, "two_factor_on", "Two-factor sign-in turned on")
@@ -201,12 +201,19 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def _fernet():
+def encrypt_secret(secret: str, secret_key: str | None = None) -> str:
+    """An authenticator secret as stored: encrypted under a key derived from SECRET_KEY (the
+    app's, unless another is given for data made outside the app)."""
+    return _fernet(secret_key).encrypt(secret.encode()).decode()
+
+
+def _fernet(secret_key: str | None = None):
     from cryptography.fernet import Fernet
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+    secret_key = secret_key or current_app.config["SECRET_KEY"]
     key = HKDF(hashes.SHA256(), 32, salt=None, info=b"two-factor secrets").derive(
-        current_app.config["SECRET_KEY"].encode()
+        secret_key.encode()
     )
     return Fernet(base64.urlsafe_b64encode(key))
