@@ -25,9 +25,13 @@ RUN = os.environ.get("BENCH_LOAD_RUN", "local")
 ACTION_LINK = re.compile(r'href="/actions/(\d+)"')
 UPDATE_LINK = re.compile(r'href="/updates/(\d+)"')
 INSPECTION_LINK = re.compile(r'href="/inspections/(\d+)"')
-APPROVE_VERSION = re.compile(r'action="/updates/\d+/approve".*?name="version" value="(\d+)"', re.S)
+APPROVE_VERSION = re.compile(
+    r'action="/updates/\d+/approve".*?name="version"[^>]*value="(\d+)"', re.S
+)
 SUBMITTED = "Update submitted for approval."
 APPROVED = "Update approved and applied to the action."
+# An action has one update awaiting approval at a time: a second is refused, rightly.
+ONE_WAITING = "must be approved, returned or withdrawn before this one can be submitted"
 
 submitted: list[str] = []  # markers of updates the app confirmed as submitted
 approved: list[int] = []  # ids of updates the app confirmed as approved
@@ -87,6 +91,8 @@ class Owner(Person):
         ) as response:
             if SUBMITTED in response.text:
                 submitted.append(marker)
+            elif ONE_WAITING in response.text:
+                response.success()
             else:
                 response.failure("the update was not submitted")
 
@@ -111,7 +117,13 @@ class Head(Person):
         version = APPROVE_VERSION.search(page)
         if not version:  # approved by someone else since the queue was read
             return
-        data = {"csrf_token": csrf_token(page), "version": version.group(1)}
+        data = {
+            "csrf_token": csrf_token(page),
+            "version": version.group(1),
+            # The owners rate amber whatever the rules give: where they differ, the head
+            # agrees the exception (the rules keep it only then).
+            "rag_exception": "Agreed by the load test's head of service.",
+        }
         with self.client.post(
             f"/updates/{update}/approve",
             data=data,
