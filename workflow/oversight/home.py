@@ -89,7 +89,9 @@ def returned_updates(user: User) -> list[ProgressUpdate]:
 
 
 def approval_queue(user: User, today: date) -> Listing:
-    return listing(queues.awaiting_approval(user, today))
+    queue = listing(queues.awaiting_approval(user, today))
+    queues.remember_waiting_count(user, queue.total)
+    return queue
 
 
 def escalated_updates(user: User, today: date) -> Listing:

@@ -4,6 +4,7 @@ the updates that have waited too long for anyone."""
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy.orm import joinedload
 
 from workflow.core import permissions
@@ -85,8 +86,17 @@ def escalated(user: User, today: date) -> sa.Select:
     )
 
 
+def remember_waiting_count(user: User, total: int) -> None:
+    """A page that has counted the user's whole approval queue already: the header shows
+    that number instead of counting again."""
+    g.setdefault("waiting_counts", {})[user.id] = total
+
+
 def waiting_count(user: User) -> int | None:
     """The number shown in the header: approvals for reviewers, returned updates for owners."""
+    counted = g.get("waiting_counts", {}).get(user.id)
+    if counted is not None:
+        return counted
     if user.role in (Role.HEAD_OF_SERVICE, Role.DIRECTOR):
         query = awaiting_approval(user, date.today())
     elif user.role is Role.SERVICE_MANAGER:

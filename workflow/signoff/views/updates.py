@@ -22,6 +22,7 @@ from workflow.signoff.pages import update_page
 from workflow.signoff.queues import (
     awaiting_approval,
     my_actions,
+    remember_waiting_count,
     returned_updates,
     waited_too_long,
     waiting_update,
@@ -243,6 +244,7 @@ def awaiting():
     today = date.today()
     query = awaiting_approval(current_user, today)
     page = db.paginate(query, page=page_number(), per_page=25, error_out=False)
+    remember_waiting_count(current_user, page.total)
     return render_template(
         "updates/awaiting.html",
         page=page,
