@@ -68,7 +68,7 @@ def database_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     else:
-        url = _private_postgres_database(request)
+        url = private_postgres_database(request)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         from workflow.extensions import upgrade_schema
@@ -78,12 +78,13 @@ def database_url(request, tmp_path_factory) -> str:
     return app.config["SQLALCHEMY_DATABASE_URI"]
 
 
-def _private_postgres_database(request) -> str:
-    """A database of this run's own on the server, so parallel runs never collide."""
+def private_postgres_database(request, prefix: str = "workflow_test") -> str:
+    """A database of this run's own on the server, so parallel runs never collide; dropped
+    when the requesting fixture's scope ends."""
     from config import database_url as normalise
 
     server = sa.engine.make_url(normalise(os.environ["TEST_DATABASE_URL"]))
-    name = f"workflow_test_{os.getpid()}"
+    name = f"{prefix}_{os.getpid()}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
