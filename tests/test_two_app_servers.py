@@ -286,7 +286,7 @@ def write_and_submit(owner: Person, action_ids: list[int]) -> None:
         return  # failed: the update may or may not have been saved, and nobody was told
     if SUBMITTED in answer.text:
         owner.record.submitted[marker] = hashlib.sha256(content).hexdigest()
-    elif "is awaiting approval" not in answer.text:  # submitted meanwhile by the same owner
+    elif "is awaiting approval" not in answer.text:  # refused: another got there first
         owner.record.unexpected.append(f"{owner.email}: {marker} not submitted")
 
 

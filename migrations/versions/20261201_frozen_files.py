@@ -51,9 +51,10 @@ def upgrade():
         # One version at a time: a large plan's files are megabytes each.
         row = connection.execute(sa.select(versions).where(versions.c.id == version_id)).one()
         for fmt in FORMATS:
-            data, recorded = getattr(row, fmt), getattr(row, f"{fmt}_sha256")
+            data, recorded = row._mapping[fmt], row._mapping[f"{fmt}_sha256"]
             if data is None:
                 continue
+            data = bytes(data)
             if recorded and hashlib.sha256(data).hexdigest() != recorded:
                 problems.append(f"plan version {version_id}'s {fmt.upper()}")
                 continue
@@ -83,10 +84,10 @@ def downgrade():
         *(sa.column(f"{fmt}_sha256", sa.String) for fmt in FORMATS),
     )
     named = [
-        (row.id, fmt, getattr(row, f"{fmt}_sha256"))
+        (row.id, fmt, row._mapping[f"{fmt}_sha256"])
         for row in connection.execute(sa.select(versions).order_by(versions.c.id))
         for fmt in FORMATS
-        if getattr(row, f"{fmt}_sha256")
+        if row._mapping[f"{fmt}_sha256"]
     ]
     _check_all_in_store(named)
     with op.batch_alter_table("plan_version") as batch_op:
