@@ -113,6 +113,7 @@ def test_downgrade_brings_the_files_back_into_the_database_and_upgrade_moves_the
 ):
     version = issued(world, progress)
     version_id, files, digests = version.id, kept(version), version.frozen_files()
+    client = login("viewer")
     db.session.remove()
     init_migrations(current_app)
     try:
@@ -128,7 +129,6 @@ def test_downgrade_brings_the_files_back_into_the_database_and_upgrade_moves_the
     for digest in digests.values():
         with in_folder(digest).open("rb") as stored:
             assert file_sha256(stored) == digest
-    client = login("viewer")
     for fmt in FROZEN_FORMATS:
         assert client.get(f"/plan-versions/{version_id}/download.{fmt}").get_data() == files[fmt]
 
