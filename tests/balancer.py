@@ -142,19 +142,29 @@ def start_balancer(binary: str, servers: list[AppServer], folder: Path) -> Balan
     return Balancer(f"https://{tls}", f"http://{plain}", trusted, process, log)
 
 
+def loopback_session() -> requests.Session:
+    """A client for loopback only: no proxy, and no CA bundle from the environment (which
+    would otherwise win over the certificate the session is told to trust)."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
 def wait_until_answering(url: str, process: subprocess.Popen, log: Path, **options) -> None:
     """Until the address answers 200; a process that exits or never answers fails, with its log."""
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the process exited. Its log:\n{log.read_text()[-3000:]}")
-        try:
-            with requests.get(url, timeout=5, **options) as response:
-                if response.status_code == 200:
-                    return
-        except requests.RequestException:
-            pass  # still starting
-        time.sleep(0.2)
+    with loopback_session() as client:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                tail = log.read_text()[-3000:]
+                raise RuntimeError(f"{url}: the process exited. Its log:\n{tail}")
+            try:
+                with client.get(url, timeout=5, **options) as response:
+                    if response.status_code == 200:
+                        return
+            except requests.RequestException:
+                pass  # still starting
+            time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within 60 s. The log:\n{log.read_text()[-3000:]}")
 
 

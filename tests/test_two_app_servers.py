@@ -28,6 +28,7 @@ import requests
 import sqlalchemy as sa
 
 from tests import balancer
+from tests.balancer import loopback_session
 from tests.conftest import ON_CI, ROOT, new_bucket, private_postgres_database
 from tests.factories import PASSWORD, build_world, make_action, make_user
 from workflow import create_app
@@ -53,7 +54,9 @@ ALERT_JOB = "accounts.send_sign_in_alert"
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 TOKEN = re.compile(r'name="token" type="hidden" value="([^"]+)"')
 UPDATE_LINK = re.compile(r'href="/updates/(\d+)"')
-APPROVE_VERSION = re.compile(r'action="/updates/\d+/approve".*?name="version" value="(\d+)"', re.S)
+APPROVE_VERSION = re.compile(
+    r'action="/updates/\d+/approve".*?name="version"[^>]*value="(\d+)"', re.S
+)
 SUBMITTED = "Update submitted for approval."
 APPROVED = "Update approved and applied to the action."
 
@@ -219,7 +222,7 @@ class Person:
 
     def __init__(self, email: str, front: balancer.Balancer, record: Record):
         self.email, self.base, self.record = email, front.base, record
-        self.browser = requests.Session()
+        self.browser = loopback_session()
         self.browser.verify = str(front.certificate)
         # A browser sends it: the app checks it on every form posted over HTTPS.
         self.browser.headers["Referer"] = f"{self.base}/"
@@ -235,7 +238,7 @@ class Person:
         try:
             response = self.browser.request(method, f"{self.base}{path}", timeout=30, **options)
         except requests.RequestException as error:
-            self._note(method, path, started, None, None, type(error).__name__)
+            self._note(method, path, started, None, None, f"{type(error).__name__}: {error}")
             return None
         problem = None
         if response.status_code >= 500:
@@ -438,6 +441,7 @@ def summary(outcome: Run) -> str:
         f"  failed: {len(failures)}; submitted {len(outcome.record.submitted)} updates, "
         f"approved {len(outcome.record.approved)}; unexpected answers: "
         f"{len(outcome.record.unexpected)}",
+        f"  sign-in throttling: {outcome.throttle}",
     ]
     lines += [
         f"  failure: {a.what} by {a.who}, {a.problem}, served by {a.served_by}, "
@@ -544,6 +548,7 @@ def test_the_audit_chain_verifies(run, installation):
 
 
 def test_plain_http_is_sent_to_tls(cluster):
-    with requests.get(f"{cluster.front.plain}/sign-in", allow_redirects=False) as answer:
+    with loopback_session() as browser:
+        answer = browser.get(f"{cluster.front.plain}/sign-in", allow_redirects=False)
         assert answer.status_code == 301
         assert answer.headers["Location"].startswith("https://")
