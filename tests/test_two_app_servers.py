@@ -57,6 +57,11 @@ UPDATE_LINK = re.compile(r'href="/updates/(\d+)"')
 APPROVE_VERSION = re.compile(
     r'action="/updates/\d+/approve".*?name="version"[^>]*value="(\d+)"', re.S
 )
+# haproxy's request log (option httplog): the server, the status, the termination state.
+LOGGED = re.compile(
+    r"^\S+ \[[^\]]+\] \S+ \w+/(?P<server>\S+) \S+ (?P<status>-?\d+) \S+ \S+ \S+ (?P<state>\S{4}) "
+    r'.*"(?P<request>[A-Z]+ \S+)'
+)
 SUBMITTED = "Update submitted for approval."
 APPROVED = "Update approved and applied to the action."
 
@@ -473,6 +478,21 @@ def test_only_requests_in_flight_on_the_killed_server_failed(run):
         assert failure.ended >= run.killed_at, failure
     assert len(failures) <= len(run.people)  # at most one request in flight per person
     assert run.record.unexpected == []
+
+
+def test_the_balancer_saw_requests_cut_short_only_on_the_killed_server(run, cluster):
+    logged = [m for line in cluster.front.log.read_text().splitlines() if (m := LOGGED.match(line))]
+    # Every request answered is logged (and the health checks are not). One cut short by the
+    # kill on a kept-alive connection is not: haproxy closes that connection without an
+    # answer, as HTTP allows, so that the client may try again.
+    answered = [a for a in run.record.answers if a.status is not None]
+    assert len(logged) >= len(answered)
+    cut_short = [
+        m.groupdict()
+        for m in logged
+        if m["server"] != "<NOSRV>" and (m["state"][0] != "-" or not 0 < int(m["status"]) < 500)
+    ]
+    assert all(m["server"] == run.killed for m in cut_short), cut_short
 
 
 def test_every_confirmed_update_and_approval_is_in_the_database_once(run, installation):
