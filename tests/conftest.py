@@ -6,6 +6,11 @@ test starts from empty tables.
 
 import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
 from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
@@ -63,7 +68,7 @@ def database_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     else:
-        url = _private_postgres_database(request)
+        url = private_postgres_database(request)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         from workflow.extensions import upgrade_schema
@@ -73,12 +78,13 @@ def database_url(request, tmp_path_factory) -> str:
     return app.config["SQLALCHEMY_DATABASE_URI"]
 
 
-def _private_postgres_database(request) -> str:
-    """A database of this run's own on the server, so parallel runs never collide."""
+def private_postgres_database(request, prefix: str = "workflow_test") -> str:
+    """A database of this run's own on the server, so parallel runs never collide; dropped
+    when the requesting fixture's scope ends."""
     from config import database_url as normalise
 
     server = sa.engine.make_url(normalise(os.environ["TEST_DATABASE_URL"]))
-    name = f"workflow_test_{os.getpid()}"
+    name = f"{prefix}_{os.getpid()}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
@@ -210,3 +216,67 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip())
+
+
+MOTO = Path(sys.executable).with_name("moto_server")
+S3_SETTINGS = {"S3_ACCESS_KEY_ID": "testing", "S3_SECRET_ACCESS_KEY": "testing"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory):
+    """A real S3-compatible server: moto's standalone server on loopback, one per run."""
+    if not MOTO.exists():
+        if ON_CI:
+            pytest.fail("moto_server is not installed (requirements-dev.txt)")
+        pytest.skip("moto_server is not installed")
+    port = free_port()
+    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("wb")
+    server = subprocess.Popen(
+        [str(MOTO), "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        server.kill()
+        pytest.fail("moto_server did not start")
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+def new_bucket(s3_endpoint: str) -> dict[str, str]:
+    """A fresh bucket on the object-storage server: the settings that point the app at it."""
+    from workflow.core.object_storage import S3Store
+
+    settings = {
+        "STORAGE_BACKEND": "s3",
+        "S3_BUCKET": f"evidence-{uuid.uuid4().hex[:12]}",
+        "S3_ENDPOINT_URL": s3_endpoint,
+        **S3_SETTINGS,
+    }
+    store = S3Store.from_config(settings)
+    store.client.create_bucket(
+        Bucket=settings["S3_BUCKET"],
+        CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
+    )
+    return settings
+
+
+@pytest.fixture
+def s3_app(app, s3_endpoint):
+    """The app with its files in a fresh bucket of the object-storage server."""
+    app.config.update(new_bucket(s3_endpoint))
+    app.extensions.pop("workflow.store", None)
+    return app

@@ -1,6 +1,6 @@
 """Backup and restore, proved: a backup restored into a fresh database and a fresh store
-verifies its audit chain, holds every evidence file with its hash, and serves the same
-plan byte for byte."""
+verifies its audit chain, holds every evidence file and every frozen file of the issued
+version with its hash, and serves the same plan and the same issued files byte for byte."""
 
 import json
 import os
@@ -17,6 +17,7 @@ from workflow import create_app
 from workflow.core.storage import FolderStore, file_sha256
 from workflow.extensions import db
 from workflow.models import Evidence
+from workflow.models.plan import FROZEN_TYPES
 from workflow.plans.versions import issue_plan
 
 
@@ -46,8 +47,7 @@ def served(app, viewer: str, password: str, inspection_id: int, version_id: int)
     pages = {
         "plan.html": f"/inspections/{inspection_id}/plan/export.html",
         "plan.csv": f"/inspections/{inspection_id}/plan/export.csv",
-        "version.pdf": f"/plan-versions/{version_id}/download.pdf",
-        "version.docx": f"/plan-versions/{version_id}/download.docx",
+        **{f"version.{fmt}": f"/plan-versions/{version_id}/download.{fmt}" for fmt in FROZEN_TYPES},
     }
     answers = {}
     for name, path in pages.items():
@@ -66,8 +66,12 @@ def test_a_backup_restores_into_a_fresh_database_and_store(
     db.session.commit()
     inspection_id, version_id = world.inspection.id, version.id
     evidence = dict(db.session.execute(sa.select(Evidence.id, Evidence.sha256)).all())
-    files = {sha for sha in evidence.values() if sha}
-    assert len(files) >= 2
+    evidence_files = {sha for sha in evidence.values() if sha}
+    assert len(evidence_files) >= 2
+    db.session.refresh(version)
+    frozen = version.frozen_files()  # the issued version's DOCX, PDF, ... in the store too
+    assert set(frozen) == set(FROZEN_TYPES)
+    files = evidence_files | set(frozen.values())
     db.session.commit()
     before = served(app, world.users["viewer"].email, world.password, inspection_id, version_id)
     intact = runner.invoke(args=["audit", "verify"]).output
@@ -78,6 +82,8 @@ def test_a_backup_restores_into_a_fresh_database_and_store(
     assert result.exit_code == 0, result.output
     manifest = json.loads((backup / "manifest.json").read_text())
     assert {f["sha256"] for f in manifest["files"]} == files
+    types = {f["sha256"]: f["content_type"] for f in manifest["files"]}
+    assert {fmt: types[digest] for fmt, digest in frozen.items()} == FROZEN_TYPES
     assert manifest["database"]["dialect"] == db.engine.dialect.name
 
     restored = create_app(

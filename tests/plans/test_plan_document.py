@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from tests.conftest import text_of
 from workflow.core.errors import RuleError
 from workflow.core.rag import EXCEPTION_RULE, definitions
+from workflow.core.storage import current_store
 from workflow.extensions import db
 from workflow.models import AuditEvent, PlanVersion, Rag
 from workflow.planning import rules as planning
@@ -349,7 +350,7 @@ def test_a_published_version_is_public_and_withdrawn_at_once(world, login, progr
     assert "intranet.example" not in html  # evidence by title only
     assert f'href="/published/{version.public_token}/plan.pdf"' in html
     pdf = client.get(f"/published/{version.public_token}/plan.pdf")
-    assert pdf.get_data() == version.pdf
+    assert pdf.get_data() == versions.frozen_file(version, "pdf", current_store())
     assert client.get("/published/" + "x" * 32).status_code == 404
 
     token = version.public_token

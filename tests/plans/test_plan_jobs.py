@@ -8,12 +8,13 @@ import sqlalchemy as sa
 from tests.conftest import text_of
 from tests.plans.test_plan_versions import details
 from workflow.core import audit
+from workflow.core.storage import current_store
 from workflow.extensions import db
 from workflow.jobs import enqueue
 from workflow.jobs.runner import run_job
 from workflow.models import AuditEvent, Job, JobState, PlanVersion, Rag
 from workflow.plans.builder import Plan, build_plan
-from workflow.plans.versions import FREEZE_JOB, issue_plan
+from workflow.plans.versions import FREEZE_JOB, frozen_file, issue_plan
 
 
 def test_a_plan_rebuilt_from_its_snapshot_is_the_same_plan(world, progress):
@@ -29,8 +30,9 @@ def test_issuing_a_version_freezes_its_files_through_a_job(world, progress):
     db.session.commit()
     db.session.refresh(version)
     assert version.frozen
-    assert version.docx_sha256 == hashlib.sha256(version.docx).hexdigest()
-    assert version.pdf.startswith(b"%PDF-")
+    docx = frozen_file(version, "docx", current_store())
+    assert version.docx_sha256 == hashlib.sha256(docx).hexdigest()
+    assert frozen_file(version, "pdf", current_store()).startswith(b"%PDF-")
     job = db.session.scalar(sa.select(Job).where(Job.name == FREEZE_JOB))
     assert (job.state, job.key, job.authority_id) == (
         JobState.SUCCEEDED,
@@ -45,14 +47,14 @@ def test_freezing_again_changes_nothing(world, progress):
     version = issue_plan(world.users["director"], world.inspection, details(), date.today())
     db.session.commit()
     db.session.refresh(version)
-    docx, pdf = version.docx, version.pdf
+    frozen = version.frozen_files()
     job = db.session.scalar(sa.select(Job).where(Job.name == FREEZE_JOB))
     job.state = JobState.QUEUED
     db.session.commit()
     run_job(job.id)
     db.session.rollback()
     version = db.session.get(PlanVersion, version.id)
-    assert (version.docx, version.pdf) == (docx, pdf)
+    assert version.frozen_files() == frozen
     assert db.session.get(Job, job.id).result["rendered"] is False
     frozen = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.verb == "frozen")).all()
     assert [e.actor_name for e in frozen] == ["System"]
@@ -63,7 +65,7 @@ def test_a_version_waiting_for_its_files_says_so(world, login, progress):
     progress(world.action, "Tracker in use.")
     version = issue_plan(world.users["director"], world.inspection, details(), date.today())
     db.session.commit()
-    version.docx = version.pdf = version.docx_sha256 = version.pdf_sha256 = None
+    version.docx_sha256 = version.pdf_sha256 = None
     db.session.commit()
     client = login("viewer")
     page = text_of(client.get(f"/inspections/{world.inspection.id}/plan"))

@@ -11,10 +11,11 @@ from docx import Document
 from tests.conftest import text_of
 from tests.factories import make_action
 from workflow.core.errors import RuleError
+from workflow.core.storage import current_store
 from workflow.extensions import db
 from workflow.models import ActionStatus, AuditEvent, PlanVersion, Rag
 from workflow.plans.builder import build_plan
-from workflow.plans.versions import IssueDetails, compare_snapshots, issue_plan
+from workflow.plans.versions import IssueDetails, compare_snapshots, frozen_file, issue_plan
 
 ISSUE_FORM = {
     "sent_to_ofsted_on-day": "26",
@@ -52,12 +53,14 @@ def test_a_director_issues_a_version_from_the_page(world, login, progress):
     assert response.status_code == 302
     version = db.session.scalar(sa.select(PlanVersion))
     assert (version.number, version.sent_to_ofsted_on) == (1, date(2022, 8, 26))
-    assert version.docx_sha256 == hashlib.sha256(version.docx).hexdigest()
-    assert version.pdf_sha256 == hashlib.sha256(version.pdf).hexdigest()
+    docx = frozen_file(version, "docx", current_store())
+    assert version.docx_sha256 == hashlib.sha256(docx).hexdigest()
+    pdf = frozen_file(version, "pdf", current_store())
+    assert version.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.verb == "issued"))
     assert event.summary == "Version 1, sent to Ofsted on 26 August 2022"
     assert event.actor_name == "Dina Director"
-    cover = Document(io.BytesIO(version.docx))
+    cover = Document(io.BytesIO(docx))
     sign_off = [[c.text for c in row.cells] for row in cover.tables[2].rows]
     assert sign_off[1][1:] == ["Dina Director", f"{date.today():%-d %B %Y}"]
     assert sign_off[2] == [

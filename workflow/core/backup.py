@@ -1,8 +1,9 @@
-"""Backup and restore: the database and every evidence file, with a manifest of hashes.
+"""Backup and restore: the database and every stored file, with a manifest of hashes.
 
 A backup is a folder: ``database.dump`` (PostgreSQL, from ``pg_dump``'s custom format) or
 ``database.sqlite`` (SQLite's online backup API, safe while the app runs), ``files/`` with
-every stored file by SHA-256, and ``manifest.json`` naming each with its hash. Files are
+every file a row names in the store by SHA-256 (evidence, and the frozen files of issued
+plan versions), and ``manifest.json`` naming each with its hash and type. Files are
 never changed nor deleted and are stored before the rows that name them, so listing them
 after the database is dumped gives every file the dump names (and perhaps a few newer).
 
@@ -34,7 +35,8 @@ from workflow.core.storage import (
     storage_errors,
 )
 from workflow.extensions import db
-from workflow.models import Evidence
+from workflow.models import Evidence, PlanVersion
+from workflow.models.plan import FROZEN_FORMATS, FROZEN_TYPES
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -54,17 +56,15 @@ def backup(target: Path, store: Store, with_files: bool = True) -> Outcome:
         raise RuleError(f"{target} is not empty: back up into a new folder")
     engine = db.engine
     database = _dump(engine.url, target)
-    digests = sorted(
-        set(db.session.scalars(sa.select(Evidence.sha256).where(Evidence.sha256.is_not(None))))
-    )
+    named = stored_files()
     db.session.rollback()
     files, problems = [], []
-    for digest in digests:
+    for digest, content_type in sorted(named.items()):
         copied = _copy_out(store, digest, target / "files") if with_files else None
         if with_files and copied is None:
             problems.append(f"{digest}: missing from the store or not matching its SHA-256")
             continue
-        files.append({"sha256": digest, "size": copied})
+        files.append({"sha256": digest, "size": copied, "content_type": content_type})
     manifest = {
         "format": FORMAT,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -100,8 +100,26 @@ def restore(source: Path, store: Store) -> Outcome:
     problems = []
     if manifest["files_included"]:
         for item in manifest["files"]:
-            problems += _copy_in(source / "files", item["sha256"], store)
+            # Backups from before types were listed held evidence only: its rows say.
+            content_type = item.get("content_type") or _evidence_type(item["sha256"])
+            problems += _copy_in(source / "files", item["sha256"], content_type, store)
     return Outcome(manifest["database"]["file"], len(manifest["files"]), problems)
+
+
+def stored_files() -> dict[str, str]:
+    """Every file a row names in the store, with the type it is kept as: evidence files, and
+    the frozen files of issued plan versions."""
+    files = dict(
+        db.session.execute(
+            sa.select(Evidence.sha256, Evidence.content_type).where(Evidence.sha256.is_not(None))
+        ).all()
+    )
+    columns = [getattr(PlanVersion, f"{fmt}_sha256") for fmt in FROZEN_FORMATS]
+    for row in db.session.execute(sa.select(*columns)):
+        for fmt, digest in zip(FROZEN_FORMATS, row, strict=True):
+            if digest:
+                files.setdefault(digest, FROZEN_TYPES[fmt])
+    return files
 
 
 def read_manifest(source: Path) -> dict:
@@ -178,7 +196,7 @@ def _copy_out(store: Store, digest: str, folder: Path) -> int | None:
     return size
 
 
-def _copy_in(folder: Path, digest: str, store: Store) -> list[str]:
+def _copy_in(folder: Path, digest: str, content_type: str, store: Store) -> list[str]:
     source = path_for(folder, digest)
     if not source.is_file():
         return [f"{digest}: not in the backup"]
@@ -189,7 +207,7 @@ def _copy_in(folder: Path, digest: str, store: Store) -> list[str]:
         os.close(handle)
         try:
             shutil.copyfile(source, temporary)
-            store.put(digest, Path(temporary), _content_type(digest))
+            store.put(digest, Path(temporary), content_type)
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
@@ -199,7 +217,7 @@ def _copy_in(folder: Path, digest: str, store: Store) -> list[str]:
     return []
 
 
-def _content_type(digest: str) -> str:
+def _evidence_type(digest: str) -> str:
     found = db.session.scalar(
         sa.select(Evidence.content_type).where(Evidence.sha256 == digest).limit(1)
     )

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from flask.cli import AppGroup, with_appcontext
 
 from workflow.core import audit
@@ -16,10 +15,9 @@ from workflow.core.errors import RuleError
 from workflow.core.storage import FolderStore, copy_store, current_store
 from workflow.core.sweep import sweep_store
 from workflow.extensions import db
-from workflow.models import Evidence
 
 audit_group = AppGroup("audit", help="The audit trail.")
-storage_group = AppGroup("storage", help="The evidence store.")
+storage_group = AppGroup("storage", help="The file store: evidence and issued plans.")
 
 
 @audit_group.command("verify")
@@ -76,12 +74,7 @@ def copy_folder_command(folder: str):
     """Copy a folder store (the old UPLOAD_FOLDER) into the configured store, checking each
     file's SHA-256 before and after; exits 1 if any file does not match."""
     target = current_store()
-    types = dict(
-        db.session.execute(
-            sa.select(Evidence.sha256, Evidence.content_type).where(Evidence.sha256.is_not(None))
-        ).all()
-    )
-    report = copy_store(FolderStore(folder), target, types)
+    report = copy_store(FolderStore(folder), target, backups.stored_files())
     for problem in report.problems:
         click.echo(problem, err=True)
     click.echo(

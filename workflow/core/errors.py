@@ -51,5 +51,19 @@ class StorageFull(StorageError):
         )
 
 
+class AlteredFile(StorageError):
+    """A stored file's bytes no longer match the SHA-256 it is kept under: it is never served
+    in place of what was stored, and nothing but a restore from a backup mends it."""
+
+    http_status = 500
+
+    def __init__(self, sha256: str):
+        super().__init__(
+            "The file in the store does not match the SHA-256 it was kept with, so it has not "
+            "been sent. Tell an administrator at your council: it must be restored from a backup"
+        )
+        self.sha256 = sha256
+
+
 class MissingFile(LookupError):
     """No file with that SHA-256 is in the store."""

@@ -1,4 +1,4 @@
-"""Evidence file storage: types judged by content, content-addressed, outside the web root.
+"""File storage: evidence and issued plans' frozen files, content-addressed, outside the web root.
 
 One interface, two backends: a folder on this server (the default) or S3-compatible object
 storage (``STORAGE_BACKEND=s3``, see object_storage.py), which several app servers share.
@@ -9,6 +9,9 @@ into place, so a crash never leaves half a file under a real name.
 
 A disk that is full, or read-only, is the store's problem, not the file's: it is told as
 StorageFull or StorageUnavailable (never a bare OSError), and nothing is kept.
+
+The files the app makes itself (an issued plan version's DOCX, PDF, ...) are kept the same
+way, and read back whole and checked against their SHA-256 before they are served.
 """
 
 import errno
@@ -28,6 +31,7 @@ from typing import BinaryIO, Protocol
 from flask import current_app
 
 from workflow.core.errors import (
+    AlteredFile,
     MissingFile,
     RuleError,
     StorageError,
@@ -56,9 +60,11 @@ ACCEPTED = "PDF, Word (DOCX), Excel (XLSX), PowerPoint (PPTX), CSV, text, PNG or
 # What the operating system says when a disk has no room, and when it will not be written.
 FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 UNWRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
-# Staging files, named so: an upload (or a copy, or a restore) cut off leaves one behind.
+# Staging files, named so: an upload (or a copy, a restore, a rendered file being kept) cut
+# off leaves one behind.
 UPLOAD_PREFIX, COPY_PREFIX, RESTORE_PREFIX = ".upload-", ".copy-", ".restore-"
-STAGING_PREFIXES = (UPLOAD_PREFIX, COPY_PREFIX, RESTORE_PREFIX)
+RENDER_PREFIX = ".render-"
+STAGING_PREFIXES = (UPLOAD_PREFIX, COPY_PREFIX, RESTORE_PREFIX, RENDER_PREFIX)
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]|\.\.")
 DIGEST = re.compile(r"[0-9a-f]{64}")
 
@@ -81,7 +87,7 @@ class Kept:
 
 
 class Store(Protocol):
-    """Where evidence files are kept, by SHA-256. Files are never changed; one is removed only
+    """Where files are kept, by SHA-256. Files are never changed; one is removed only
     by the storage sweep, once no row names it (core/sweep.py)."""
 
     def staging_folder(self) -> Path: ...
@@ -193,6 +199,34 @@ def store_upload(
             if os.path.exists(temporary):
                 os.unlink(temporary)
     return StoredFile(digest, size, CONTENT_TYPES[extension], name)
+
+
+def store_bytes(data: bytes, store: Store, content_type: str) -> str:
+    """Keep bytes the app made itself (not an upload: nothing to check) under their SHA-256,
+    which is returned. Staged and synced first, like an upload, so no half file is kept."""
+    digest = hashlib.sha256(data).hexdigest()
+    with storage_errors():
+        handle, temporary = tempfile.mkstemp(dir=store.staging_folder(), prefix=RENDER_PREFIX)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            store.put(digest, Path(temporary), content_type)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    return digest
+
+
+def read_checked(store: Store, sha256: str) -> bytes:
+    """The whole file, once its bytes are found to match its SHA-256: AlteredFile if they do
+    not, so a changed file is refused rather than served as the one kept."""
+    with store.open(sha256) as stream:
+        data = stream.read()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise AlteredFile(sha256)
+    return data
 
 
 def refusal_for(error: OSError) -> StorageError | None:
@@ -345,7 +379,7 @@ class CopyReport:
 def copy_store(source: Store, target: Store, content_types: dict[str, str]) -> CopyReport:
     """Copy every file of one store into another, then read each back and check its SHA-256.
 
-    ``content_types`` gives each digest's type (from the evidence rows). A file whose bytes
+    ``content_types`` gives each digest's type (from the rows that name it). A file whose bytes
     no longer match its name is reported, never copied."""
     report = CopyReport(problems=[])
     for digest in list(source.digests()):

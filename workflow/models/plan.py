@@ -2,7 +2,9 @@
 
 An issued version is frozen: its data snapshot at once, its DOCX and PDF (rendered from
 that snapshot by a background job) moments later, each stored with its SHA-256, and none
-of them ever changes, so what went to Ofsted can always be downloaded byte for byte.
+of them ever changes, so what went to Ofsted can always be downloaded byte for byte. The
+snapshot is a row's JSON; the files live in the file store (a folder or a bucket, the same
+as evidence), named by their SHA-256, which is all the row holds of them.
 """
 
 from datetime import date, datetime
@@ -14,6 +16,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workflow.models.base import Base, utcnow
 from workflow.models.inspection import Inspection
 from workflow.models.user import User
+
+# Every format an issued version keeps as a file, with the type it is stored as.
+FROZEN_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "html": "text/html",
+}
+FROZEN_FORMATS = tuple(FROZEN_TYPES)
 
 
 class PlanVersion(Base):
@@ -34,21 +46,16 @@ class PlanVersion(Base):
     director_signed_on: Mapped[date]
     lead_member_name: Mapped[str] = mapped_column(sa.String(200))
     lead_member_signed_on: Mapped[date]
-    # The frozen files are loaded only when downloaded, never when versions are listed.
-    # They are rendered from the snapshot by a background job: empty until it has run.
-    docx: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    # The frozen files, each named by its SHA-256 in the file store. They are rendered from
+    # the snapshot by a background job: empty until it has run.
     docx_sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON, deferred=True)
     snapshot_sha256: Mapped[str] = mapped_column(sa.String(64))
     # The spreadsheet, CSV and web page, frozen since those formats were kept (older
     # versions have only Word, PDF and the snapshot).
-    xlsx: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     xlsx_sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    csv: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     csv_sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    html: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     html_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     # Governance: who approved it (cabinet, a committee, the director under delegation),
     # when and under which minute; when it went to the DfE; when and where it was published.
@@ -70,6 +77,14 @@ class PlanVersion(Base):
     def frozen(self) -> bool:
         """Whether the DOCX and PDF have been rendered and stored."""
         return self.docx_sha256 is not None and self.pdf_sha256 is not None
+
+    def digest_of(self, fmt: str) -> str | None:
+        """The SHA-256 its file of that format is kept under; None if it has none."""
+        return getattr(self, f"{fmt}_sha256") if fmt in FROZEN_TYPES else None
+
+    def frozen_files(self) -> dict[str, str]:
+        """The SHA-256 of each frozen file it has, by format."""
+        return {fmt: digest for fmt in FROZEN_FORMATS if (digest := self.digest_of(fmt))}
 
     def __repr__(self) -> str:
         return f"<PlanVersion {self.inspection_id}/{self.number}>"

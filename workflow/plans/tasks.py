@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from workflow.core.storage import current_store
 from workflow.extensions import db
 from workflow.jobs import JobRefused, job
 from workflow.models import Inspection, PlanVersion
@@ -15,7 +16,7 @@ def freeze_version(version_id: int) -> dict:
     version = db.session.get(PlanVersion, version_id)
     if version is None:
         raise JobRefused(f"There is no plan version {version_id}")
-    rendered = versions.freeze_files(version)
+    rendered = versions.freeze_files(version, current_store())
     return {
         "rendered": rendered,
         "docx_sha256": version.docx_sha256,

@@ -1,8 +1,9 @@
 """Issuing plan versions to Ofsted, clearing personal-data hits, and comparing versions.
 
 An issued version freezes a data snapshot with its SHA-256 at once, and a background job
-renders the DOCX and the PDF from that snapshot (the PDF takes seconds for a large plan):
-later approvals change the live plan, never what was sent.
+renders the DOCX and the PDF from that snapshot (the PDF takes seconds for a large plan)
+into the file store: later approvals change the live plan, never what was sent. A frozen
+file is checked against its SHA-256 each time it is read, so a changed one is refused.
 """
 
 import hashlib
@@ -17,9 +18,11 @@ import sqlalchemy as sa
 from workflow.core.audit import record_edit, record_event
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
+from workflow.core.storage import Store, read_checked, store_bytes
 from workflow.extensions import db
 from workflow.jobs import enqueue
 from workflow.models import Inspection, PlanVersion, PrivacyClearance, User
+from workflow.models.plan import FROZEN_FORMATS, FROZEN_TYPES
 from workflow.plans.builder import Governance, Plan, SignOff, build_plan, plan_logo
 from workflow.plans.changes import PlanChanges, compare_snapshots
 from workflow.plans.privacy import outstanding_hits, outstanding_snapshot_hits
@@ -47,10 +50,6 @@ class IssueDetails:
             self.sent_to_ofsted_on,
             self.sent_to_dfe_on,
         )
-
-
-# Every format an issued version keeps, frozen with its SHA-256.
-FROZEN_FORMATS = ("docx", "pdf", "xlsx", "csv", "html")
 
 
 def sha256(data: bytes) -> str:
@@ -130,8 +129,9 @@ def issue_plan(
     return version
 
 
-def freeze_files(version: PlanVersion) -> bool:
-    """Render every frozen format of the version from its snapshot and keep each with its hash.
+def freeze_files(version: PlanVersion, store: Store) -> bool:
+    """Render every frozen format of the version from its snapshot and keep each in the store
+    under its SHA-256, which the version records.
 
     Idempotent: a version already frozen is left as it is (False). The snapshot is checked
     against its hash first, so a changed snapshot is never rendered as what was sent.
@@ -144,13 +144,22 @@ def freeze_files(version: PlanVersion) -> bool:
 
     plan = Plan.from_snapshot(version.snapshot, plan_logo(version.inspection.authority))
     for fmt in FROZEN_FORMATS:
-        data = export_plan(plan, fmt)
-        setattr(version, fmt, data)
-        setattr(version, f"{fmt}_sha256", sha256(data))
+        digest = store_bytes(export_plan(plan, fmt), store, FROZEN_TYPES[fmt])
+        setattr(version, f"{fmt}_sha256", digest)
     changes = {f"{fmt}_sha256": getattr(version, f"{fmt}_sha256") for fmt in FROZEN_FORMATS}
     summary = f"{version.label}: {', '.join(f.upper() for f in FROZEN_FORMATS)} frozen"
     record_event(None, version.inspection.authority_id, version, "frozen", summary, changes)
     return True
+
+
+def frozen_file(version: PlanVersion, fmt: str, store: Store) -> bytes:
+    """The version's frozen file of that format, byte for byte as issued: AlteredFile if the
+    stored bytes no longer match, MissingFile if the store lacks it, LookupError if the
+    version has no file of that format (not frozen yet, or issued before it was kept)."""
+    digest = version.digest_of(fmt)
+    if digest is None:
+        raise LookupError(f"{version.label} has no frozen {fmt.upper()}")
+    return read_checked(store, digest)
 
 
 def _check_governance(details: IssueDetails) -> None:

@@ -23,6 +23,7 @@ from flask_login import current_user
 
 from workflow.core import permissions
 from workflow.core.deadlines import inspection_deadlines
+from workflow.core.storage import current_store
 from workflow.core.tenancy import inspection_or_404, plan_version_or_404, update_or_404
 from workflow.extensions import db
 from workflow.models import PlanVersion
@@ -117,12 +118,10 @@ def clear_hit(inspection_id: int):
 @bp.get("/plan-versions/<int:version_id>/download.<fmt>")
 def download(version_id: int, fmt: str):
     version = plan_version_or_404(version_id, current_user)
-    if fmt not in versions.FROZEN_FORMATS or getattr(version, fmt) is None:
-        abort(404)  # not frozen yet (the plan page says so), or issued before it was kept
     what = f"action-plan-version-{version.number}"
     name = exports.file_name(version.inspection, what, fmt, version.sent_to_ofsted_on)
-    response = _file(getattr(version, fmt), fmt, name)
-    response.set_etag(getattr(version, f"{fmt}_sha256"))
+    response = _file(_frozen(version, fmt), fmt, name)
+    response.set_etag(version.digest_of(fmt))
     return response
 
 
@@ -213,9 +212,7 @@ def withdraw(version_id: int):
 def published(token: str):
     """The published plan: no sign-in, at an address nobody can guess."""
     version = _published_or_404(token)
-    page = version.html.decode("utf-8") if version.html else None
-    if page is None:
-        abort(404)
+    page = _frozen(version, "html").decode("utf-8")
     pdf_link = url_for("plans.published_pdf", token=token)
     response = Response(_with_pdf_link(page, pdf_link), mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
@@ -230,7 +227,17 @@ def published_pdf(token: str):
     name = exports.file_name(
         version.inspection, f"action-plan-version-{version.number}", "pdf", version.published_on
     )
-    return _file(version.pdf, "pdf", name)
+    return _file(_frozen(version, "pdf"), "pdf", name)
+
+
+def _frozen(version: PlanVersion, fmt: str) -> bytes:
+    """The frozen file, checked against its SHA-256 (a mismatch is AlteredFile's error page).
+    404 when there is none: not frozen yet (the plan page says so), or issued before that
+    format was kept."""
+    try:
+        return versions.frozen_file(version, fmt, current_store())
+    except LookupError:  # MissingFile too: a file the store lacks is not served
+        abort(404)
 
 
 def _published_or_404(token: str) -> PlanVersion:
