@@ -53,9 +53,10 @@ class StorageFull(StorageError):
 
 class AlteredFile(StorageError):
     """A stored file's bytes no longer match the SHA-256 it is kept under: it is never served
-    in place of what was stored, and nothing but a restore from a backup mends it."""
+    in place of what was stored, and nothing but a restore from a backup mends it. Until
+    then the file is unavailable (503), which monitoring reports like any other outage."""
 
-    http_status = 500
+    http_status = 503
 
     def __init__(self, sha256: str):
         super().__init__(
