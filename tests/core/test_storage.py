@@ -137,7 +137,7 @@ def test_the_evidence_sweep_finds_a_missing_file(app, backend, world, login):
     db.session.rollback()
     sweep = db.session.get(Job, sweep.id)
     assert sweep.state is JobState.FAILED
-    assert f"1 evidence files missing (evidence {item.id})" in sweep.last_error
+    assert f"Files missing: 1 (evidence {item.id})" in sweep.last_error
 
 
 def test_a_refused_name_stores_nothing(app):

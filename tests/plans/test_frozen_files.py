@@ -17,9 +17,11 @@ from tests.plans.test_plan_versions import details
 from workflow.core.errors import AlteredFile, MissingFile
 from workflow.core.storage import current_store, file_sha256, path_for, read_checked
 from workflow.extensions import db, init_migrations
+from workflow.jobs import JobRefused
 from workflow.models import PlanVersion
 from workflow.models.plan import FROZEN_FORMATS, FROZEN_TYPES
 from workflow.plans.versions import frozen_file, issue_plan
+from workflow.signoff.tasks import evidence_sweep
 
 BEFORE_THE_STORE = "signoff"  # the migration before the frozen files moved into the store
 FORGED = b"%PDF-1.7\n% not the plan that was sent\n"
@@ -106,6 +108,15 @@ def test_a_file_missing_from_the_store_is_not_found(world, progress, login):
     with pytest.raises(MissingFile):
         frozen_file(version, "docx", current_store())
     assert login("viewer").get(f"/plan-versions/{version.id}/download.docx").status_code == 404
+
+
+def test_the_weekly_sweep_names_a_version_whose_file_was_changed(world, progress):
+    version = issued(world, progress)
+    assert evidence_sweep()["records"] >= len(version.frozen_files())
+    in_folder(version.pdf_sha256).write_bytes(FORGED)
+    with pytest.raises(JobRefused) as refused:
+        evidence_sweep()
+    assert f"altered: 1 (plan version {version.id} PDF)" in str(refused.value)
 
 
 def test_downgrade_brings_the_files_back_into_the_database_and_upgrade_moves_them_out(
