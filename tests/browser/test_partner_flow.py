@@ -1,0 +1,129 @@
+"""A partner contributor in a real browser: signs in, finds their one action, writes an
+update with evidence for the council's sign-off, and reaches no other record. Axe is clean
+on every page, and none scrolls sideways at 320 px."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tests.browser.conftest import sign_in
+from tests.browser.test_accessibility import violations
+from workflow.accounts import partners
+from workflow.accounts import rules as accounts
+from workflow.demo import DEMO_PASSWORD
+from workflow.extensions import db
+from workflow.models import (
+    Action,
+    ActionStatus,
+    ProgressUpdate,
+    Recommendation,
+    Role,
+    UpdateState,
+    User,
+    utcnow,
+)
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "pat.partner@health.example"
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def reflows(page) -> bool:
+    page.set_viewport_size({"width": 320, "height": 900})
+    fits = page.evaluate(NO_SIDEWAYS_SCROLL)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return fits
+
+
+@pytest.fixture(scope="module")
+def invited(live_app) -> tuple[int, int]:
+    """A partner invited to one open action with no update waiting; (their action, another)."""
+    with live_app.app_context():
+        waiting = sa.select(ProgressUpdate.action_id).where(
+            ProgressUpdate.state == UpdateState.SUBMITTED
+        )
+        open_actions = db.session.scalars(
+            sa.select(Action)
+            .join(Action.recommendation)
+            .where(
+                Action.status != ActionStatus.COMPLETE,
+                Recommendation.closed_at.is_(None),
+                Action.id.not_in(waiting),
+            )
+            .order_by(Action.id.desc())
+        ).all()
+        action, other = open_actions[0], open_actions[1]
+        admin = db.session.scalar(sa.select(User).where(User.role == Role.ADMINISTRATOR))
+        partner = accounts.create_user(
+            admin,
+            admin.authority,
+            email=EMAIL,
+            name="Pat Partner",
+            role=Role.PARTNER,
+            password=DEMO_PASSWORD,
+        )
+        partners.add_to_action(admin, partner, action, utcnow())
+        db.session.commit()
+        return action.id, other.id
+
+
+def test_a_partner_reports_on_their_one_action_and_reaches_nothing_else(page, live_server, invited):
+    action_id, other_id = invited
+    sign_in(page, live_server, "partner", email=EMAIL)
+    main = page.inner_text("main")
+    assert "Your work" in main and "partner contributor" in main
+    links = page.locator("main a[href^='/actions/']")
+    assert links.count() == 1 and links.get_attribute("href") == f"/actions/{action_id}"
+    header = page.inner_text("header")
+    assert "Dashboard" not in header and "Search" not in header
+    assert violations(page) == [] and reflows(page)
+
+    links.first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/actions/{action_id}")
+    assert violations(page) == [] and reflows(page)
+    page.get_by_role("button", name="Write a progress update").click()
+    page.wait_for_load_state()
+    assert violations(page) == [] and reflows(page)
+    page.get_by_label("What has happened since the last update").fill(
+        "The health visiting team joined the weekly panel from March."
+    )
+    # Status and RAG are filled in as the action stands (the RAG rules' rating): kept.
+    page.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "panel-attendance.txt",
+                "mimeType": "text/plain",
+                "buffer": b"Health visitors attended all four panels.\n",
+            }
+        ],
+    )
+    page.get_by_label("Title of the file").fill("Panel attendance")
+    page.get_by_role("button", name="Submit for approval").click()
+    page.wait_for_load_state()
+    if page.get_by_text("I have checked").count():  # the personal-data check asked first
+        page.get_by_label(re.compile("I have checked")).check()
+        page.get_by_role("button", name="Submit for approval").click()
+        page.wait_for_load_state()
+    main = page.inner_text("main")
+    assert "Update submitted for approval" in main and "Panel attendance" in main
+    assert violations(page) == [] and reflows(page)
+
+    for url in (f"/actions/{other_id}", f"/actions/{other_id}/updates/new", "/updates/1"):
+        response = page.goto(f"{live_server}{url}")
+        assert response.status == 404, url
+    assert violations(page) == []
+    for url in ("/inspections", "/dashboard", "/search"):
+        assert page.goto(f"{live_server}{url}").status == 403, url
+
+    # Leave the demo as other tests expect it: the update is withdrawn to a draft.
+    page.goto(f"{live_server}/my-actions")
+    assert violations(page) == [] and reflows(page)
+    page.goto(f"{live_server}/actions/{action_id}")
+    page.locator("main a[href^='/updates/']").first.click()
+    page.get_by_role("button", name="Withdraw this update").click()
+    page.wait_for_load_state()
+    assert "withdrawn" in page.inner_text("main").lower()
