@@ -264,16 +264,16 @@ ROUTES = [
     ("POST", "/settings/rag", "settings.rag", admin_only(stranger=200)),
     ("GET", "/imports/new", "imports.new", admin_only(stranger=200)),
     ("POST", "/imports/new", "imports.new", admin_only(stranger=200)),
-    ("GET", "/imports/{report_import}", "imports.review", admin_only(partner=HIDDEN)),
+    ("GET", "/imports/{report_import}", "imports.review", admin_only()),
     # An empty post is refused (it carries no list to apply) and the list shown again.
-    ("POST", "/imports/{report_import}", "imports.review", admin_only(partner=HIDDEN)),
-    ("GET", "/imports/{report_import}/status", "imports.status", admin_only(partner=HIDDEN)),
+    ("POST", "/imports/{report_import}", "imports.review", admin_only()),
+    ("GET", "/imports/{report_import}/status", "imports.status", admin_only()),
     # A report already read is not retried: the review page says so.
     (
         "POST",
         "/imports/{report_import}/retry",
         "imports.retry",
-        expect(403, admin=302, stranger=404, partner=HIDDEN),
+        expect(403, admin=302, stranger=404),
     ),
     ("GET", "/users", "users.index", admin_only(stranger=200)),
     ("GET", "/users/invitations", "invitations.index", admin_only(stranger=200)),

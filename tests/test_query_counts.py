@@ -25,6 +25,7 @@ KEY_PAGES = [
     ("home (owner)", "manager", "/"),
     ("home (head of service)", "head", "/"),
     ("home (director)", "director", "/"),
+    ("home (partner)", "partner", "/"),
     ("dashboard", "viewer", "/dashboard"),
     ("action list, filtered", "viewer", "/dashboard?status=in_progress&rag=amber"),
     ("inspection dashboard", "viewer", "/inspections/{inspection}/dashboard"),
@@ -32,6 +33,7 @@ KEY_PAGES = [
     ("inspection", "viewer", "/inspections/{inspection}"),
     ("recommendation", "viewer", "/recommendations/{recommendation}"),
     ("action", "manager", "/actions/{action}"),
+    ("action (partner)", "partner", "/actions/{action}"),
     ("my actions", "manager", "/my-actions"),
     ("approval queue", "head", "/awaiting-approval"),
     ("search", "viewer", "/search?q=tracker"),
@@ -48,6 +50,7 @@ MOST_STATEMENTS = {
     "home (owner)": 6,
     "home (head of service)": 9,
     "home (director)": 7,  # with the updates escalated to the director, and theirs to decide
+    "home (partner)": 6,
     "dashboard": 6,
     "action list, filtered": 6,
     "inspection dashboard": 7,
@@ -55,6 +58,7 @@ MOST_STATEMENTS = {
     "inspection": 7,  # with the monitoring visits since it
     "recommendation": 6,  # with what monitoring visits found
     "action": 11,
+    "action (partner)": 12,  # and whether they were invited to write its updates
     "my actions": 6,
     "approval queue": 6,  # with the heads the reviewer covers for
     "search": 5,

@@ -9,24 +9,11 @@ import sqlalchemy as sa
 
 from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import violations
-from workflow.accounts import partners
-from workflow.accounts import rules as accounts
-from workflow.demo import DEMO_PASSWORD
 from workflow.extensions import db
-from workflow.models import (
-    Action,
-    ActionStatus,
-    ProgressUpdate,
-    Recommendation,
-    Role,
-    UpdateState,
-    User,
-    utcnow,
-)
+from workflow.models import Action, ActionPartner, Role, User
 
 pytestmark = pytest.mark.browser
 
-EMAIL = "pat.partner@health.example"
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
@@ -39,39 +26,23 @@ def reflows(page) -> bool:
 
 @pytest.fixture(scope="module")
 def invited(live_app) -> tuple[int, int]:
-    """A partner invited to one open action with no update waiting; (their action, another)."""
+    """The demo partner's one action, and another action of the same council."""
     with live_app.app_context():
-        waiting = sa.select(ProgressUpdate.action_id).where(
-            ProgressUpdate.state == UpdateState.SUBMITTED
+        partner = db.session.scalar(sa.select(User).where(User.role == Role.PARTNER))
+        action_id = db.session.scalar(
+            sa.select(ActionPartner.action_id).where(ActionPartner.user_id == partner.id)
         )
-        open_actions = db.session.scalars(
-            sa.select(Action)
-            .join(Action.recommendation)
-            .where(
-                Action.status != ActionStatus.COMPLETE,
-                Recommendation.closed_at.is_(None),
-                Action.id.not_in(waiting),
+        other_id = db.session.scalar(
+            sa.select(Action.id).where(
+                Action.authority_id == partner.authority_id, Action.id != action_id
             )
-            .order_by(Action.id.desc())
-        ).all()
-        action, other = open_actions[0], open_actions[1]
-        admin = db.session.scalar(sa.select(User).where(User.role == Role.ADMINISTRATOR))
-        partner = accounts.create_user(
-            admin,
-            admin.authority,
-            email=EMAIL,
-            name="Pat Partner",
-            role=Role.PARTNER,
-            password=DEMO_PASSWORD,
         )
-        partners.add_to_action(admin, partner, action, utcnow())
-        db.session.commit()
-        return action.id, other.id
+        return action_id, other_id
 
 
 def test_a_partner_reports_on_their_one_action_and_reaches_nothing_else(page, live_server, invited):
     action_id, other_id = invited
-    sign_in(page, live_server, "partner", email=EMAIL)
+    sign_in(page, live_server, "partner")
     main = page.inner_text("main")
     assert "Your work" in main and "partner contributor" in main
     links = page.locator("main a[href^='/actions/']")
