@@ -183,7 +183,10 @@ def test_the_partner_writes_an_update_with_evidence_and_the_head_approves(world,
     assert not permissions.may_review(world.users["director"], update)
     assert not permissions.may_review(world.users["partner"], update)
     head = login("head")
-    approved = head.post(f"/updates/{update.id}/approve", data={"version": update.version})
+    approved = head.post(
+        f"/updates/{update.id}/approve",
+        data={"version": update.version, "privacy_confirmed": "y"},
+    )
     assert approved.status_code == 302
     db.session.expire_all()
     assert db.session.get(ProgressUpdate, update.id).state is UpdateState.APPROVED
@@ -317,3 +320,12 @@ def test_a_partner_of_another_authority_reaches_none_of_ours(world, login):
     db.session.commit()
     assert permissions.is_invited_to(theirs, world.other_action.id)
     assert not permissions.is_invited_to(theirs, world.action.id)
+    with pytest.raises(RuleError):
+        partners.add_to_action(world.users["stranger"], theirs, world.action, utcnow())
+    db.session.rollback()
+    client = login("stranger")  # their administrator, who cannot offer our actions either
+    response = client.post(
+        f"/users/{theirs.id}/actions",
+        data={"action_ids": world.action.id, "version": theirs.version},
+    )
+    assert response.status_code == 200 and "Select actions from the list" in text_of(response)

@@ -82,7 +82,8 @@ def join_invited_actions(invitation: Invitation, partner: User, now: datetime) -
     still_open = {action.id for action in actions_to_offer(invitation.authority)}
     for action in invited_actions(invitation):
         if action.id in still_open:
-            add_to_action(invitation.invited_by or partner, partner, action, now)
+            # The partner acts (joining); the administrator who invited them gave the access.
+            add_to_action(partner, partner, action, now, invitation.invited_by_id)
 
 
 def partner_actions(partner: User) -> list[Action]:
@@ -116,15 +117,19 @@ def set_partner_actions(
     return added, removed
 
 
-def add_to_action(actor: User, partner: User, action: Action, now: datetime) -> None:
+def add_to_action(
+    actor: User, partner: User, action: Action, now: datetime, invited_by_id: int | None = None
+) -> None:
     """The partner may now see the action and report on it."""
     if partner.role is not Role.PARTNER:
         raise RuleError("Only a partner contributor is invited to an action")
+    if action.authority_id != partner.authority_id:
+        raise RuleError("Select an action of this authority", "action_ids")
     place = ActionPartner(
         action_id=action.id,
         user_id=partner.id,
         authority_id=action.authority_id,
-        invited_by_id=actor.id,
+        invited_by_id=invited_by_id or actor.id,
         created_at=now,
     )
     db.session.add(place)

@@ -93,11 +93,6 @@ def may_open_update(user: User, update: ProgressUpdate) -> bool:
     return user.role is not Role.PARTNER or update.author_id == user.id
 
 
-def can_invite_partner_to(user: User, action: Action) -> bool:
-    """Administrators invite partners to any open action of their authority."""
-    return user.role is Role.ADMINISTRATOR and not action.recommendation.is_closed
-
-
 def owns_update(user: User, update: ProgressUpdate) -> bool:
     """The author, while they may still report on the action."""
     return update.author_id == user.id and can_write_update(user, update.action)
