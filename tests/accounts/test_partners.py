@@ -79,6 +79,8 @@ def test_a_partner_is_invited_to_named_actions_and_joins_them(
     created = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.object_type == "invitation"))
     assert "invited as Partner contributor to report on actions" in created.summary
 
+    listing = text_of(client.get("/users/invitations"))
+    assert f"Action {world.action.reference}, {second_action.reference}" in listing
     (message,) = smtp_server.to("priya.nhs@health.example")
     person = app.test_client()
     assert (

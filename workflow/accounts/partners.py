@@ -76,6 +76,20 @@ def invited_actions(invitation: Invitation) -> list[Action]:
     return list(db.session.scalars(query))
 
 
+def named_references(invitations: Sequence[Invitation]) -> dict[int, list[str]]:
+    """{invitation id: the references of the actions it names}, in one query."""
+    query = (
+        sa.select(InvitationAction.invitation_id, Action.reference)
+        .join(Action, Action.id == InvitationAction.action_id)
+        .where(InvitationAction.invitation_id.in_([i.id for i in invitations]))
+        .order_by(Action.id)
+    )
+    named: dict[int, list[str]] = {}
+    for invitation_id, reference in db.session.execute(query):
+        named.setdefault(invitation_id, []).append(reference)
+    return named
+
+
 def join_invited_actions(invitation: Invitation, partner: User, now: datetime) -> None:
     """On accepting, the partner takes their place on each action the invitation named that
     is still open (one closed meanwhile is left out)."""
