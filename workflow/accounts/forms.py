@@ -160,7 +160,7 @@ class NewUserForm(UserForm):
         self.action_ids.choices = action_choices(actions)
 
     def validate_action_ids(self, field):
-        if self.role.data == Role.PARTNER.value and not field.data:
+        if self.role.data == Role.PARTNER.value and not (field.data or field.errors):
             raise ValidationError("Select at least one action for the partner to report on")
 
 
@@ -179,5 +179,5 @@ class PartnerActionsForm(VersionedForm):
         self.action_ids.data = self.current_ids
 
     def validate_action_ids(self, field):
-        if not field.data:
+        if not (field.data or field.errors):
             raise ValidationError("Select at least one action for the partner to report on")
