@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from tests.conftest import text_of
 from tests.factories import make_action, make_user
 from tests.test_hostile_input import HOSTILE, check_answer, database_state
-from workflow.accounts import partners
+from workflow.accounts import invitations, partners
 from workflow.api import tokens
 from workflow.core import permissions
 from workflow.core.errors import RuleError
@@ -22,6 +22,7 @@ from workflow.models import (
     ActionPartner,
     AuditEvent,
     Evidence,
+    IdentityProvider,
     Invitation,
     InvitationAction,
     ProgressUpdate,
@@ -331,3 +332,38 @@ def test_a_partner_of_another_authority_reaches_none_of_ours(world, login):
         data={"action_ids": world.action.id, "version": theirs.version},
     )
     assert response.status_code == 200 and "Select actions from the list" in text_of(response)
+
+
+def test_partners_sign_in_with_a_password_where_staff_use_single_sign_on_only(
+    app, client, world, smtp_server
+):
+    # Partners have no account with the council's identity provider: a password is their way in.
+    provider = IdentityProvider(
+        authority=world.authority,
+        issuer="https://login.northbrook.example",
+        client_id="action-plans",
+        email_domains="northbrook.example",
+        sso_only=True,
+    )
+    db.session.add(provider)
+    db.session.commit()
+    manager, partner = world.users["manager"], world.users["partner"]
+    refused = client.post("/sign-in", data={"email": manager.email, "password": world.password})
+    assert "Your council signs in with single sign-on" in text_of(refused)
+    signed_in = client.post("/sign-in", data={"email": partner.email, "password": world.password})
+    assert signed_in.status_code == 302
+    invitation, token = invitations.invite_user(
+        world.users["admin"],
+        world.authority,
+        email="sam.police@police.example",
+        name="Sam Constable",
+        role=Role.PARTNER,
+        service_area=None,
+        now=utcnow(),
+        action_ids=[world.action.id],
+    )
+    db.session.commit()
+    person = app.test_client()
+    joined = person.post(f"/invitations/{token}", data={"password": "tangerine-otter-lighthouse"})
+    assert joined.status_code == 302
+    assert (invitation.user_id, world.action.id) in places()

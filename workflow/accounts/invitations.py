@@ -139,7 +139,7 @@ def accept_invitation(
     invitation = invitation_for_link(token, now)
     if invitation is None:
         raise RuleError(EXPIRED)
-    if takes_no_passwords(invitation.authority):
+    if not takes_password(invitation):
         raise RuleError("Your council signs in with single sign-on: use your council account")
     problem = password_problem(
         password, invitation.email, name=invitation.name, authority=invitation.authority.name
@@ -181,6 +181,12 @@ def _join(invitation: Invitation, password_hash: str, now: datetime, how: str) -
     if user.role.is_partner:
         partners.join_invited_actions(invitation, user, now)
     return user
+
+
+def takes_password(invitation: Invitation) -> bool:
+    """Whether the person invited chooses a password: not where the council signs in only with
+    single sign-on, except a partner contributor, who has no council account."""
+    return invitation.role.is_partner or not takes_no_passwords(invitation.authority)
 
 
 def takes_no_passwords(authority: Authority) -> bool:

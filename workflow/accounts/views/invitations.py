@@ -88,7 +88,7 @@ def accept(token: str):
             form=form,
             invitation=invitation,
             sso_form=sso_form,
-            passwords=not invitations.takes_no_passwords(invitation.authority),
+            passwords=invitations.takes_password(invitation),
         )
     )
     response.headers["Content-Security-Policy"] = content_security_policy(
