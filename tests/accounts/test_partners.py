@@ -60,7 +60,8 @@ def link_in(message) -> str:
 
 
 def places() -> set[tuple[int, int]]:
-    return set(db.session.execute(sa.select(ActionPartner.user_id, ActionPartner.action_id)))
+    rows = db.session.execute(sa.select(ActionPartner.user_id, ActionPartner.action_id))
+    return {tuple(row) for row in rows}
 
 
 def test_a_partner_is_invited_to_named_actions_and_joins_them(
