@@ -181,7 +181,9 @@ def test_the_partner_writes_an_update_with_evidence_and_the_head_approves(world,
     assert update.state is UpdateState.SUBMITTED
     (evidence,) = db.session.scalars(sa.select(Evidence).where(Evidence.update_id == update.id))
     assert client.get(f"/updates/{update.id}").status_code == 200
-    assert client.get(f"/evidence/{evidence.id}/download").status_code == 200
+    download = client.get(f"/evidence/{evidence.id}/download")
+    assert download.status_code == 200 and download.get_data() == b"Panel attendance, March\n"
+    download.close()
     # The same sign-off: the area's head decides it, not the director (the area has a head).
     assert permissions.may_review(world.users["head"], update)
     assert not permissions.may_review(world.users["director"], update)
