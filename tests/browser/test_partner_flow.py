@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.browser.conftest import sign_in
+from tests.browser.live_apps import LIVE_APPS
 from tests.browser.test_accessibility import violations
 from workflow.extensions import db
 from workflow.models import Action, ActionPartner, Role, User
@@ -98,3 +99,31 @@ def test_a_partner_reports_on_their_one_action_and_reaches_nothing_else(page, li
     page.get_by_role("button", name="Withdraw this update").click()
     page.wait_for_load_state()
     assert "withdrawn" in page.inner_text("main").lower()
+
+
+def test_an_administrator_invites_a_partner_and_changes_their_actions(page, live_server):
+    sign_in(page, live_server, "administrator")
+    page.goto(f"{live_server}/users/new")
+    page.get_by_label("Partner contributor").check()
+    actions = page.locator("input[name='action_ids']")
+    assert actions.count() > 1 and actions.first.is_visible()
+    assert violations(page) == [] and reflows(page)
+    page.get_by_role("button", name="Send invitation").click()
+    page.wait_for_load_state()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Select at least one action for the partner to report on" in summary
+    assert violations(page) == [] and reflows(page)
+
+    with LIVE_APPS[live_server].app_context():
+        partner_id = db.session.scalar(sa.select(User.id).where(User.role == Role.PARTNER))
+    page.goto(f"{live_server}/users/{partner_id}/edit")
+    assert "Actions Jo Whitfield reports on" in page.inner_text("main")
+    page.get_by_role("link", name="Change the actions Jo Whitfield reports on").click()
+    page.wait_for_load_state()
+    assert violations(page) == [] and reflows(page)
+    for box in page.locator("input[name='action_ids']:checked").all():
+        box.uncheck()
+    page.get_by_role("button", name="Save actions").click()
+    page.wait_for_load_state()
+    assert "Select at least one action" in page.locator(".govuk-error-summary").inner_text()
+    assert violations(page) == [] and reflows(page)
