@@ -71,8 +71,8 @@ def downgrade():
     )
     if partners:
         raise RuntimeError(
-            "Partner contributors exist: disable their accounts and change their role, and"
-            " withdraw their invitations, before downgrading"
+            "Partner contributor accounts or invitations exist, and the older code does not"
+            " know their role: downgrading would leave those records unreadable"
         )
     op.drop_table("invitation_action")
     with op.batch_alter_table("action_partner") as batch_op:

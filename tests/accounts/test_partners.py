@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from flask_migrate import upgrade
 
 from tests.conftest import text_of
 from tests.factories import make_action, make_user
@@ -16,7 +18,7 @@ from workflow.accounts import invitations, partners
 from workflow.api import tokens
 from workflow.core import permissions
 from workflow.core.errors import RuleError
-from workflow.extensions import db
+from workflow.extensions import db, init_migrations
 from workflow.models import (
     Action,
     ActionPartner,
@@ -370,3 +372,20 @@ def test_partners_sign_in_with_a_password_where_staff_use_single_sign_on_only(
     joined = person.post(f"/invitations/{token}", data={"password": "tangerine-otter-lighthouse"})
     assert joined.status_code == 302
     assert (invitation.user_id, world.action.id) in places()
+
+
+def test_downgrading_past_the_partners_migration_is_refused_while_partners_exist(app, world):
+    """The older code knows no partner role: it would read a partner as nobody it knows."""
+    place = (world.users["partner"].id, world.action.id)
+    db.session.commit()
+    db.session.remove()
+    init_migrations(app)
+    config = app.extensions["migrate"].migrate.get_config()
+    try:
+        with pytest.raises(RuntimeError, match="Partner contributor accounts or invitations"):
+            command.downgrade(config, "signoff")  # Alembic itself, for the refusal's message
+    finally:
+        db.session.remove()
+        upgrade()
+    assert db.session.scalar(sa.text("SELECT version_num FROM alembic_version")) == "partners"
+    assert places() == {place}
