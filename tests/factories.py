@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from workflow.accounts import partners, two_factor
 from workflow.accounts import rules as accounts
-from workflow.accounts import two_factor
 from workflow.core.storage import current_store, store_upload
 from workflow.extensions import db
 from workflow.imports import rules as reports
@@ -119,6 +121,8 @@ def build_world() -> World:
         "manager": make_user(authority, Role.SERVICE_MANAGER, "Mo Manager", area),
         "other_manager": make_user(authority, Role.SERVICE_MANAGER, "Mia Manager", second_area),
         "viewer": make_user(authority, Role.VIEWER, "Vic Viewer"),
+        # From the local health trust, invited to report on the world's action only.
+        "partner": make_user(authority, Role.PARTNER, "Pat Partner"),
         "stranger": make_user(other, Role.ADMINISTRATOR, "Sol Stranger"),
     }
     admin, stranger = users["admin"], users["stranger"]
@@ -127,6 +131,7 @@ def build_world() -> World:
         admin, inspection, number=1, text="Track children missing education.", senior_lead=None
     )
     action = make_action(admin, recommendation, users["manager"], area)
+    partners.add_to_action(admin, users["partner"], action, utcnow())
     other_inspection = make_inspection(stranger, kind=InspectionKind.FOCUSED_VISIT)
     other_recommendation = planning.create_recommendation(
         stranger, other_inspection, number=1, text="Improve early help.", senior_lead=None
@@ -156,6 +161,18 @@ def build_world() -> World:
         report_import=report_import,
         users=users,
     )
+
+
+def without_partners() -> None:
+    """Going back past the partners' migration is refused while any partner exists
+    (tests/accounts/test_partners.py): tests of older migrations first make the world's
+    partner a disabled account of an older role."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "UPDATE user_account SET role = 'viewer', active = false WHERE role = 'partner'"
+            )
+        )
 
 
 def withdraw_waiting(world: World) -> None:

@@ -1,8 +1,13 @@
 """The one table of expected answers for every route and every kind of visitor.
 
 Visitors: anonymous, each role of the authority under test, a head of service and a manager
-of another service area, and an administrator of another authority ("stranger"), whose
-view of our records must be 404, exactly like a missing record.
+of another service area, a partner contributor invited to the world's action only, and an
+administrator of another authority ("stranger"), whose view of our records must be 404,
+exactly like a missing record.
+
+The partner reaches their one action (and writes its updates), their own account, and
+nothing else: any other record of the authority answers 404, as it does the stranger, and
+the authority's own pages and functions (lists, dashboard, search, settings, the API) 403.
 """
 
 VISITORS = [
@@ -14,6 +19,7 @@ VISITORS = [
     "manager",
     "other_manager",
     "viewer",
+    "partner",
     "stranger",
 ]
 SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
@@ -27,8 +33,12 @@ def expect(default: int, anon: int = SIGN_IN, **overrides: int) -> dict[str, int
     return table
 
 
-def admin_only(stranger: int = 404) -> dict[str, int]:
-    return expect(403, admin=200, stranger=stranger)
+def admin_only(stranger: int = 404, partner: int = 403) -> dict[str, int]:
+    return expect(403, admin=200, stranger=stranger, partner=partner)
+
+
+# Records a partner was not invited to are not there for them.
+HIDDEN = 404
 
 
 OWNERS = ["head", "other_head", "manager", "other_manager"]
@@ -39,18 +49,20 @@ def head_or_admin() -> dict[str, int]:
 
 
 def owner_only(status: int) -> dict[str, int]:
-    """Only the action's owner (the manager) writes its updates."""
-    return expect(403, manager=status, stranger=404)
+    """Only the action's owner (the manager) writes its updates, and the partner invited."""
+    return expect(403, manager=status, partner=status, stranger=404)
 
 
 def author_only(status: int) -> dict[str, int]:
     """Only its author (the manager) changes an update not yet approved, which read-only
-    people cannot see at all."""
-    return expect(403, manager=status, stranger=404, viewer=404)
+    people cannot see at all, nor a partner another's update."""
+    return expect(403, manager=status, stranger=404, viewer=404, partner=HIDDEN)
 
 
-DIRECTOR_ONLY = expect(403, director=200, stranger=404)
-OUR_AUTHORITY = expect(200, stranger=404)  # everyone in the authority, nobody outside it
+DIRECTOR_ONLY = expect(403, director=200, stranger=404, partner=HIDDEN)
+# Everyone in the authority, nobody outside it, and no partner.
+OUR_AUTHORITY = expect(200, stranger=404, partner=HIDDEN)
+STAFF = expect(200, partner=403)  # the authority's own pages: not a partner's
 
 # (method, path, endpoint, {visitor: status}). Paths name the world's records in braces.
 ROUTES = [
@@ -108,45 +120,55 @@ ROUTES = [
     ("GET", "/accessibility", "pages.accessibility", expect(200, anon=200)),
     # Every role but the viewer has a home page; viewers land on the dashboard.
     ("GET", "/", "home.index", expect(200, viewer=302)),
-    ("GET", "/inspections", "inspections.index", expect(200)),
+    ("GET", "/inspections", "inspections.index", STAFF),
     ("GET", "/inspections/new", "inspections.new", admin_only(stranger=200)),
     ("POST", "/inspections/new", "inspections.new", admin_only(stranger=200)),
-    ("GET", "/inspections/{inspection}", "inspections.show", expect(200, stranger=404)),
+    ("GET", "/inspections/{inspection}", "inspections.show", OUR_AUTHORITY),
     ("GET", "/inspections/999999", "inspections.show", expect(404)),
     ("GET", "/inspections/99999999999999999999", "inspections.show", expect(404, anon=404)),
-    ("GET", "/inspections/{inspection}/edit", "inspections.edit", admin_only()),
-    ("POST", "/inspections/{inspection}/edit", "inspections.edit", admin_only()),
+    ("GET", "/inspections/{inspection}/edit", "inspections.edit", admin_only(partner=HIDDEN)),
+    ("POST", "/inspections/{inspection}/edit", "inspections.edit", admin_only(partner=HIDDEN)),
     (
         "GET",
         "/inspections/{inspection}/recommendations/new",
         "recommendations.new",
-        admin_only(),
+        admin_only(partner=HIDDEN),
     ),
     (
         "POST",
         "/inspections/{inspection}/recommendations/new",
         "recommendations.new",
-        admin_only(),
+        admin_only(partner=HIDDEN),
     ),
     (
         "GET",
         "/recommendations/{recommendation}",
         "recommendations.show",
-        expect(200, stranger=404),
+        OUR_AUTHORITY,
     ),
-    ("GET", "/recommendations/{recommendation}/edit", "recommendations.edit", admin_only()),
-    ("POST", "/recommendations/{recommendation}/edit", "recommendations.edit", admin_only()),
+    (
+        "GET",
+        "/recommendations/{recommendation}/edit",
+        "recommendations.edit",
+        admin_only(partner=HIDDEN),
+    ),
+    (
+        "POST",
+        "/recommendations/{recommendation}/edit",
+        "recommendations.edit",
+        admin_only(partner=HIDDEN),
+    ),
     (
         "GET",
         "/recommendations/{recommendation}/actions/new",
         "actions.new",
-        expect(403, admin=200, head=200, other_head=200, stranger=404),
+        expect(403, admin=200, head=200, other_head=200, stranger=404, partner=HIDDEN),
     ),
     (
         "POST",
         "/recommendations/{recommendation}/actions/new",
         "actions.new",
-        expect(403, admin=200, head=200, other_head=200, stranger=404),
+        expect(403, admin=200, head=200, other_head=200, stranger=404, partner=HIDDEN),
     ),
     ("GET", "/actions/{action}", "actions.show", expect(200, stranger=404)),
     ("GET", "/actions/999999", "actions.show", expect(404)),
@@ -167,7 +189,13 @@ ROUTES = [
     ("GET", "/actions/{action}/updates/new", "updates.new", owner_only(200)),
     ("POST", "/actions/{action}/updates/new", "updates.new", owner_only(200)),
     # Read-only people see approved updates only: one awaiting approval is not there for them.
-    ("GET", "/updates/{submitted}", "updates.show", expect(200, stranger=404, viewer=404)),
+    # A partner sees their own updates only: this one is the manager's.
+    (
+        "GET",
+        "/updates/{submitted}",
+        "updates.show",
+        expect(200, stranger=404, viewer=404, partner=HIDDEN),
+    ),
     ("GET", "/updates/{draft}/edit", "updates.edit", author_only(200)),
     ("POST", "/updates/{draft}/edit", "updates.edit", author_only(200)),
     # State changes posted without the version the page showed are refused, changing nothing.
@@ -178,15 +206,20 @@ ROUTES = [
         "POST",
         "/updates/{submitted}/approve",
         "updates.approve",
-        expect(403, head=200, stranger=404, viewer=404),
+        expect(403, head=200, stranger=404, viewer=404, partner=HIDDEN),
     ),
     (
         "POST",
         "/updates/{submitted}/return",
         "updates.return",
-        expect(403, head=200, stranger=404, viewer=404),
+        expect(403, head=200, stranger=404, viewer=404, partner=HIDDEN),
     ),
-    ("GET", "/my-actions", "updates.mine", expect(403, director=200, **{v: 200 for v in OWNERS})),
+    (
+        "GET",
+        "/my-actions",
+        "updates.mine",
+        expect(403, director=200, partner=200, **{v: 200 for v in OWNERS}),
+    ),
     (
         "GET",
         "/awaiting-approval",
@@ -198,7 +231,7 @@ ROUTES = [
         "GET",
         "/evidence/{evidence}/download",
         "evidence.download",
-        expect(200, stranger=404, viewer=404),
+        expect(200, stranger=404, viewer=404, partner=HIDDEN),
     ),
     # A head of service names a deputy for when they are away.
     ("GET", "/account/cover", "cover.edit", expect(403, head=200, other_head=200)),
@@ -210,19 +243,19 @@ ROUTES = [
         "POST",
         "/recommendations/{recommendation}/close",
         "recommendations.close",
-        expect(403, stranger=404),
+        expect(403, stranger=404, partner=HIDDEN),
     ),
     (
         "GET",
         "/recommendations/{recommendation}/reopen",
         "recommendations.reopen",
-        expect(403, stranger=404),
+        expect(403, stranger=404, partner=HIDDEN),
     ),
     (
         "POST",
         "/recommendations/{recommendation}/reopen",
         "recommendations.reopen",
-        expect(403, stranger=404),
+        expect(403, stranger=404, partner=HIDDEN),
     ),
     ("GET", "/settings/rag", "settings.rag", admin_only(stranger=200)),
     ("GET", "/settings/sign-in", "sso.settings", admin_only(stranger=200)),
@@ -278,6 +311,11 @@ ROUTES = [
     ("POST", "/users/new", "users.new", admin_only(stranger=200)),
     ("GET", "/users/{manager}/edit", "users.edit", admin_only()),
     ("POST", "/users/{manager}/edit", "users.edit", admin_only()),
+    # A partner's actions: an empty post is refused on the form ("Select at least one").
+    ("GET", "/users/{partner}/actions", "users.partner_actions", admin_only()),
+    ("POST", "/users/{partner}/actions", "users.partner_actions", admin_only()),
+    # Only a partner has a list of actions.
+    ("GET", "/users/{manager}/actions", "users.partner_actions", admin_only() | {"admin": 404}),
     (
         "POST",
         "/users/{manager}/sign-out-everywhere",
@@ -299,7 +337,7 @@ ROUTES = [
         "POST",
         "/inspections/{inspection}/plan/privacy-check",
         "plans.clear_hit",
-        expect(403, director=400, stranger=404),
+        expect(403, director=400, stranger=404, partner=HIDDEN),
     ),
     ("GET", "/plan-versions/999999/download.pdf", "plans.download", expect(404)),
     ("GET", "/plan-versions/999999/download.xlsx", "plans.download", expect(404)),
@@ -307,8 +345,18 @@ ROUTES = [
     ("GET", "/inspections/{inspection}/plan/introduction", "plans.introduction", DIRECTOR_ONLY),
     ("POST", "/inspections/{inspection}/plan/introduction", "plans.introduction", DIRECTOR_ONLY),
     # Only an approved update is redacted: the world's draft is refused even to a director.
-    ("GET", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404, viewer=404)),
-    ("POST", "/updates/{draft}/redact", "plans.redact", expect(403, stranger=404, viewer=404)),
+    (
+        "GET",
+        "/updates/{draft}/redact",
+        "plans.redact",
+        expect(403, stranger=404, viewer=404, partner=HIDDEN),
+    ),
+    (
+        "POST",
+        "/updates/{draft}/redact",
+        "plans.redact",
+        expect(403, stranger=404, viewer=404, partner=HIDDEN),
+    ),
     ("GET", "/inspections/{inspection}/self-evaluation", "plans.self_evaluation", OUR_AUTHORITY),
     # An empty post carries no record version: refused and the saved narrative shown again.
     (
@@ -327,7 +375,7 @@ ROUTES = [
         "GET",
         "/inspections/{inspection}/self-evaluation/export.pdf?since=bad",
         "plans.self_evaluation_export",
-        expect(400, stranger=404),
+        expect(400, stranger=404, partner=HIDDEN),
     ),
     ("GET", "/settings/logo", "plans.logo", admin_only(stranger=200)),
     # An empty post says "Select a logo file" on the form.
@@ -361,31 +409,27 @@ ROUTES = [
         "GET",
         "/inspections/{inspection}/report/export.pdf?since=bad",
         "plans.report_export",
-        expect(400, stranger=404),
+        expect(400, stranger=404, partner=HIDDEN),
     ),
     # Oversight: dashboard, search, account settings, calendar feed, API (tokens: tests/oversight).
-    ("GET", "/dashboard", "dashboard.index", expect(200)),
-    ("GET", "/dashboard.csv", "dashboard.csv", expect(200)),
-    (
-        "GET",
-        "/inspections/{inspection}/dashboard",
-        "dashboard.inspection",
-        expect(200, stranger=404),
-    ),
+    ("GET", "/dashboard", "dashboard.index", STAFF),
+    ("GET", "/dashboard.csv", "dashboard.csv", STAFF),
+    ("GET", "/inspections/{inspection}/dashboard", "dashboard.inspection", OUR_AUTHORITY),
     (
         "GET",
         "/inspections/{inspection}/dashboard.csv",
         "dashboard.inspection_csv",
-        expect(200, stranger=404),
+        OUR_AUTHORITY,
     ),
-    ("GET", "/search?q=education", "search.index", expect(200)),
+    ("GET", "/search?q=education", "search.index", STAFF),
     ("GET", "/account/reminders", "profile.reminders", expect(200)),
     ("POST", "/account/reminders", "profile.reminders", expect(200)),
     ("GET", "/account/access", "profile.access", expect(200)),
     ("POST", "/account/access/calendar", "profile.reset_calendar", expect(200)),
     ("POST", "/account/access/calendar/turn-off", "profile.turn_off_calendar", expect(302)),
-    ("GET", "/account/api-tokens/new", "profile.new_api_token", expect(200)),
-    ("POST", "/account/api-tokens/new", "profile.new_api_token", expect(200)),
+    # The API reads the whole authority: partners have no tokens (tests/accounts/test_partners).
+    ("GET", "/account/api-tokens/new", "profile.new_api_token", STAFF),
+    ("POST", "/account/api-tokens/new", "profile.new_api_token", STAFF),
     ("POST", "/account/api-tokens/999999/revoke", "profile.revoke_api_token", expect(404)),
     ("GET", "/calendar/not-a-token.ics", "calendar.feed", expect(404, anon=404)),
     ("GET", "/api/v1/openapi.json", "api.openapi", expect(200, anon=200)),

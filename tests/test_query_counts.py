@@ -25,6 +25,7 @@ KEY_PAGES = [
     ("home (owner)", "manager", "/"),
     ("home (head of service)", "head", "/"),
     ("home (director)", "director", "/"),
+    ("home (partner)", "partner", "/"),
     ("dashboard", "viewer", "/dashboard"),
     ("action list, filtered", "viewer", "/dashboard?status=in_progress&rag=amber"),
     ("inspection dashboard", "viewer", "/inspections/{inspection}/dashboard"),
@@ -32,6 +33,7 @@ KEY_PAGES = [
     ("inspection", "viewer", "/inspections/{inspection}"),
     ("recommendation", "viewer", "/recommendations/{recommendation}"),
     ("action", "manager", "/actions/{action}"),
+    ("action (partner)", "partner", "/actions/{action}"),
     ("my actions", "manager", "/my-actions"),
     ("approval queue", "head", "/awaiting-approval"),
     ("search", "viewer", "/search?q=tracker"),
@@ -50,6 +52,7 @@ MOST_STATEMENTS = {
     "home (owner)": 5,
     "home (head of service)": 7,
     "home (director)": 5,  # with the updates escalated to the director, and theirs to decide
+    "home (partner)": 6,
     "dashboard": 5,
     "action list, filtered": 5,
     "inspection dashboard": 6,
@@ -57,6 +60,7 @@ MOST_STATEMENTS = {
     "inspection": 6,  # with the monitoring visits since it
     "recommendation": 5,  # with what monitoring visits found
     "action": 10,
+    "action (partner)": 12,  # and whether they were invited to write its updates
     "my actions": 5,
     "approval queue": 4,  # with the heads the reviewer covers for
     "search": 4,

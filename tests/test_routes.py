@@ -26,6 +26,7 @@ def test_route_answers_for(visitor, client, world, login):
         "recommendation": world.recommendation.id,
         "action": world.action.id,
         "manager": world.users["manager"].id,
+        "partner": world.users["partner"].id,
         "draft": world.draft.id,
         "submitted": world.submitted.id,
         "evidence": world.evidence.id,

@@ -13,6 +13,7 @@ from flask import current_app
 from flask_migrate import downgrade, upgrade
 
 from tests.conftest import text_of
+from tests.factories import without_partners
 from tests.plans.test_plan_versions import details
 from workflow.core.errors import AlteredFile, MissingFile
 from workflow.core.storage import current_store, file_sha256, path_for, read_checked
@@ -127,6 +128,7 @@ def test_downgrade_brings_the_files_back_into_the_database_and_upgrade_moves_the
     client = login("viewer")
     db.session.remove()
     init_migrations(current_app)
+    without_partners()
     try:
         downgrade(revision=BEFORE_THE_STORE)
         assert blob_columns() == set(FROZEN_FORMATS)
@@ -151,6 +153,7 @@ def test_downgrade_stops_before_the_schema_changes_when_a_file_is_missing(app, w
     db.session.remove()
     init_migrations(app)
     config = app.extensions["migrate"].migrate.get_config()
+    without_partners()
     try:
         with pytest.raises(RuntimeError, match=f"plan version {version_id}'s XLSX \\(missing\\)"):
             command.downgrade(config, BEFORE_THE_STORE)
@@ -166,6 +169,7 @@ def test_upgrade_stops_when_a_file_in_the_database_does_not_match_its_hash(app, 
     db.session.remove()
     init_migrations(app)
     config = app.extensions["migrate"].migrate.get_config()
+    without_partners()
     downgrade(revision=BEFORE_THE_STORE)
     try:
         run("UPDATE plan_version SET pdf = :forged WHERE id = :id", forged=FORGED, id=version_id)

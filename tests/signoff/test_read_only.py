@@ -28,15 +28,17 @@ def test_only_people_who_may_write_updates_are_offered_as_owners(world, login):
         "Hugo Head (head of service, Children in care)",
         "Mia Manager (service manager)",
         "Mo Manager (service manager)",
+        "Pat Partner (partner contributor)",  # invited to this action
     ]
     # A new action's area is not chosen yet: heads of every area are offered, by area.
     url = f"/recommendations/{world.recommendation.id}/actions/new"
     new = offered_owners(client.get(url).get_data(as_text=True))
     assert "Hana Head (head of service, Education inclusion)" in new
     assert not any("Vic Viewer" in option or "Ada Admin" in option for option in new)
+    assert not any("Pat Partner" in option for option in new)  # invited to no new action
 
 
-@pytest.mark.parametrize("who", ["viewer", "admin", "other_head"])
+@pytest.mark.parametrize("who", ["viewer", "admin", "other_head", "partner"])
 def test_the_rule_refuses_an_owner_who_may_not_write_updates(world, who):
     with pytest.raises(RuleError, match="Select a service manager, a head of service of Children"):
         make_action(world.users["admin"], world.recommendation, world.users[who], world.area)

@@ -9,7 +9,7 @@ from alembic import command
 from flask import current_app
 from flask_migrate import downgrade, upgrade
 
-from tests.factories import proposal
+from tests.factories import proposal, without_partners
 from workflow.extensions import db, init_migrations
 from workflow.models import ProgressUpdate, ReviewComment
 from workflow.signoff import rules as signoff
@@ -36,6 +36,7 @@ def test_upgrade_keeps_return_comments_and_notes_each_updates_base(world):
     db.session.remove()
     try:
         init_migrations(current_app)
+        without_partners()
         downgrade(revision=BEFORE_SIGNOFF)
         kept = run("SELECT review_comment FROM progress_update WHERE id = :id", id=update_id)
         assert kept.scalar() == "And the primaries?"
@@ -60,6 +61,7 @@ def test_upgrade_refuses_an_action_with_two_updates_waiting(app, world):
     db.session.commit()
     db.session.remove()
     init_migrations(current_app)
+    without_partners()
     downgrade(revision=BEFORE_SIGNOFF)
     try:
         run("UPDATE progress_update SET state = 'submitted' WHERE id = :id", id=draft_id)

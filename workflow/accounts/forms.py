@@ -7,6 +7,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import (
@@ -93,6 +94,29 @@ class ApiTokenForm(FlaskForm):
     )
 
 
+class ActionChoiceField(SelectMultipleField):
+    """Checkboxes of actions, by id. Anything posted that is not one of them (a word, an
+    action of another authority, a closed one) is refused with one plain message."""
+
+    NOT_OFFERED = "Select actions from the list"
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = []
+            raise ValueError(self.NOT_OFFERED) from None
+
+    def pre_validate(self, form):
+        offered = {choice.value for choice in self.choices}
+        if any(value not in offered for value in self.data or ()):
+            raise ValidationError(self.NOT_OFFERED)
+
+
+def action_choices(actions) -> list:
+    return options((a.id, f"Action {a.reference}: {a.description[:100]}") for a in actions)
+
+
 class UserForm(VersionedForm):
     name = StringField(
         "Full name",
@@ -126,4 +150,34 @@ class UserForm(VersionedForm):
 
 
 class NewUserForm(UserForm):
-    """An invitation: the person chooses their own password (no administrator types one)."""
+    """An invitation: the person chooses their own password (no administrator types one).
+    A partner contributor's names the actions they will report on."""
+
+    action_ids = ActionChoiceField("Actions they report on", coerce=int)
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action_ids.choices = action_choices(actions)
+
+    def validate_action_ids(self, field):
+        if self.role.data == Role.PARTNER.value and not (field.data or field.errors):
+            raise ValidationError("Select at least one action for the partner to report on")
+
+
+class PartnerActionsForm(VersionedForm):
+    """The actions a partner contributor reports on (at least one)."""
+
+    action_ids = ActionChoiceField("Actions they report on", coerce=int)
+
+    def __init__(self, *args, actions=(), current=(), **kwargs):
+        self.current_ids = [a.id for a in current]  # fill() reads it
+        super().__init__(*args, **kwargs)
+        self.action_ids.choices = action_choices(actions)
+
+    def fill(self, record) -> None:
+        super().fill(record)
+        self.action_ids.data = self.current_ids
+
+    def validate_action_ids(self, field):
+        if not (field.data or field.errors):
+            raise ValidationError("Select at least one action for the partner to report on")

@@ -2,10 +2,12 @@
 (or signs in with the council's single sign-on). No administrator sees anyone's password."""
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from workflow.accounts import partners
 from workflow.accounts.link_tokens import hash_link_token, looks_like_token, new_link_token
 from workflow.accounts.passwords import hash_password, password_problem
 from workflow.accounts.sessions import begin_session
@@ -37,8 +39,10 @@ def invite_user(
     role: Role,
     service_area: ServiceArea | None,
     now: datetime,
+    action_ids: Sequence[int] = (),
 ) -> tuple[Invitation, str]:
-    """A pending invitation and the secret for its link (emailed, never stored)."""
+    """A pending invitation and the secret for its link (emailed, never stored). A partner
+    contributor's names the actions they will report on."""
     email = email.strip().lower()
     # Only this authority's people are named. An address another council's person has is
     # invited like any other: the page and the audit trail read the same, and only the
@@ -52,6 +56,9 @@ def invite_user(
         raise RuleError(f"Select a service area for a {role.label.lower()}", "service_area_id")
     if service_area is not None and service_area.authority_id != authority.id:
         raise RuleError("Select a service area of this authority", "service_area_id")
+    actions = partners.offered_actions(authority, action_ids) if role.is_partner else []
+    if role.is_partner:
+        service_area = None  # a partner reports on named actions, not on an area
     token, token_hash = new_link_token()
     invitation = Invitation(
         authority=authority,
@@ -66,8 +73,14 @@ def invite_user(
     )
     db.session.add(invitation)
     flush()
+    partners.name_actions(invitation, actions)
     summary = f"{invitation.name} invited as {role.label}"
-    record_event(actor, authority.id, invitation, "created", summary, {"email": email})
+    changes = {"email": email}
+    if actions:
+        noun = "action" if len(actions) == 1 else "actions"
+        summary += f" to report on {noun} " + ", ".join(a.reference for a in actions)
+        changes["actions"] = [a.reference for a in actions]
+    record_event(actor, authority.id, invitation, "created", summary, changes)
     return invitation, token
 
 
@@ -126,7 +139,7 @@ def accept_invitation(
     invitation = invitation_for_link(token, now)
     if invitation is None:
         raise RuleError(EXPIRED)
-    if takes_no_passwords(invitation.authority):
+    if not takes_password(invitation):
         raise RuleError("Your council signs in with single sign-on: use your council account")
     problem = password_problem(
         password, invitation.email, name=invitation.name, authority=invitation.authority.name
@@ -165,7 +178,15 @@ def _join(invitation: Invitation, password_hash: str, now: datetime, how: str) -
     invitation.user_id = user.id
     summary = f"Invitation {how}: {user.name} joined as {user.role.label}"
     record_event(user, invitation.authority_id, user, "created", summary, {"email": user.email})
+    if user.role.is_partner:
+        partners.join_invited_actions(invitation, user, now)
     return user
+
+
+def takes_password(invitation: Invitation) -> bool:
+    """Whether the person invited chooses a password: not where the council signs in only with
+    single sign-on, except a partner contributor, who has no council account."""
+    return invitation.role.is_partner or not takes_no_passwords(invitation.authority)
 
 
 def takes_no_passwords(authority: Authority) -> bool:

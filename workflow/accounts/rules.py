@@ -84,6 +84,7 @@ def edit_user(actor: User, user: User, version: int | None, now: datetime, **val
     _check_service_area(values["role"], values.get("service_area"), user.authority)
     if user.id == actor.id and (values["role"] is not user.role or not values["active"]):
         raise RuleError("You cannot change your own role or disable your own account", "role")
+    _check_partner_stays_partner(user, values["role"])
     for field, value in values.items():
         setattr(user, field, value)
     if not user.active:
@@ -127,6 +128,19 @@ def sign_in(
     if two_factor.needs_second_step(user):
         return user, None
     return user, sessions.begin_session(user, SignInMethod.PASSWORD, user_agent, now)
+
+
+def _check_partner_stays_partner(user: User, role: Role) -> None:
+    """Partners come from outside the council and reach only named actions: nobody becomes
+    one, or stops being one, by an edit that would open or close the whole authority."""
+    if user.role.is_partner and not role.is_partner:
+        raise RuleError(
+            "A partner contributor's role cannot be changed. Disable the account instead", "role"
+        )
+    if role.is_partner and not user.role.is_partner:
+        raise RuleError(
+            "Invite a partner contributor from the invitation page, naming their actions", "role"
+        )
 
 
 def _check_service_area(role: Role, area: ServiceArea | None, authority: Authority) -> None:

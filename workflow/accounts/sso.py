@@ -117,7 +117,10 @@ def provider_origins() -> list[str]:
 
 
 def password_sign_in_closed(user: User) -> bool:
-    """An authority that made single sign-on the only way in takes no passwords."""
+    """An authority that made single sign-on the only way in takes no passwords, but from
+    partner contributors, who have no account with the council's identity provider."""
+    if user.role.is_partner:
+        return False
     provider = provider_of(user.authority)
     return bool(provider and provider.enabled and provider.sso_only)
 

@@ -146,6 +146,7 @@ RESOURCES: list[tuple[str, str, str, dict[str, dict[str, Any]]]] = [
 ERRORS = {
     "400": "The query string is not valid.",
     "401": "No API token, or one that is wrong, revoked or expired.",
+    "403": "The token is a partner contributor's: partners have no access to the API.",
 }
 
 
@@ -175,7 +176,7 @@ def _operations(name: str, title: str, description: str) -> dict[str, Any]:
             ],
             "responses": {
                 "200": _response(f"A page of {name}", _ref(f"{title}Page")),
-                **_errors("400", "401"),
+                **_errors("400", "401", "403"),
             },
         }
     }
@@ -191,7 +192,7 @@ def _operations(name: str, title: str, description: str) -> dict[str, Any]:
                     "schema": _s("integer", minimum=1, maximum=MAX_ID),
                 }
             ],
-            "responses": {"200": _response(title, _ref(title)), **_errors("401", "404")},
+            "responses": {"200": _response(title, _ref(title)), **_errors("401", "403", "404")},
         }
     }
     return {f"/{name}": listing, f"/{name}/{{{id_name}}}": single}

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from workflow.api import openapi, tokens
 from workflow.api import records as api_records
+from workflow.core import permissions
 from workflow.extensions import csrf, db
 from workflow.models import utcnow
 
@@ -19,6 +20,7 @@ csrf.exempt(bp)
 MESSAGES = {
     400: "The query string is not valid.",
     401: "Send a valid API token in the Authorization header: Bearer <token>.",
+    403: "Partner contributors have no access to the API.",
     404: "No such record in your authority.",
     405: "This API only reads: use GET.",
 }
@@ -42,6 +44,8 @@ def authenticate():
     user = tokens.api_user(secret.strip(), utcnow()) if scheme.lower() == "bearer" else None
     if user is None:
         abort(401)
+    if not permissions.can_use_api(user):
+        abort(403)
     if db.session.dirty:
         db.session.commit()  # the token's last-used time, noted now and then; nothing else
     g.api_user = user

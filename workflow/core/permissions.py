@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from workflow.extensions import db
 from workflow.models import (
     Action,
+    ActionPartner,
     ActionStatus,
     ProgressUpdate,
     Recommendation,
@@ -40,20 +41,56 @@ def can_edit_action(user: User, action: Action) -> bool:
     return _heads_area(user, action)
 
 
-def can_own_action(user: User, service_area_id: int | None) -> bool:
+def can_own_action(user: User, service_area_id: int | None, action_id: int | None = None) -> bool:
     """Owners and delegates write an action's updates: service managers, the heads of the
     action's service area, and the director; never read-only people. While the area is still
-    to be chosen (a new action's form) any head of service may be offered."""
+    to be chosen (a new action's form) any head of service may be offered. A partner only
+    on an action they were invited to (so never on a new one)."""
+    if user.role is Role.PARTNER:
+        return action_id is not None and is_invited_to(user, action_id)
     if user.role is Role.HEAD_OF_SERVICE:
         return service_area_id is None or user.service_area_id == service_area_id
     return user.role in (Role.SERVICE_MANAGER, Role.DIRECTOR)
 
 
 def can_write_update(user: User, action: Action) -> bool:
-    """The owner or the named delegate reports on an action that is still open."""
+    """The owner, the named delegate, or an invited partner reports on an action that is
+    still open."""
+    if action.recommendation.is_closed:
+        return False
+    if user.role is Role.PARTNER:
+        return is_invited_to(user, action.id)
     is_owner = user.id in (action.owner_id, action.delegate_id)
-    may_own = can_own_action(user, action.service_area_id)
-    return is_owner and may_own and not action.recommendation.is_closed
+    return is_owner and can_own_action(user, action.service_area_id, action.id)
+
+
+# Partner contributors come from outside the council: they reach the actions they were
+# invited to and their own updates (core/tenancy.py answers 404 for everything else), and
+# none of the authority's own pages (403).
+
+
+def is_invited_to(user: User, action_id: int) -> bool:
+    """The partner was invited to this action (and has not been removed from it)."""
+    query = sa.select(ActionPartner.action_id).where(
+        ActionPartner.user_id == user.id, ActionPartner.action_id == action_id
+    )
+    return user.role is Role.PARTNER and db.session.scalar(query) is not None
+
+
+def can_browse_authority(user: User) -> bool:
+    """The authority's own lists (inspections, dashboard, search): its staff, not partners."""
+    return user.role is not Role.PARTNER
+
+
+def can_use_api(user: User) -> bool:
+    """The API reads the whole authority's plan, so partners have no tokens for it."""
+    return user.role is not Role.PARTNER
+
+
+def may_open_update(user: User, update: ProgressUpdate) -> bool:
+    """Whether a link to another update of an action the user writes for leads anywhere:
+    a partner opens only their own."""
+    return user.role is not Role.PARTNER or update.author_id == user.id
 
 
 def owns_update(user: User, update: ProgressUpdate) -> bool:
@@ -212,7 +249,7 @@ def can_redact_update(user: User, update: ProgressUpdate) -> bool:
 
 
 def can_see_own_actions(user: User) -> bool:
-    return user.role in (Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
+    return user.role in (Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.PARTNER)
 
 
 def _heads_area(user: User, action: Action) -> bool:

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from workflow.accounts import partners, two_factor
 from workflow.accounts import rules as accounts
-from workflow.accounts import two_factor
 from workflow.demo.progress import load_progress
 from workflow.extensions import db
 from workflow.models import Authority, InspectionKind, Role, User, utcnow
@@ -67,7 +67,11 @@ PEOPLE = [
         "aisha.begum@wolverhampton.example",
         "Care leavers and housing",
     ),
+    # A secondary school's attendance lead, invited to the attendance-plans action only.
+    (Role.PARTNER, "Jo Whitfield", "jo.whitfield@northfield-academy.example", None),
 ]
+# Partner contributors and the one action each was invited to report on.
+PARTNER_ACTIONS = {"Jo Whitfield": "3.2"}
 
 SECOND_PEOPLE = [
     (Role.ADMINISTRATOR, "Owen Carter", "owen.carter@dunmere.example", None),
@@ -325,6 +329,8 @@ def _load_wolverhampton(today: date) -> None:
             measure_of_success=item.measure,
         )
     load_progress(users, actions)
+    for name, reference in PARTNER_ACTIONS.items():
+        partners.add_to_action(admin, users[name], actions[reference], utcnow())
 
 
 def _load_second_authority() -> None:

@@ -17,6 +17,7 @@ from workflow.models.identity import (
 from workflow.models.inspection import Inspection, InspectionKind, Judgement, Recommendation
 from workflow.models.job import Job, JobState
 from workflow.models.measure import Measure, MeasureValue
+from workflow.models.partner import ActionPartner, InvitationAction
 from workflow.models.plan import PlanVersion, PrivacyClearance, UpdateRedaction
 from workflow.models.reminder import ReminderLog
 from workflow.models.report import MonitoringNote, ReportImport, ReportParagraph
@@ -27,6 +28,7 @@ from workflow.models.user import Role, SignInAttempt, User
 
 __all__ = [
     "Action",
+    "ActionPartner",
     "ActionStatus",
     "ApiToken",
     "AuditEvent",
@@ -40,6 +42,7 @@ __all__ = [
     "IdentityProvider",
     "Inspection",
     "Invitation",
+    "InvitationAction",
     "InspectionKind",
     "Job",
     "JobState",

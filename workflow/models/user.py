@@ -16,10 +16,16 @@ class Role(LabelledEnum):
     HEAD_OF_SERVICE = ("head_of_service", "Head of service")
     SERVICE_MANAGER = ("service_manager", "Service manager")
     VIEWER = ("viewer", "Viewer")
+    # Outside the council: reports on the actions they were invited to, sees nothing else.
+    PARTNER = ("partner", "Partner contributor")
 
     @property
     def needs_service_area(self) -> bool:
         return self in (Role.HEAD_OF_SERVICE, Role.SERVICE_MANAGER)
+
+    @property
+    def is_partner(self) -> bool:
+        return self is Role.PARTNER
 
 
 class User(UserMixin, Base):

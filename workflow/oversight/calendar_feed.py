@@ -4,7 +4,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 if TYPE_CHECKING:
@@ -12,7 +11,7 @@ if TYPE_CHECKING:
 
 from workflow.core.names import KIND_SHORT_NAMES, authority_short_name, first_words
 from workflow.core.rag import delivery_rag, exception_stands
-from workflow.core.tenancy import actions_of
+from workflow.core.tenancy import actions_of, reported_on_by
 from workflow.extensions import db
 from workflow.models import Action, ActionStatus, Inspection, Recommendation, User
 
@@ -20,11 +19,11 @@ PRODUCT = "-//Ofsted action plans//Due dates//EN"
 
 
 def feed_actions(user: User) -> list[Action]:
-    """The user's open actions, owned or delegated, in one query."""
+    """The user's open actions (owned, delegated, or a partner's invited ones), in one query."""
     query = (
         actions_of(user)
         .where(
-            sa.or_(Action.owner_id == user.id, Action.delegate_id == user.id),
+            reported_on_by(user),
             Action.status != ActionStatus.COMPLETE,
         )
         .options(

@@ -80,7 +80,8 @@ def listing(query: sa.Select) -> Listing:
 
 
 def open_actions_owned(user: User) -> Listing:
-    """The manager's open actions (owned or delegated), soonest due first."""
+    """The open actions the person reports on (owned, delegated, or a partner's invited
+    ones), soonest due first."""
     return listing(queues.my_actions(user).where(Action.status != ActionStatus.COMPLETE))
 
 

@@ -42,7 +42,7 @@ HISTORY_PER_PAGE = 20
 def action_page(action: Action, viewer: User, history_page: int = 1) -> ActionPage:
     return ActionPage(
         updates=visible_updates(action, viewer),
-        evidence=approved_evidence(action),
+        evidence=approved_evidence(action, viewer),
         measures=approved_series(action.id),
         timeline=timeline(action, viewer, history_page),
         findings=linked_paragraphs(action.recommendation),
@@ -70,26 +70,29 @@ def visible_updates(action: Action, viewer: User) -> list[ProgressUpdate]:
     return list(db.session.scalars(query))
 
 
-def approved_evidence(action: Action) -> list[Evidence]:
-    """Evidence that came with approved updates; superseded items stay, marked as such."""
+def approved_evidence(action: Action, viewer: User) -> list[Evidence]:
+    """Evidence that came with approved updates; superseded items stay, marked as such.
+    A partner sees only what came with their own updates."""
     query = (
         sa.select(Evidence)
         .join(Evidence.update)
         .where(Evidence.action_id == action.id, ProgressUpdate.state == UpdateState.APPROVED)
         .order_by(Evidence.superseded_by_id.is_not(None), Evidence.added_at.desc())
     )
+    if viewer.role is Role.PARTNER:
+        query = query.where(ProgressUpdate.author_id == viewer.id)
     return list(db.session.scalars(query))
 
 
 def timeline(action: Action, viewer: User, page: int) -> Pagination:
     """A page of the action's history: every update adds to it, for as long as the plan runs.
-    Read-only people see the history of approved updates only."""
+    Read-only people see the history of approved updates only; partners that of their own."""
     query = (
         sa.select(AuditEvent)
         .where(AuditEvent.action_id == action.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
-    if viewer.role is Role.VIEWER:
+    if viewer.role in (Role.VIEWER, Role.PARTNER):
         readable = updates_of(viewer).where(ProgressUpdate.action_id == action.id)
         on_hidden = sa.and_(
             AuditEvent.object_type == ProgressUpdate.__tablename__,

@@ -248,7 +248,8 @@ def _check_action_values(
         person = db.session.get(User, values[field]) if values.get(field) else None
         if values.get(field) and (person is None or person.authority_id != authority_id):
             raise RuleError("Select a person from this authority", field)
-        if person is not None and not permissions.can_own_action(person, area.id):
+        action_id = action.id if action is not None else None
+        if person is not None and not permissions.can_own_action(person, area.id, action_id):
             # Owners and delegates write updates: read-only people stay read-only.
             raise RuleError(
                 f"Select a service manager, a head of service of {area.name} or a director",

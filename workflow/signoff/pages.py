@@ -30,6 +30,7 @@ class UpdatePage:
     reworked: list[Rework] = field(default_factory=list)
     # Another update to the action awaiting approval, which this one must wait for.
     other_waiting: ProgressUpdate | None = None
+    other_waiting_opens: bool = False  # a partner cannot open someone else's
     # Why the viewer may decide it: for an absent head, or as the director.
     deciding_for: User | None = None
     deciding_as_director: bool = False
@@ -41,13 +42,16 @@ def update_page(update: ProgressUpdate, viewer: User, can_review: bool, today: d
         return page
     if action_changed_since(update):
         page.changed_since = field_changes(update)
-        page.approved_since = approved_since(update)
+        # Others' updates are not a partner's to read: the changes themselves are listed.
+        if permissions.can_browse_authority(viewer):
+            page.approved_since = approved_since(update)
     last = update.last_comment
     if update.state is UpdateState.SUBMITTED and last is not None and last.proposal:
         page.reworked = reworked_since(update, last.proposal)
     waiting = waiting_update(update.action)
     if waiting is not None and waiting.id != update.id:
         page.other_waiting = waiting
+        page.other_waiting_opens = permissions.may_open_update(viewer, waiting)
     if can_review:
         page.deciding_for = permissions.acting_for(viewer, update, today)
         as_director = viewer.role is Role.DIRECTOR and page.deciding_for is None

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from workflow.core import permissions
 from workflow.core.deadlines import add_working_days, earliest_start_within
-from workflow.core.tenancy import actions_of, updates_of
+from workflow.core.tenancy import actions_of, reported_on_by, updates_of
 from workflow.extensions import db
 from workflow.models import Action, ProgressUpdate, Role, UpdateState, User
 
@@ -18,10 +18,10 @@ DECISION_WORKING_DAYS = 5
 
 
 def my_actions(user: User) -> sa.Select:
-    """Actions the user owns or is delegate for, soonest due first."""
+    """Actions the user owns, is delegate for or (a partner) was invited to, soonest due first."""
     return (
         actions_of(user)
-        .where(sa.or_(Action.owner_id == user.id, Action.delegate_id == user.id))
+        .where(reported_on_by(user))
         .options(joinedload(Action.owner), joinedload(Action.recommendation))
         .order_by(Action.due_date, Action.id)
     )
@@ -99,7 +99,7 @@ def waiting_count(user: User) -> int | None:
         return counted
     if user.role in (Role.HEAD_OF_SERVICE, Role.DIRECTOR):
         query = awaiting_approval(user, date.today())
-    elif user.role is Role.SERVICE_MANAGER:
+    elif user.role in (Role.SERVICE_MANAGER, Role.PARTNER):
         # Their own updates are all in their own authority: no need to join to it.
         query = sa.select(ProgressUpdate).where(
             ProgressUpdate.author_id == user.id, ProgressUpdate.state == UpdateState.RETURNED

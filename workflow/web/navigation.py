@@ -19,9 +19,10 @@ def nav_items(user: User, waiting_count: Callable[[User], int | None]) -> list[d
         items.append(("My actions", "updates.mine", count))
     if permissions.can_review_updates(user):
         items.append(("Awaiting approval", "updates.awaiting", waiting_count(user)))
-    items.append(("Inspections", "inspections.index", None))
-    items.append(("Dashboard", "dashboard.index", None))
-    items.append(("Search", "search.index", None))
+    if permissions.can_browse_authority(user):
+        items.append(("Inspections", "inspections.index", None))
+        items.append(("Dashboard", "dashboard.index", None))
+        items.append(("Search", "search.index", None))
     if permissions.can_manage_users(user):
         items.append(("Users", "users.index", None))
         items.append(("RAG rules", "settings.rag", None))
@@ -39,5 +40,7 @@ def nav_items(user: User, waiting_count: Callable[[User], int | None]) -> list[d
     for item in nav:
         item["active"] = request.path == item["href"]
     if not any(item["active"] for item in nav) and request.blueprint in PLAN_BLUEPRINTS:
-        next(item for item in nav if item["endpoint"] == "inspections.index")["active"] = True
+        # A partner has no inspections list: their actions are where they are.
+        where = "inspections.index" if permissions.can_browse_authority(user) else "updates.mine"
+        next(item for item in nav if item["endpoint"] == where)["active"] = True
     return nav

@@ -11,7 +11,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from workflow.accounts import invitations, sso
+from workflow.accounts import invitations, partners, sso
 from workflow.accounts.access_forms import AcceptInvitationForm, SsoStartForm
 from workflow.accounts.emails import send_invitation
 from workflow.accounts.views.signing_in import sign_in_as, user_agent
@@ -28,7 +28,12 @@ bp = Blueprint("invitations", __name__)
 def index():
     require(permissions.can_manage_users(current_user))
     pending = invitations.pending_invitations(current_user.authority, utcnow())
-    return render_template("users/invitations.html", invitations=pending, now=utcnow())
+    return render_template(
+        "users/invitations.html",
+        invitations=pending,
+        named_actions=partners.named_references(pending),
+        now=utcnow(),
+    )
 
 
 @bp.post("/users/invitations/<int:invitation_id>/resend")
@@ -83,7 +88,7 @@ def accept(token: str):
             form=form,
             invitation=invitation,
             sso_form=sso_form,
-            passwords=not invitations.takes_no_passwords(invitation.authority),
+            passwords=invitations.takes_password(invitation),
         )
     )
     response.headers["Content-Security-Policy"] = content_security_policy(

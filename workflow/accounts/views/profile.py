@@ -10,9 +10,10 @@ from flask_login import current_user
 from workflow.accounts import email_changes
 from workflow.accounts.forms import ApiTokenForm, ReminderForm
 from workflow.api import tokens
+from workflow.core import permissions
 from workflow.models import utcnow
 from workflow.oversight import reminders
-from workflow.web import run_button, run_rule
+from workflow.web import require, run_button, run_rule
 
 bp = Blueprint("profile", __name__, url_prefix="/account")
 
@@ -33,7 +34,10 @@ def reminders_page():
 @bp.get("/access")
 def access():
     return render_template(
-        "profile/access.html", api_tokens=tokens.api_tokens_of(current_user), now=utcnow()
+        "profile/access.html",
+        api_tokens=tokens.api_tokens_of(current_user),
+        can_use_api=permissions.can_use_api(current_user),
+        now=utcnow(),
     )
 
 
@@ -58,6 +62,7 @@ def turn_off_calendar():
 
 @bp.route("/api-tokens/new", methods=["GET", "POST"])
 def new_api_token():
+    require(permissions.can_use_api(current_user))
     form = ApiTokenForm()
     user, name = current_user._get_current_object(), form.name.data
     if form.validate_on_submit() and (

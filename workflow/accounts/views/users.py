@@ -1,12 +1,12 @@
 """User administration for an authority's administrators."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from workflow.accounts import email_changes, invitations, sessions
+from workflow.accounts import email_changes, invitations, partners, sessions
 from workflow.accounts import rules as accounts
 from workflow.accounts.emails import send_email_change, send_invitation
-from workflow.accounts.forms import NewUserForm, UserForm
+from workflow.accounts.forms import NewUserForm, PartnerActionsForm, UserForm
 from workflow.accounts.views.invitations import invitation_message
 from workflow.core import permissions
 from workflow.core.tenancy import service_areas, user_or_404
@@ -28,7 +28,9 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     require(permissions.can_manage_users(current_user))
-    form = NewUserForm(areas=service_areas(current_user))
+    form = NewUserForm(
+        areas=service_areas(current_user), actions=partners.actions_to_offer(current_user.authority)
+    )
     if form.validate_on_submit() and (
         done := run_rule(
             form,
@@ -40,6 +42,7 @@ def new():
             role=Role(form.role.data),
             service_area=_area(form.service_area_id.data),
             now=utcnow(),
+            action_ids=form.action_ids.data or [],
         )
     ):
         invitation, token = done.result
@@ -81,7 +84,48 @@ def edit(user_id: int):
         user=user,
         open_sessions=len(sessions.live_sessions(user, now)),
         email_changes=email_changes.pending_changes(user, now),
+        partner_actions=partners.partner_actions(user) if user.role.is_partner else None,
     )
+
+
+@bp.route("/<int:user_id>/actions", methods=["GET", "POST"])
+def partner_actions(user_id: int):
+    """The actions a partner contributor reports on: an administrator adds and removes them."""
+    require(permissions.can_manage_users(current_user))
+    partner = user_or_404(user_id, current_user)
+    if not partner.role.is_partner:
+        abort(404)  # only partners have a list of actions
+    current = partners.partner_actions(partner)
+    # Those already reported on stay offered, so completing one does not drop the partner.
+    offered = partners.actions_to_offer(current_user.authority)
+    offered += [a for a in current if a not in offered]
+    form = PartnerActionsForm(record=partner, actions=offered, current=current)
+    if form.validate_on_submit() and (
+        done := run_rule(
+            form,
+            partners.set_partner_actions,
+            current_user,
+            partner,
+            form.posted_version(),
+            form.action_ids.data,
+            utcnow(),
+        )
+    ):
+        added, removed = done.result
+        flash(_partner_actions_message(partner, added, removed), "success")
+        return redirect(url_for("users.edit", user_id=partner.id))
+    return render_template("users/partner_actions.html", form=form, partner=partner)
+
+
+def _partner_actions_message(partner, added, removed) -> str:
+    if not (added or removed):
+        return f"{partner.name}'s actions are unchanged."
+    parts = []
+    if added:
+        parts.append("added " + ", ".join(a.reference for a in added))
+    if removed:
+        parts.append("removed " + ", ".join(a.reference for a in removed))
+    return f"{partner.name}'s actions saved: " + "; ".join(parts) + "."
 
 
 @bp.post("/<int:user_id>/sign-out-everywhere")

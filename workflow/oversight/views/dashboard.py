@@ -5,13 +5,14 @@ from datetime import date
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user
 
+from workflow.core import permissions
 from workflow.core.tenancy import colleagues, inspection_or_404, service_areas
 from workflow.extensions import db
 from workflow.models import Inspection
 from workflow.oversight import charts as rag_charts
 from workflow.oversight import dashboard as oversight
 from workflow.oversight.forms import DashboardFilterForm
-from workflow.web import page_number
+from workflow.web import page_number, require
 
 bp = Blueprint("dashboard", __name__)
 
@@ -20,6 +21,7 @@ PER_PAGE = 25
 
 @bp.get("/dashboard")
 def index():
+    require(permissions.can_browse_authority(current_user))
     return _dashboard(None)
 
 
@@ -30,6 +32,7 @@ def inspection(inspection_id: int):
 
 @bp.get("/dashboard.csv")
 def csv():
+    require(permissions.can_browse_authority(current_user))
     return _csv(None)
 
 

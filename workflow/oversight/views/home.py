@@ -31,6 +31,15 @@ def _service_manager(user: User, today: date) -> tuple[str, dict]:
     return "home/service_manager.html", values
 
 
+def _partner(user: User, today: date) -> tuple[str, dict]:
+    """A partner's home: the actions they were invited to, and updates returned to them."""
+    values = {
+        "actions": workload.open_actions_owned(user),
+        "returned": workload.returned_updates(user),
+    }
+    return "home/partner.html", values
+
+
 def _head_of_service(user: User, today: date) -> tuple[str, dict]:
     values = {
         "queue": workload.approval_queue(user, today),
@@ -60,4 +69,5 @@ HOMES = {
     Role.SERVICE_MANAGER: _service_manager,
     Role.HEAD_OF_SERVICE: _head_of_service,
     Role.DIRECTOR: _director,
+    Role.PARTNER: _partner,
 }

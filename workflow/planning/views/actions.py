@@ -25,6 +25,7 @@ def show(action_id: int):
         page=action_page(action, current_user, page_number()),
         can_edit=permissions.can_edit_action(current_user, action),
         can_write_update=permissions.can_write_update(current_user, action),
+        can_browse=permissions.can_browse_authority(current_user),
     )
 
 
@@ -72,11 +73,15 @@ def edit(action_id: int):
 
 def action_form(action: Action | None, **kwargs) -> ActionForm:
     """The form, offering as owner and delegate only people who may write the action's
-    updates (a new action's area is the head's own, or still to be chosen)."""
+    updates (a new action's area is the head's own, or still to be chosen; partners only on
+    an action they were invited to)."""
     area_id = action.service_area_id if action else None
     if area_id is None and current_user.role is Role.HEAD_OF_SERVICE:
         area_id = current_user.service_area_id
-    people = [p for p in colleagues(current_user) if permissions.can_own_action(p, area_id)]
+    action_id = action.id if action else None
+    people = [
+        p for p in colleagues(current_user) if permissions.can_own_action(p, area_id, action_id)
+    ]
     return ActionForm(people=people, areas=service_areas(current_user), **kwargs)
 
 

@@ -20,6 +20,7 @@ bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
 @bp.get("")
 def index():
+    require(permissions.can_browse_authority(current_user))
     query = inspections_of(current_user).order_by(Inspection.start_date.desc())
     page = db.paginate(query, page=page_number(), per_page=20, error_out=False)
     can_create = permissions.can_manage_inspections(current_user)
@@ -42,7 +43,7 @@ def show(inspection_id: int):
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     require(permissions.can_manage_inspections(current_user))
-    form = InspectionForm(people=colleagues(current_user))
+    form = InspectionForm(people=colleagues(current_user, staff_only=True))
     if form.validate_on_submit() and (
         done := run_rule(
             form, planning.create_inspection, current_user, form.judgement_rows(), **form.values()
@@ -57,7 +58,7 @@ def new():
 def edit(inspection_id: int):
     inspection = inspection_or_404(inspection_id, current_user)
     require(permissions.can_manage_inspections(current_user))
-    form = InspectionForm(record=inspection, people=colleagues(current_user))
+    form = InspectionForm(record=inspection, people=colleagues(current_user, staff_only=True))
     if form.validate_on_submit() and run_rule(
         form,
         planning.edit_inspection,

@@ -121,6 +121,7 @@ def _form_page(
         definitions={rag.value: text for rag, text in definitions(action.authority)},
         by_the_rules=signoff.rules_rag_for_form(action, form, today),
         other_waiting=waiting if waiting is not None and waiting != update else None,
+        may_open=lambda other: permissions.may_open_update(current_user, other),
         changed_since=[c for c in field_changes(update) if c.changed_since] if stale else [],
     )
     # A store that is full or unavailable is the service's fault: the status says so too.
