@@ -158,7 +158,9 @@ def test_downgrade_stops_before_the_schema_changes_when_a_file_is_missing(app, w
         with pytest.raises(RuntimeError, match=f"plan version {version_id}'s XLSX \\(missing\\)"):
             command.downgrade(config, BEFORE_THE_STORE)
         assert blob_columns() == set()
-        assert run("SELECT version_num FROM alembic_version").scalar() == "frozen_files"
+        # PostgreSQL takes back the whole downgrade; SQLite keeps the steps before this one.
+        stopped_at = run("SELECT version_num FROM alembic_version").scalar()
+        assert stopped_at in ("frozen_files", "partners")
     finally:
         upgrade()
 
