@@ -231,6 +231,19 @@ def test_a_partner_is_offered_as_owner_only_of_an_action_they_were_invited_to(
     db.session.rollback()
 
 
+def test_a_partner_is_never_the_plans_owner(world):
+    with pytest.raises(RuleError, match="council's own staff"):
+        planning.edit_inspection(
+            world.users["admin"],
+            world.inspection,
+            world.inspection.version,
+            [(j.area, j.grade) for j in world.inspection.judgements],
+            plan_owner_id=world.users["partner"].id,
+        )
+    db.session.rollback()
+    assert world.inspection.plan_owner_id != world.users["partner"].id
+
+
 def test_the_api_and_the_calendar_feed_stop_at_the_partners_actions(world, login, second_action):
     partner = world.users["partner"]
     client = login("partner")

@@ -19,6 +19,7 @@ from workflow.models import (
     Measure,
     Rag,
     Recommendation,
+    Role,
     ServiceArea,
     User,
 )
@@ -57,6 +58,7 @@ def create_inspection(
     authority_id = authority_id or actor.authority_id
     inspection = Inspection(authority_id=authority_id, **values)
     _check_dates(inspection)
+    _check_plan_owner(inspection)
     inspection.judgements = _judgements(judgements)
     db.session.add(inspection)
     flush()
@@ -84,6 +86,7 @@ def edit_inspection(
     for field, value in values.items():
         setattr(inspection, field, value)
     _check_dates(inspection)
+    _check_plan_owner(inspection)
     changes = diff(inspection, before, INSPECTION_FIELDS)
     new_judgements = [[area, grade] for area, grade in judgements]
     if new_judgements != old_judgements:
@@ -96,6 +99,16 @@ def edit_inspection(
 
 def _judgements(rows: list[tuple[str, str]]) -> list[Judgement]:
     return [Judgement(position=i, area=area, grade=grade) for i, (area, grade) in enumerate(rows)]
+
+
+def _check_plan_owner(inspection: Inspection) -> None:
+    """The plan belongs to the council: its owner is one of the council's own staff, never a
+    partner contributor or someone of another authority."""
+    if inspection.plan_owner_id is None:
+        return
+    owner = db.session.get(User, inspection.plan_owner_id)
+    if owner is None or owner.authority_id != inspection.authority_id or owner.role is Role.PARTNER:
+        raise RuleError("Choose a plan owner from the council's own staff", "plan_owner_id")
 
 
 def _check_dates(inspection: Inspection) -> None:
