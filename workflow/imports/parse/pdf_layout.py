@@ -4,6 +4,7 @@ Owns everything PDF-specific: refusing encrypted and image-only files, rebuildin
 from its characters (dropping superscript footnote markers such as the "1" in "What needs to
 improve?1"), and removing page furniture: running headers and footers, page numbers and
 footnotes. Bold or larger type marks a heading; vertical spacing marks a paragraph break.
+A scan is refused with `ScannedPdf`, for the caller to read with OCR (see `ocr`) or not.
 
 Characters and their boxes come from PDFium (pypdfium2), imported when a PDF is read so that
 a web worker starts without it: it reads a 50-page report in well under a second, where a
@@ -21,6 +22,7 @@ from typing import Any
 
 from workflow.imports.parse.clean import BULLETS, collapse_spaces, normalise_chars
 from workflow.imports.parse.model import Line, ReportParseError
+from workflow.imports.parse.ocr import NOTHING_RECOGNISED, ScannedPdf
 
 MAX_PAGES = 300
 _BOLD_RE = re.compile(r"bold|black|heavy|demi|semibold|,b$|-bd$", re.I)
@@ -64,8 +66,10 @@ class _Raw:
     lead_superscript: bool = False
 
 
-def pdf_lines(data: bytes) -> list[Line]:
-    """The document's lines in reading order, without headers, footers and footnotes."""
+def pdf_lines(data: bytes, *, recognised: bool = False) -> list[Line]:
+    """The document's lines in reading order, without headers, footers and footnotes.
+
+    A scan raises `ScannedPdf`; `recognised` says the text layer is OCR's, over the images."""
     import pypdfium2 as pdfium  # heavy: loaded on the first PDF, not when a worker starts
 
     try:
@@ -83,11 +87,12 @@ def pdf_lines(data: bytes) -> list[Line]:
         letters = sum(len(raw.text.replace(" ", "")) for page in pages for raw in page)
         # A scan may still carry a little text (a stamped header): a page of a report has
         # thousands of letters.
-        if letters < 40 or (letters < 150 * len(pages) and _has_images(document)):
-            raise ReportParseError(
-                "The PDF has no text layer (it looks like a scanned image): upload the report "
-                "as Ofsted published it, or a Word or text copy."
-            )
+        if recognised and letters < 40:
+            raise ReportParseError(NOTHING_RECOGNISED)
+        if not recognised and (
+            letters < 40 or (letters < 150 * len(pages) and _has_images(document))
+        ):
+            raise ScannedPdf(len(pages))
     finally:
         document.close()
     body = _body_size(pages)
