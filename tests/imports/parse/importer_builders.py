@@ -124,16 +124,21 @@ def seed_to_docx_with_word_lists(text: str) -> bytes:
     return docx_from_markup("\n".join(markup))
 
 
-def scanned_pdf(path: Path, pages: int | None = None, dpi: int = 200) -> bytes:
-    """A scan of a report: its first `pages` pages (all by default) as greyscale page images
-    and nothing else, as a scanner's PDF has them, at `dpi` dots per inch."""
+def scanned_pdf(path: Path, pages: int | None = None, dpi: int = 300) -> bytes:
+    """A scan of a report: its first `pages` pages (all by default) as black-and-white page
+    images and nothing else, as an office scanner's PDF has them, at `dpi` dots per inch."""
     import pypdfium2 as pdfium
+    from PIL import Image
 
     document = pdfium.PdfDocument(path)
     try:
         count = len(document) if pages is None else min(pages, len(document))
         images = [
-            document[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            document[index]
+            .render(scale=dpi / 72, grayscale=True)
+            .to_pil()
+            .convert("L")
+            .convert("1", dither=Image.Dither.NONE)
             for index in range(count)
         ]
     finally:

@@ -95,9 +95,25 @@ def pdf_lines(data: bytes, *, recognised: bool = False) -> list[Line]:
             raise ScannedPdf(len(pages))
     finally:
         document.close()
+    if recognised:
+        pages = [[_without_read_bullet(raw) for raw in page] for page in pages]
     body = _body_size(pages)
     pages = [_without_footnotes(page, body) for page in _without_furniture(pages, body)]
     return _to_lines(pages, body)
+
+
+# Text recognition drops most round bullets and reads the rest as a symbol, a letter or two
+# ("«", "e", "m@", "mTM"), which no English line starts with before a capital. Every bullet
+# is dropped, so that a list reads alike whichever of its bullets were seen: its items are
+# still apart, by the space between them.
+_READ_BULLET_RE = re.compile(
+    r"^(?:[^\w\s(\[\"'][^\s]{0,2}|[a-z][^\w\s]{1,2}|[a-z][A-Z]{1,2}|[eom])\s+(?=[A-Z])"
+)
+
+
+def _without_read_bullet(raw: _Raw) -> _Raw:
+    raw.text = _READ_BULLET_RE.sub("", raw.text, count=1)
+    return raw
 
 
 def _has_images(document: Any) -> bool:
