@@ -259,8 +259,17 @@ def _hanging(first: Line, line: Line) -> bool:
     return first.indent is not None and line.indent is not None and line.indent > first.indent + 3
 
 
+# No heading or paragraph ends on a word that needs another after it, and a council's name
+# wrapped before its last word ("City of Bradford Metropolitan District" / "Council") is
+# still one name.
+_OPEN_END_RE = re.compile(r"\b(?:and|or|of|the|for|to|in|on|at|by|with|from|a|an)$", re.I)
+_NAME_END_RE = re.compile(r"(?:(?:metropolitan |county |city |district |borough )*council)", re.I)
+
+
 def _break_was_intended(previous: str, text: str, width: float) -> bool:
     """In hard-wrapped text a line ends early only where its paragraph or heading ends."""
+    if _OPEN_END_RE.search(previous.rstrip()) or _NAME_END_RE.fullmatch(text.strip()):
+        return False
     words = text.split()
     fits = len(previous) + 1 + (len(words[0]) if words else 0)
     if ends_sentence(previous) or previous.rstrip().endswith(":"):
