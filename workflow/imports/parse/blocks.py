@@ -262,7 +262,7 @@ def _hanging(first: Line, line: Line) -> bool:
 # No heading or paragraph ends on a word that needs another after it, and a council's name
 # wrapped before its last word ("City of Bradford Metropolitan District" / "Council") is
 # still one name.
-_OPEN_END_RE = re.compile(r"\b(?:and|or|of|the|for|to|in|on|at|by|with|from|a|an)$", re.I)
+_OPEN_END_RE = re.compile(r"\b(?:and|or|of|the|for|to|in|on|at|by|with|from|a|an)$")
 _NAME_END_RE = re.compile(r"(?:(?:metropolitan |county |city |district |borough )*council)", re.I)
 
 
