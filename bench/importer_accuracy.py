@@ -5,9 +5,10 @@ tests/imports/parse/importer_cases.py) and, when ../shared is present, over the 
 (checked against index.csv where it has a value, the recommendation counts a careful reading
 gives, and exact recommendation texts where they were read off by hand), each PDF also
 pasted as plain text as two different PDF libraries extract it. Prints one row per document
-and the accuracy per field and overall, then the speed of reading each real PDF: seconds,
-seconds per page, and the ratio to a plain text extraction of the same file with pypdf in
-the same run (budget: every report under 1.5 s and at most 3 times pypdf).
+and the accuracy per field and overall, then the speed of reading each real PDF: CPU
+seconds, seconds per page, and the ratio to a plain text extraction of the same file with
+pypdf in the same run (budget: every report under 1.5 s and at most 3 times pypdf). Exits
+non-zero when a check fails or a budget is missed.
 
     python bench/importer_accuracy.py            # accuracy and speed
     python bench/importer_accuracy.py --speed    # speed only
@@ -17,6 +18,7 @@ the same run (budget: every report under 1.5 s and at most 3 times pypdf).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -228,37 +230,56 @@ BUDGET_RATIO = 3.0
 
 
 def _best_of(runs: int, work: Callable[[], object]) -> float:
+    """The least CPU time of `runs` runs: the work's own cost, not the time spent waiting
+    for a core another process holds (the machine is shared)."""
     best = float("inf")
     for _ in range(runs):
-        started = time.perf_counter()
+        started = time.process_time()
         work()
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
+def _pypdf_text(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
 def print_speed() -> bool:
-    """Each real PDF read by the importer and by pypdf's plain text extraction, best of 3."""
-    print("\nSpeed: the importer on each real PDF against pypdf's text extraction (best of 3)")
+    """Each real PDF read by the importer and by pypdf's plain text extraction, best of 3.
+
+    Within budget: every report under BUDGET_SECONDS of CPU, and at most BUDGET_RATIO times
+    pypdf's time on the same file in the same run (the ratio holds on a busier machine)."""
+    load = " / ".join(f"{figure:.2f}" for figure in os.getloadavg())
+    print("\nSpeed: CPU seconds, best of 3, the importer on each real PDF against pypdf's text")
+    print(f"extraction of the same file (load average at the start: {load})")
     columns = ("pages", 5), ("importer s", 10), ("per page", 9), ("pypdf s", 8), ("ratio", 6)
     print(f"{'document':40} " + " ".join(f"{name:>{width}}" for name, width in columns))
-    worst_seconds, worst_ratio, within = ("", 0.0), ("", 0.0), True
-    for path in sorted(REPORTS.glob("*.pdf")):
+    reports = sorted(REPORTS.glob("*.pdf"))
+    if not reports:
+        return True
+    parse_file(reports[0])  # the libraries loaded before the clock starts
+    results = []
+    for path in reports:
         data = path.read_bytes()
         pages = len(PdfReader(path).pages)
         ours = _best_of(3, lambda data=data, name=path.name: parse_file(data, name))
-        plain = _best_of(3, lambda path=path: [p.extract_text() for p in PdfReader(path).pages])
+        plain = _best_of(3, lambda path=path: _pypdf_text(path))
         ratio = ours / plain
         figures = f"{pages:5} {ours:10.2f} {ours / pages:9.3f} {plain:8.2f} {ratio:6.2f}"
         print(f"{path.name[:40]:40} {figures}")
-        worst_seconds = max(worst_seconds, (path.name, ours), key=lambda pair: pair[1])
-        worst_ratio = max(worst_ratio, (path.name, ratio), key=lambda pair: pair[1])
-        within &= ours < BUDGET_SECONDS and ratio <= BUDGET_RATIO
-    print(f"  slowest: {worst_seconds[0]} {worst_seconds[1]:.2f} s (budget {BUDGET_SECONDS} s)")
-    print(
-        f"  highest ratio to pypdf: {worst_ratio[0]} {worst_ratio[1]:.2f} (budget {BUDGET_RATIO})"
-    )
-    print(f"  within budget: {'yes' if within else 'NO'}")
-    return within
+        results.append((path.name, pages, ours, ratio))
+    slowest = max(results, key=lambda result: result[2])
+    per_page = max(results, key=lambda result: result[2] / result[1])
+    highest = max(results, key=lambda result: result[3])
+    total_pages = sum(result[1] for result in results)
+    mean = sum(result[2] for result in results) / total_pages
+    print(f"  slowest: {slowest[0]} {slowest[2]:.2f} s (budget {BUDGET_SECONDS} s)")
+    print(f"  per page: {mean:.3f} s over all {total_pages} pages; most {per_page[0]} ", end="")
+    print(f"{per_page[2] / per_page[1]:.3f} s")
+    print(f"  highest ratio to pypdf: {highest[0]} {highest[3]:.2f} (budget {BUDGET_RATIO})")
+    missed = [r[0] for r in results if r[2] >= BUDGET_SECONDS or r[3] > BUDGET_RATIO]
+    print(f"  within budget: {'yes' if not missed else 'NO: ' + ', '.join(missed)}")
+    return not missed
 
 
 def main() -> int:

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from tests.conftest import text_of
 from tests.factories import FIXTURES
 from workflow.extensions import db
-from workflow.imports import rules, tasks
+from workflow.imports import parse, rules, tasks
+from workflow.imports.parse import ocr
 from workflow.jobs import dispatch
 from workflow.jobs.runner import run_job
 from workflow.models import AuditEvent, Job, JobState, ReportImport
@@ -188,7 +189,7 @@ def test_importer_loads_no_heavy_library_until_a_report_is_read():
 
     code = (
         "import sys, workflow.imports.parse, workflow.imports.tasks, workflow.imports.views;"
-        "print(sorted(m for m in ('pypdfium2', 'pdfplumber', 'sklearn', 'dramatiq')"
+        "print(sorted(m for m in ('pypdfium2', 'pdfplumber', 'sklearn', 'dramatiq', 'ocrmypdf')"
         " if m in sys.modules))"
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -202,3 +203,54 @@ def test_jobs_read_no_report_they_were_not_asked_for(world):
     run_job(job.id)
     db.session.rollback()
     assert job.state is JobState.FAILED and "There is no report import 999999" in job.last_error
+
+
+@pytest.fixture(scope="module")
+def scan() -> bytes:
+    """The first two pages of a real report, scanned: its judgements and recommendations."""
+    from tests.imports.parse.importer_builders import scanned_pdf
+    from tests.imports.parse.importer_real import PDF_2022
+
+    if not PDF_2022.exists():
+        pytest.skip(f"{PDF_2022} is not here")
+    return scanned_pdf(PDF_2022, pages=2)
+
+
+def test_a_scan_is_read_by_ocr_in_the_job_not_the_request_and_the_review_page_says_so(
+    world, login, undelivered, monkeypatch, scan, ocr_engine
+):
+    recognised = []
+    real_recognition = parse.with_text_layer
+    monkeypatch.setattr(
+        parse, "with_text_layer", lambda *a: recognised.append(1) or real_recognition(*a)
+    )
+    client = login("admin")
+    upload(client, scan, "scan.pdf")
+    report_import = latest_import()
+    assert (report_import.status, recognised) == ("queued", [])  # the request only kept it
+    assert run_job(report_import.job_id) is None  # as the worker would
+    report_import = latest_import()
+    assert report_import.status == "ready" and recognised == [1]
+    assert report_import.parsed["read_by_ocr"] is True
+    assert report_import.job.result == {"status": "ready", "kind": "ilacs", "items": 5}
+    page = text_of(client.get(f"/imports/{report_import.id}"))
+    assert "its text was read by text recognition (OCR)" in page
+    assert "Check each recommendation, date and judgement against the report" in page
+    assert "The arrangements for tracking and monitoring children who are missing from" in page
+
+
+def test_without_ocr_a_scan_is_refused_clearly_and_kept_for_another_try(
+    world, login, monkeypatch, scan
+):
+    monkeypatch.setattr(ocr, "missing_engine", lambda: "the tesseract program is not installed")
+    client = login("admin")
+    upload(client, scan, "scan.pdf")
+    report_import = latest_import()
+    job = report_import.job
+    assert (job.state, job.attempts) == (JobState.FAILED, 1)  # trying again cannot help
+    assert (report_import.status, report_import.error) == ("failed", ocr.NOT_INSTALLED)
+    assert report_import.source == scan
+    page = text_of(client.get(f"/imports/{report_import.id}"))
+    assert "The report could not be read" in page
+    assert "text recognition (OCR) is not installed here: try again once it is" in page
+    assert "The file is kept" in page and "Try again" in page

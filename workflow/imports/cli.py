@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from workflow.core.errors import RuleError
 from workflow.extensions import db
 from workflow.imports.parse import ParsedReport, ReportParseError, parse_file
+from workflow.imports.parse.ocr import READ_BY_OCR
 from workflow.imports.rules import authority_named, import_parsed, matching_inspection, serialise
 
 
@@ -22,7 +23,7 @@ from workflow.imports.rules import authority_named, import_parsed, matching_insp
 def import_report_command(file: str, as_json: bool, authority: str | None, yes: bool):
     """Read an Ofsted report (PDF, Word, HTML or text) and extract its recommendations."""
     try:
-        report = parse_file(file, max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
+        report = parse_file(file, max_bytes=current_app.config["MAX_UPLOAD_BYTES"], ocr=True)
     except ReportParseError as error:
         raise click.ClickException(error.message) from None
     if as_json:
@@ -55,7 +56,8 @@ def _create(report: ParsedReport, authority_name: str, yes: bool) -> None:
 
 def describe(report: ParsedReport) -> str:
     start, end = report.start_date, report.end_date
-    lines = [
+    lines = [READ_BY_OCR, ""] if report.read_by_ocr else []
+    lines += [
         f"Authority: {report.authority}",
         f"Kind: {report.kind}" + (f" ({report.ilacs_variant})" if report.ilacs_variant else ""),
         f"Inspection dates: {start or 'not found'} to {end or 'not found'}",

@@ -101,12 +101,13 @@ def _queue_reading(report_import: ReportImport) -> None:
 def read_import(report_import: ReportImport, max_bytes: int) -> None:
     """Read a received report and keep what was found for review (the upload is let go).
 
-    Raises ReportParseError, saying why, when the importer cannot read it."""
+    Raises ReportParseError, saying why, when the importer cannot read it. This is the
+    background job's work, so a scanned PDF is read here by OCR."""
     content = report_import.source or b""
     if report_import.pasted:
         report = parse_text(content.decode("utf-8", errors="replace"))
     else:
-        report = parse_file(content, report_import.source_name, max_bytes=max_bytes)
+        report = parse_file(content, report_import.source_name, max_bytes=max_bytes, ocr=True)
     report_import.parsed = serialise(report)
     report_import.status = "ready"
     report_import.error = None
@@ -181,6 +182,7 @@ def serialise(report: ParsedReport) -> dict[str, Any]:
         item["priority"] = recommendation.priority
     parsed.setdefault("lscb_recommendations", report.lscb_recommendations)
     parsed["notes"] = list(report.notes)
+    parsed["read_by_ocr"] = report.read_by_ocr
     parsed["found_recommendations"] = len(report.recommendations)
     return parsed
 

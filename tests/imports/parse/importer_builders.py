@@ -1,7 +1,8 @@
 """How the importer's test documents are made: fixture files read, Word files and PDFs built.
 
 Shared by the importer tests and bench/importer_accuracy.py. PDFs are rendered by WeasyPrint
-(a real text layer, like a council's print-to-PDF); Word files are built with python-docx.
+(a real text layer, like a council's print-to-PDF); Word files are built with python-docx; a
+scan is a real report's pages rendered to images.
 """
 
 from __future__ import annotations
@@ -121,3 +122,27 @@ def seed_to_docx_with_word_lists(text: str) -> bytes:
         else:
             markup.append(line)  # "- " becomes a Word bullet, "N. " Word numbering
     return docx_from_markup("\n".join(markup))
+
+
+def scanned_pdf(path: Path, pages: int | None = None, dpi: int = 300) -> bytes:
+    """A scan of a report: its first `pages` pages (all by default) as black-and-white page
+    images and nothing else, as an office scanner's PDF has them, at `dpi` dots per inch."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    document = pdfium.PdfDocument(path)
+    try:
+        count = len(document) if pages is None else min(pages, len(document))
+        images = [
+            document[index]
+            .render(scale=dpi / 72, grayscale=True)
+            .to_pil()
+            .convert("L")
+            .convert("1", dither=Image.Dither.NONE)
+            for index in range(count)
+        ]
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return buffer.getvalue()

@@ -10,15 +10,19 @@ Public API::
     report = parse_text(pasted)                          # text pasted into a form
     report.to_json_dict()
 
-Formats: PDF (with a text layer), Word .docx, HTML and plain text, recognised by content;
-the file name is only a hint. Kinds: ILACS standard and short inspections (2018 onwards,
-including the post-2026 format), SIF reports (2013-2018, LSCB recommendations kept apart, and
-the looked after children inspections of 2013 before them, kind "sif"), focused visit and
-monitoring visit letters, and JTAI letters. A report is recognised by what every report
-shares (its title in any form, or an "Inspection dates" line with judgements or the
-inspectorate's wording), not by one title's wording; a document that is none says what it
-lacks. Anything the importer cannot read raises `ReportParseError` with a one-line reason
-fit to show the user. A report with no recommendations is read with none and a note.
+Formats: PDF, Word .docx, HTML and plain text, recognised by content; the file name is only
+a hint. A scanned PDF (page images, no text layer) is read by OCR where the caller asks for it
+(`ocr=True`, the background job) and OCR is installed, and the result says so
+(`read_by_ocr`); otherwise it is refused with a message saying why (see `ocr`).
+
+Kinds: ILACS standard and short inspections (2018 onwards, including the post-2026 format),
+SIF reports (2013-2018, LSCB recommendations kept apart, and the looked after children
+inspections of 2013 before them, kind "sif"), focused visit and monitoring visit letters,
+and JTAI letters. A report is recognised by what every report shares (its title in any form,
+or an "Inspection dates" line with judgements or the inspectorate's wording), not by one
+title's wording; a document that is none says what it lacks. Anything the importer cannot
+read raises `ReportParseError` with a one-line reason fit to show the user. A report with no
+recommendations is read with none and a note.
 
 Where a children's trust runs the services, the report is titled with the trust's name:
 `trust` keeps it, `authority` is the council the plan belongs to, and a note says so.
@@ -63,6 +67,7 @@ from workflow.imports.parse.model import (
     Recommendation,
     ReportParseError,
 )
+from workflow.imports.parse.ocr import ScannedPdf, with_text_layer
 from workflow.imports.parse.parse import parse_lines
 
 __all__ = [
@@ -74,6 +79,7 @@ __all__ = [
     "Partner",
     "Recommendation",
     "ReportParseError",
+    "ScannedPdf",
     "authority_key",
     "parse_file",
     "parse_text",
@@ -87,9 +93,11 @@ def parse_file(
     filename: str | None = None,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr: bool = False,
 ) -> ParsedReport:
     """Parse a report from a path, from uploaded bytes or from an open binary file (such as
-    an upload's stream); `filename` is the uploaded name, a hint only."""
+    an upload's stream); `filename` is the uploaded name, a hint only. A scanned PDF is read
+    by OCR only when `ocr` is true (it takes seconds a page: a background job's work)."""
     if isinstance(source, bytes | bytearray):
         data = bytes(source)
     elif hasattr(source, "read"):
@@ -102,7 +110,15 @@ def parse_file(
         filename = filename or Path(source).name
     if len(data) > max_bytes:
         raise ReportParseError(_too_big(max_bytes))
-    return parse_lines(read_source(data, filename))
+    try:
+        return parse_lines(read_source(data, filename))
+    except ScannedPdf as scan:
+        if not ocr:
+            raise
+        recognised = with_text_layer(data, scan.pages)
+    report = parse_lines(read_source(recognised, filename, recognised=True))
+    report.read_by_ocr = True
+    return report
 
 
 def parse_text(text: str) -> ParsedReport:

@@ -138,7 +138,13 @@ def _may_be_running(line: Line) -> bool:
         and split_marker(text) is None
         and not KNOWN_HEADING_RE.match(text)
         and text.lower().rstrip(":") not in GENERIC_HEADINGS
+        and not _CROSS_REFERENCE_RE.match(text)
     )
+
+
+# A wrapped sentence's last line may be its cross-reference alone, "(paragraph 25).", as
+# often as a page's footer is printed: it is the sentence's, never furniture.
+_CROSS_REFERENCE_RE = re.compile(r"^\(\s*(?:paras?\b|paragraphs?\b|see\b)", re.I)
 
 
 # Headings too general to say what a paragraph is about, and repeated in every section.
@@ -173,7 +179,14 @@ def _starts_block(group: list[Line], line: Line, width: float | None) -> bool:
     marker = split_marker(line.text)
     if marker:
         return True
-    if line.heading is not None and first.heading is not None and line.heading != first.heading:
+    # A bold word or two that carry a sentence on ("... is requires" / "improvement.", the
+    # grade in bold) are the sentence's, not a heading.
+    if (
+        line.heading is not None
+        and first.heading is not None
+        and line.heading != first.heading
+        and not (line.heading and not line.gap and _carries_sentence_on(last, line))
+    ):
         return True
     if line.size is None and _heading_line(line.text) and _may_end_before(group, width):
         return True
@@ -182,6 +195,11 @@ def _starts_block(group: list[Line], line: Line, width: float | None) -> bool:
     if line.size is None and line.gap is not None:  # plain text
         return width is None or _break_was_intended(last.text, line.text, width)
     return False
+
+
+def _carries_sentence_on(last: Line, line: Line) -> bool:
+    text = last.text.rstrip()
+    return not ends_sentence(text) and not text.endswith(":") and line.text[:1].islower()
 
 
 def _may_end_before(group: list[Line], width: float | None) -> bool:
@@ -241,8 +259,17 @@ def _hanging(first: Line, line: Line) -> bool:
     return first.indent is not None and line.indent is not None and line.indent > first.indent + 3
 
 
+# No heading or paragraph ends on a word that needs another after it, and a council's name
+# wrapped before its last word ("City of Bradford Metropolitan District" / "Council") is
+# still one name.
+_OPEN_END_RE = re.compile(r"\b(?:and|or|of|the|for|to|in|on|at|by|with|from|a|an)$")
+_NAME_END_RE = re.compile(r"(?:(?:metropolitan |county |city |district |borough )*council)", re.I)
+
+
 def _break_was_intended(previous: str, text: str, width: float) -> bool:
     """In hard-wrapped text a line ends early only where its paragraph or heading ends."""
+    if _OPEN_END_RE.search(previous.rstrip()) or _NAME_END_RE.fullmatch(text.strip()):
+        return False
     words = text.split()
     fits = len(previous) + 1 + (len(words[0]) if words else 0)
     if ends_sentence(previous) or previous.rstrip().endswith(":"):

@@ -21,11 +21,13 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
-def read_source(data: bytes, filename: str | None) -> list[Line]:
-    """Decode an upload of any supported format into lines, or explain why not."""
+def read_source(data: bytes, filename: str | None, *, recognised: bool = False) -> list[Line]:
+    """Decode an upload of any supported format into lines, or explain why not.
+
+    `recognised` says a PDF's text layer was given it by OCR (see `ocr`)."""
     if not data or not data.strip():
         raise ReportParseError("The file is empty.")
-    reader = _reader_for(data, filename)
+    reader = _reader_for(data, filename, recognised)
     with warnings.catch_warnings(record=True) as caught:
         # Parsing libraries warn about quirks of real-world files; the user gets either a
         # result or a ReportParseError, and the quirks go to the log rather than stderr.
@@ -46,12 +48,14 @@ def read_source(data: bytes, filename: str | None) -> list[Line]:
     return lines
 
 
-def _reader_for(data: bytes, filename: str | None) -> Callable[[bytes], list[Line]]:
+def _reader_for(
+    data: bytes, filename: str | None, recognised: bool
+) -> Callable[[bytes], list[Line]]:
     from workflow.imports.parse import markup, pdf_layout
 
     head = data[:2048]
     if b"%PDF-" in data[:1024]:
-        return pdf_layout.pdf_lines
+        return lambda pdf: pdf_layout.pdf_lines(pdf, recognised=recognised)
     if head.startswith(b"PK\x03\x04"):
         return markup.docx_lines
     if head.startswith(b"\xd0\xcf\x11\xe0"):

@@ -124,6 +124,7 @@ class ParsedReport:
     trust: str | None = None  # the children's trust named in the title, if a trust runs them
     areas: list[Area] = field(default_factory=list)  # a monitoring visit's
     partners: list[Partner] = field(default_factory=list)  # a joint inspection's
+    read_by_ocr: bool = False  # a scan: the text is OCR's, to be checked against the report
 
     def to_json_dict(self) -> dict[str, Any]:
         """The report in the importer's JSON exchange form (dates as ISO strings or null)."""
@@ -143,6 +144,8 @@ class ParsedReport:
         }
         if self.trust:
             result["trust"] = self.trust
+        if self.read_by_ocr:
+            result["read_by_ocr"] = True
         if self.kind == "sif":
             result["lscb_recommendations"] = list(self.lscb_recommendations)
         if self.kind == "monitoring":

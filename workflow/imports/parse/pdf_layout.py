@@ -4,6 +4,7 @@ Owns everything PDF-specific: refusing encrypted and image-only files, rebuildin
 from its characters (dropping superscript footnote markers such as the "1" in "What needs to
 improve?1"), and removing page furniture: running headers and footers, page numbers and
 footnotes. Bold or larger type marks a heading; vertical spacing marks a paragraph break.
+A scan is refused with `ScannedPdf`, for the caller to read with OCR (see `ocr`) or not.
 
 Characters and their boxes come from PDFium (pypdfium2), imported when a PDF is read so that
 a web worker starts without it: it reads a 50-page report in well under a second, where a
@@ -21,6 +22,7 @@ from typing import Any
 
 from workflow.imports.parse.clean import BULLETS, collapse_spaces, normalise_chars
 from workflow.imports.parse.model import Line, ReportParseError
+from workflow.imports.parse.ocr import NOTHING_RECOGNISED, ScannedPdf
 
 MAX_PAGES = 300
 _BOLD_RE = re.compile(r"bold|black|heavy|demi|semibold|,b$|-bd$", re.I)
@@ -64,8 +66,10 @@ class _Raw:
     lead_superscript: bool = False
 
 
-def pdf_lines(data: bytes) -> list[Line]:
-    """The document's lines in reading order, without headers, footers and footnotes."""
+def pdf_lines(data: bytes, *, recognised: bool = False) -> list[Line]:
+    """The document's lines in reading order, without headers, footers and footnotes.
+
+    A scan raises `ScannedPdf`; `recognised` says the text layer is OCR's, over the images."""
     import pypdfium2 as pdfium  # heavy: loaded on the first PDF, not when a worker starts
 
     try:
@@ -83,16 +87,33 @@ def pdf_lines(data: bytes) -> list[Line]:
         letters = sum(len(raw.text.replace(" ", "")) for page in pages for raw in page)
         # A scan may still carry a little text (a stamped header): a page of a report has
         # thousands of letters.
-        if letters < 40 or (letters < 150 * len(pages) and _has_images(document)):
-            raise ReportParseError(
-                "The PDF has no text layer (it looks like a scanned image): upload the report "
-                "as Ofsted published it, or a Word or text copy."
-            )
+        if recognised and letters < 40:
+            raise ReportParseError(NOTHING_RECOGNISED)
+        if not recognised and (
+            letters < 40 or (letters < 150 * len(pages) and _has_images(document))
+        ):
+            raise ScannedPdf(len(pages))
     finally:
         document.close()
+    if recognised:
+        pages = [[_without_read_bullet(raw) for raw in page] for page in pages]
     body = _body_size(pages)
     pages = [_without_footnotes(page, body) for page in _without_furniture(pages, body)]
     return _to_lines(pages, body)
+
+
+# Text recognition drops most round bullets and reads the rest as a symbol, a letter or two
+# ("«", "e", "m@", "mTM"), which no English line starts with before a capital. Every bullet
+# is dropped, so that a list reads alike whichever of its bullets were seen: its items are
+# still apart, by the space between them.
+_READ_BULLET_RE = re.compile(
+    r"^(?:[^\w\s(\[\"'][^\s]{0,2}|[a-z][^\w\s]{1,2}|[a-z][A-Z]{1,2}|[eom])\s+(?=[A-Z])"
+)
+
+
+def _without_read_bullet(raw: _Raw) -> _Raw:
+    raw.text = _READ_BULLET_RE.sub("", raw.text, count=1)
+    return raw
 
 
 def _has_images(document: Any) -> bool:

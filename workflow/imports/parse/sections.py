@@ -27,7 +27,7 @@ _SECTION_RE = re.compile(
     r"|(?P<priority>areas? for priority action|priority (?:and immediate )?actions?"
     r"|immediate action)"
     r"|(?P<improve>areas? for (?:improvement|development)))"
-    r"\s*[?:.]?\d{0,2}$",
+    r"\s*[?:.]?(?:\d{1,2}|!)?$",  # a footnote's mark: a digit, or "!" where OCR misread one
     re.I,
 )
 # "22. In order to improve ..., the local authority should take the following action."
