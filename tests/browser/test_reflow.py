@@ -99,6 +99,7 @@ def pages(live_app) -> dict[str, tuple[str, list[str]]]:
                 sa.select(ReportImport.id).where(ReportImport.inspection_id.is_(None))
             ),
             "area": action.service_area_id,
+            "partner": db.session.scalar(sa.select(User.id).where(User.role == Role.PARTNER)),
         }
         players = {visitor: demo_email(role.value) for visitor, role in VISITOR_ROLES.items()}
         players |= {"manager": manager.email, "head": head.email}

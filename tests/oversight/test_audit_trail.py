@@ -77,7 +77,8 @@ def test_it_filters_by_kind_of_record_and_by_one_record(world, login):
             AuditEvent.action_id == action.id,
         ),
     )
-    assert {e.object_type for e in of_the_action} == {"action", "progress_update"}
+    # Its edits, its updates, and the world's partner joining it.
+    assert {e.object_type for e in of_the_action} == {"action", "progress_update", "user_account"}
     by_number = client.get(f"/audit?record_kind=action&record={action.id}")
     assert summaries(by_number) == [e.summary for e in of_the_action]
     # The other authority's action has the same reference: its events stay out.

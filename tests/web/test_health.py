@@ -146,6 +146,7 @@ def test_no_personal_data_or_secret_reaches_the_logs(app, world, client, login, 
             "evidence": world.evidence.id,
             "report_import": world.report_import.id,
             "area": world.area.id,
+            "partner": world.users["partner"].id,
         }
         for method, path, _, _ in ROUTES:
             if method == "GET":
