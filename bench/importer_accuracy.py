@@ -8,7 +8,8 @@ pasted as plain text as two different PDF libraries extract it. Prints one row p
 and the accuracy per field and overall, then the speed of reading each real PDF: CPU
 seconds, seconds per page, and the ratio to a plain text extraction of the same file with
 pypdf in the same run (budget: every report under 1.5 s and at most 3 times pypdf). Exits
-non-zero when a check fails or a budget is missed.
+non-zero when a check fails or a budget is missed; a pasted copy listed in PASTE_GAPS
+(tests/imports/parse/importer_real.py) is reported as a known gap instead.
 
     python bench/importer_accuracy.py            # accuracy and speed
     python bench/importer_accuracy.py --speed    # speed only
@@ -34,6 +35,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from tests.imports.parse.importer_cases import CASES  # noqa: E402
 from tests.imports.parse.importer_real import (  # noqa: E402
+    PASTE_GAPS,
     REAL_RECOMMENDATION_COUNTS,
     REAL_RECOMMENDATIONS,
     REAL_SIF_FRONT_MATTER,
@@ -82,6 +84,11 @@ class Row:
     checks: dict[str, bool] = field(default_factory=dict)
     seconds: float = 0.0
     error: str = ""
+    known_gap: bool = False  # a pasted copy listed in PASTE_GAPS
+
+    @property
+    def right(self) -> bool:
+        return bool(self.checks) and all(self.checks.values())
 
 
 def check_fixture(case) -> Row:
@@ -115,6 +122,7 @@ def check_real(index_row: dict[str, str], viewer: str | None) -> Row:
     """`viewer` None reads the PDF itself; a library's name pastes the text it extracts."""
     path = REPORTS / index_row["file"]
     row = Row(index_row["file"], f"PDF pasted as text ({viewer})" if viewer else "PDF")
+    row.known_gap = (index_row["file"], viewer) in PASTE_GAPS
     started = time.perf_counter()
     try:
         report = _parse_real(path, viewer)
@@ -220,7 +228,7 @@ def print_summary(rows: list[Row]) -> None:
         share = f"{100 * right / checked:5.1f}%" if checked else "   n/a"
         print(f"  {name:12} {right:3} / {checked:<3} {share}")
     overall = 100 * right_total / checked_total if checked_total else 0.0
-    documents = sum(1 for row in rows if row.checks and all(row.checks.values()))
+    documents = sum(1 for row in rows if row.right)
     print(f"  {'overall':12} {right_total:3} / {checked_total:<3} {overall:5.1f}%")
     print(f"  documents with every checked field right: {documents} / {len(rows)}")
 
@@ -299,7 +307,13 @@ def main() -> int:
     print_table(rows)
     print_summary(rows)
     fast = print_speed() if (REPORTS / "index.csv").exists() else True
-    return 0 if fast and all(row.checks and all(row.checks.values()) for row in rows) else 1
+    # The known gaps of pasted text are reported, not failed: the tests hold the list to
+    # what still reads wrong (strict expected failures, which also check judgement rows).
+    gaps = [f"{row.name} ({row.source})" for row in rows if row.known_gap and not row.right]
+    wrong = [f"{row.name} ({row.source})" for row in rows if not row.known_gap and not row.right]
+    print(f"\nKnown gaps of pasted text still wrong: {len(gaps)}: {', '.join(gaps) or 'none'}")
+    print(f"Wrong outside the known gaps: {', '.join(wrong) or 'none'}")
+    return 0 if fast and not wrong else 1
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from tests.imports.parse.importer_builders import docx_from_lines, seed_to_docx_with_word_lists
 from tests.imports.parse.importer_real import (
     JUNK_PATTERNS,
+    PASTE_GAPS,
     PDF_2017,
     PDF_2022,
     REAL_RECOMMENDATION_COUNTS,
@@ -212,20 +213,6 @@ def pasted_from(path: Path, viewer: str) -> str:
         return "\n".join(page.extract_text() for page in PdfReader(path).pages)
     with pdfplumber.open(path) as pdf:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
-
-
-# Pasted copies that do not yet read as the PDF does: a copy loses the layout that tells a
-# sub-heading inside a list from the heading after it, and lays a judgement table's cells out
-# in an order the table reader does not follow. Known gaps of the paste path, not of the PDF's.
-PASTE_GAPS = {
-    ("bradford-2014-05-23.pdf", "pdfplumber"),
-    ("leeds-2015-03-27.pdf", "pdfplumber"),
-    ("leeds-2015-03-27.pdf", "pypdf"),
-    ("rotherham-2014-11-19.pdf", "pdfplumber"),
-    ("rotherham-2014-11-19.pdf", "pypdf"),
-    ("sandwell-2015-06-05.pdf", "pdfplumber"),
-    ("sandwell-2015-06-05.pdf", "pypdf"),
-}
 
 
 def _paste_params() -> list:
