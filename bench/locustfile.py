@@ -32,6 +32,7 @@ SUBMITTED = "Update submitted for approval."
 APPROVED = "Update approved and applied to the action."
 # An action has one update awaiting approval at a time: a second is refused, rightly.
 ONE_WAITING = "must be approved, returned or withdrawn before this one can be submitted"
+PROBLEM = re.compile(r'class="govuk-error-summary__list">.*?<a [^>]*>(.*?)</a>', re.S)
 
 submitted: list[str] = []  # markers of updates the app confirmed as submitted
 approved: list[int] = []  # ids of updates the app confirmed as approved
@@ -133,7 +134,9 @@ class Head(Person):
             if APPROVED in response.text:
                 approved.append(int(update))
             elif "after you opened the page" not in response.text:
-                response.failure("the approval was neither made nor refused as stale")
+                problem = PROBLEM.search(response.text)
+                reason = problem.group(1).strip() if problem else f"status {response.status_code}"
+                response.failure(f"the approval was neither made nor refused as stale: {reason}")
 
 
 class Reader(Person):
