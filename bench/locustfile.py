@@ -32,7 +32,8 @@ SUBMITTED = "Update submitted for approval."
 APPROVED = "Update approved and applied to the action."
 # An action has one update awaiting approval at a time: a second is refused, rightly.
 ONE_WAITING = "must be approved, returned or withdrawn before this one can be submitted"
-PROBLEM = re.compile(r'class="govuk-error-summary__list">.*?<a [^>]*>(.*?)</a>', re.S)
+PROBLEM = re.compile(r'class="govuk-error-summary__list">\s*<li>(.*?)</li>', re.S)
+TAG = re.compile(r"<[^>]+>")
 
 submitted: list[str] = []  # markers of updates the app confirmed as submitted
 approved: list[int] = []  # ids of updates the app confirmed as approved
@@ -135,7 +136,7 @@ class Head(Person):
                 approved.append(int(update))
             elif "after you opened the page" not in response.text:
                 problem = PROBLEM.search(response.text)
-                reason = problem.group(1).strip() if problem else f"status {response.status_code}"
+                reason = TAG.sub("", problem.group(1)).strip() if problem else response.url
                 response.failure(f"the approval was neither made nor refused as stale: {reason}")
 
 
