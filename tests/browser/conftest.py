@@ -4,16 +4,14 @@ Under CI=true a missing browser fails the run; elsewhere the browser tests are s
 """
 
 import os
-import threading
 from datetime import date
 from pathlib import Path
 
 import pyotp
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from tests.browser.live_apps import LIVE_APPS
+from tests.browser.live_apps import LIVE_APPS, serving
 from workflow import create_app
 from workflow.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, load_demo
 from workflow.extensions import db
@@ -54,14 +52,8 @@ def live_app(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def live_server(live_app):
-    app = live_app
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    LIVE_APPS[base_url] = app
-    yield base_url
-    server.shutdown()
+    with serving(live_app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -6,15 +6,13 @@ idle out after 20 seconds (warning for the last 15), so the test sees the whole 
 half a minute: warned, stays signed in, warned again, signed out, signs in, finds its form.
 """
 
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.browser.conftest import demo_email, sign_in
-from tests.browser.live_apps import LIVE_APPS
+from tests.browser.live_apps import serving
 from tests.browser.test_accessibility import violations
 from workflow import create_app
 from workflow.demo import DEMO_PASSWORD
@@ -36,13 +34,8 @@ def quick_server(live_app):
             "SESSION_WARNING_SECONDS": 15,
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    LIVE_APPS[base_url] = app
-    yield base_url
-    server.shutdown()
+    with serving(app) as base_url:
+        yield base_url
 
 
 def screenshot(page, name: str) -> None:

@@ -4,16 +4,14 @@ The whole redirect flow: this app's sign-in page, the provider's authorisation p
 back; then each way a sign-in must be refused.
 """
 
-import threading
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
-from werkzeug.serving import make_server
 
 from tests.browser.conftest import sign_in
-from tests.browser.live_apps import LIVE_APPS
+from tests.browser.live_apps import serving
 from tests.browser.test_accessibility import violations
 from tests.oidc_provider import running_provider
 from workflow import create_app
@@ -60,13 +58,8 @@ def site(tmp_path_factory, provider):
             )
         )
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    LIVE_APPS[base_url] = app
-    yield app, base_url
-    server.shutdown()
+    with serving(app) as base_url:
+        yield app, base_url
 
 
 @pytest.fixture(autouse=True)
