@@ -20,6 +20,7 @@ from wtforms.validators import (
 )
 
 from workflow.api.tokens import API_TOKEN_LIFETIMES
+from workflow.core.names import first_words
 from workflow.models import Role
 from workflow.models.authority import MAX_AT_RISK_DAYS
 from workflow.web.fields import GovDecimalField, strip_filter
@@ -114,7 +115,9 @@ class ActionChoiceField(SelectMultipleField):
 
 
 def action_choices(actions) -> list:
-    return options((a.id, f"Action {a.reference}: {a.description[:100]}") for a in actions)
+    return options(
+        (a.id, f"Action {a.reference}: {first_words(a.description, 100)}") for a in actions
+    )
 
 
 class UserForm(VersionedForm):
