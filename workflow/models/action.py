@@ -39,6 +39,9 @@ class Action(Base):
             name="exception_has_reviewer",
         ),
         search_index("action"),
+        # The API lists an authority's actions by id: without this, PostgreSQL walks the
+        # whole table's id order to find the last authority's.
+        sa.Index("ix_action_authority_id_id", "authority_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,6 +26,7 @@ class Evidence(Base):
             name="file_or_link",
         ),
         search_index("evidence"),
+        sa.Index("ix_evidence_authority_id_id", "authority_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -55,6 +55,8 @@ class ProgressUpdate(Base):
             postgresql_where=sa.text("state = 'submitted'"),
         ),
         search_index("progress_update"),
+        # The API lists an authority's approved updates by id, and counts them.
+        sa.Index("ix_progress_update_authority_id_state_id", "authority_id", "state", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
