@@ -15,7 +15,7 @@ import re
 from itertools import count
 
 import requests
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 from bench.load import PEOPLE
 from bench.seed import PARTNERS, TOPICS
@@ -43,19 +43,22 @@ with open(os.environ["BENCH_LOAD_COOKIES"]) as saved:
     COOKIES: dict[str, list[dict]] = json.load(saved)
 
 
-class Person(HttpUser):
+class Person(FastHttpUser):
+    """A person at a browser. geventhttpclient rather than requests: the load generator
+    shares the app's two cores, and requests spent a good part of them on the client side."""
+
     abstract = True
     wait_time = between(2, 5)  # a brisk reader: people at work pause far longer
     accounts = iter(())
+    # The session is bound to the browser that signed in (Flask-Login's strong protection):
+    # look like the client bench/load.py signed in with.
+    default_headers = {"User-Agent": requests.utils.default_user_agent()}
 
     def on_start(self):
         """Each simulated person is a different seeded user, already signed in."""
         self.email = next(self.accounts)
         for cookie in COOKIES[self.email]:
-            self.client.cookies.set(**cookie)
-        # The session is bound to the browser that signed in (Flask-Login's strong
-        # protection): look like the client bench/load.py signed in with.
-        self.client.headers["User-Agent"] = requests.utils.default_user_agent()
+            self.client.cookiejar.set_cookie(requests.cookies.create_cookie(**cookie))
 
     def get(self, path: str, name: str | None = None):
         with self.client.get(path, name=name or path, catch_response=True) as response:

@@ -108,7 +108,7 @@ def test_reading_twice_gives_the_same_result_and_records_it_once(world):
 
 def test_a_passing_failure_is_tried_again_after_a_back_off(app, world, login, undelivered):
     failures = {"left": 1}
-    real_parse = rules.parse_file
+    real_parse = parse.parse_file
 
     def flaky_parse(*args, **kwargs):
         if failures["left"]:
@@ -119,7 +119,7 @@ def test_a_passing_failure_is_tried_again_after_a_back_off(app, world, login, un
     client = login("admin")
     upload(client)
     job_id = latest_import().job_id
-    rules.parse_file = flaky_parse
+    parse.parse_file = flaky_parse
     try:
         assert run_job(job_id) == app.config["JOB_RETRY_SECONDS"]  # the worker waits that long
         report_import = latest_import()
@@ -128,7 +128,7 @@ def test_a_passing_failure_is_tried_again_after_a_back_off(app, world, login, un
         assert "The last try did not finish: trying again shortly (try 2 of 4)" in page
         assert run_job(job_id) is None
     finally:
-        rules.parse_file = real_parse
+        parse.parse_file = real_parse
     report_import = latest_import()
     assert report_import.status == "ready"
     assert (report_import.job.state, report_import.job.attempts) == (JobState.SUCCEEDED, 2)
@@ -140,7 +140,7 @@ def test_a_reading_that_keeps_failing_says_why_keeps_the_file_and_can_be_tried_a
     def broken(*args, **kwargs):
         raise OSError("the storage did not answer")
 
-    monkeypatch.setattr(rules, "parse_file", broken)
+    monkeypatch.setattr(parse, "parse_file", broken)
     client = login("admin")
     upload(client)  # tests run each try at once, without the back-off
     report_import = latest_import()

@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = [
     *("sklearn", "scipy", "weasyprint", "typst", "docx", "openpyxl", "pdfplumber", "pypdfium2"),
     *("boto3", "dramatiq", "icalendar", "phonenumbers", "names", "alembic", "holidays"),
+    # Ours: the importer's parser, which reads reports in the background worker.
+    "workflow.imports.parse",
 ]
 
 

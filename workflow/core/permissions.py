@@ -197,9 +197,13 @@ def _area_of_update() -> sa.ScalarSelect:
     )
 
 
+# Made once: an alias builds a copy of every column, and the queue asks on every page.
+_OTHER_HEAD = aliased(User, name="other_head")
+
+
 def _other_heads_of_area(area, author_id=ProgressUpdate.author_id) -> sa.Select:
     """Active heads of service of the area, other than the update's author."""
-    head = aliased(User)
+    head = _OTHER_HEAD
     return sa.select(head.id).where(
         head.role == Role.HEAD_OF_SERVICE,
         head.active.is_(True),

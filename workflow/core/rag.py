@@ -20,6 +20,7 @@ the due date passed lapses when it passes, since the reviewer judged an action t
 yet late; one written for an action already overdue was written knowing that, and holds.
 """
 
+import functools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -98,7 +99,14 @@ def delivery_rag(action: Action, today: date) -> Rag:
 
 def delivery_rag_sql(today: date, authority: Authority) -> sa.ColumnElement[Rag]:
     """delivery_rag() as a column, for the counts, filters and lists of one authority."""
-    soon = today + timedelta(days=authority.rag_at_risk_days)
+    return _delivery_rag_sql(today, authority.rag_at_risk_days)
+
+
+# Built once for each day and window: a page asks for it up to three times, and an SQL
+# expression is never changed once made, so one serves every request of the day.
+@functools.lru_cache(maxsize=64)
+def _delivery_rag_sql(today: date, at_risk_days: int) -> sa.ColumnElement[Rag]:
+    soon = today + timedelta(days=at_risk_days)
     return sa.case(
         (Action.status == ActionStatus.COMPLETE, _rag(Rag.BLUE)),
         (exception_stands_sql(today), Action.rag),

@@ -1,7 +1,10 @@
 """The import-report command: read an Ofsted report, show or print what it says, and on
 confirmation create the inspection for a named authority."""
 
+from __future__ import annotations
+
 import json
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -9,9 +12,10 @@ from flask.cli import with_appcontext
 
 from workflow.core.errors import RuleError
 from workflow.extensions import db
-from workflow.imports.parse import ParsedReport, ReportParseError, parse_file
-from workflow.imports.parse.ocr import READ_BY_OCR
 from workflow.imports.rules import authority_named, import_parsed, matching_inspection, serialise
+
+if TYPE_CHECKING:  # the parser loads when the command runs, not with every app
+    from workflow.imports.parse import ParsedReport
 
 
 @click.command("import-report")
@@ -22,6 +26,8 @@ from workflow.imports.rules import authority_named, import_parsed, matching_insp
 @with_appcontext
 def import_report_command(file: str, as_json: bool, authority: str | None, yes: bool):
     """Read an Ofsted report (PDF, Word, HTML or text) and extract its recommendations."""
+    from workflow.imports.parse import ReportParseError, parse_file
+
     try:
         report = parse_file(file, max_bytes=current_app.config["MAX_UPLOAD_BYTES"], ocr=True)
     except ReportParseError as error:
@@ -55,6 +61,8 @@ def _create(report: ParsedReport, authority_name: str, yes: bool) -> None:
 
 
 def describe(report: ParsedReport) -> str:
+    from workflow.imports.parse.ocr import READ_BY_OCR
+
     start, end = report.start_date, report.end_date
     lines = [READ_BY_OCR, ""] if report.read_by_ocr else []
     lines += [

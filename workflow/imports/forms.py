@@ -16,7 +16,6 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from workflow.imports.parse.letters import partner_role
 from workflow.imports.rules import ReviewRow
 from workflow.web.fields import GovDateField, strip_filter
 from workflow.web.forms import VersionedForm
@@ -80,6 +79,8 @@ class ReviewForm(VersionedForm):
 
     def partner_rows(self) -> list[dict[str, str]]:
         """The partners as typed: "Role: Name", or a name alone whose role is told from it."""
+        from workflow.imports.parse.letters import partner_role  # loaded on use: see rules.py
+
         rows = []
         for line in (self.partners.data or "").split("\n"):
             role, colon, name = line.partition(":")

@@ -16,7 +16,6 @@ from workflow.core.audit import record_event
 from workflow.core.errors import RuleError
 from workflow.core.locking import flush
 from workflow.extensions import db
-from workflow.imports.parse.links import best_matches
 from workflow.imports.rules import check_confirmable
 from workflow.models import (
     Inspection,
@@ -48,6 +47,8 @@ def earlier_inspection(authority_id: int, visit_start: date | None) -> Inspectio
 
 def suggest_recommendations(report_import: ReportImport) -> None:
     """Match each area of a letter just read to a recommendation of the last inspection."""
+    from workflow.imports.parse.links import best_matches  # the worker's: see rules.py
+
     parsed = dict(report_import.parsed)
     earlier = earlier_inspection(report_import.authority_id, visit_start(parsed))
     recommendations = earlier.recommendations if earlier else []

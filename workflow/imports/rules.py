@@ -1,10 +1,12 @@
 """Rules for importing an Ofsted report: read it, let an administrator review what was
 found, and only then create (or update) the inspection and its recommendations."""
 
+from __future__ import annotations
+
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -12,13 +14,6 @@ from workflow.core.audit import record_event
 from workflow.core.errors import RuleError
 from workflow.core.locking import check_version, flush
 from workflow.extensions import db
-from workflow.imports.parse import (
-    ParsedReport,
-    ReportParseError,
-    authority_key,
-    parse_file,
-    parse_text,
-)
 from workflow.jobs import enqueue
 from workflow.jobs.dispatch import requeue
 from workflow.models import (
@@ -31,6 +26,11 @@ from workflow.models import (
     User,
 )
 from workflow.planning import rules as planning
+
+# The parser is imported where it is used: it reads reports in the background worker, and
+# the web app need not load it to start.
+if TYPE_CHECKING:
+    from workflow.imports.parse import ParsedReport
 
 READ_JOB = "imports.read_report"
 KIND_OF = {
@@ -45,6 +45,8 @@ def read_report(
     data: bytes | None, filename: str | None, text: str | None, max_bytes: int
 ) -> ParsedReport:
     """Parse an upload or pasted text; a report the importer cannot read is a RuleError."""
+    from workflow.imports.parse import ReportParseError, parse_file, parse_text
+
     try:
         if data is not None:
             return parse_file(data, filename or "report", max_bytes=max_bytes)
@@ -103,6 +105,8 @@ def read_import(report_import: ReportImport, max_bytes: int) -> None:
 
     Raises ReportParseError, saying why, when the importer cannot read it. This is the
     background job's work, so a scanned PDF is read here by OCR."""
+    from workflow.imports.parse import parse_file, parse_text
+
     content = report_import.source or b""
     if report_import.pasted:
         report = parse_text(content.decode("utf-8", errors="replace"))
@@ -431,5 +435,7 @@ def authority_named(name: str) -> Authority | None:
 
 def same_authority(reported: str, ours: str) -> bool:
     """Does the report name our council? ("Wolverhampton" is "City of Wolverhampton Council")."""
+    from workflow.imports.parse import authority_key
+
     key = authority_key(reported)
     return bool(key) and key in authority_key(ours)

@@ -11,7 +11,6 @@ from flask import current_app
 
 from workflow.extensions import db
 from workflow.imports import monitoring, rules
-from workflow.imports.parse import ReportParseError
 from workflow.jobs import JobRefused, job
 from workflow.models import ReportImport
 
@@ -32,6 +31,8 @@ def reading_failed(error: Exception, import_id: int) -> None:
 
 @job(rules.READ_JOB, on_failure=reading_failed)
 def read_report(import_id: int) -> dict:
+    from workflow.imports.parse import ReportParseError  # loaded in the worker: see rules.py
+
     report_import = db.session.get(ReportImport, import_id)
     if report_import is None:
         raise JobRefused(f"There is no report import {import_id}")

@@ -143,6 +143,10 @@ def ready_to_close(user: User) -> list[Recommendation]:
     return list(db.session.scalars(query))
 
 
+# Made once, as in permissions: an alias copies every column of the table.
+_LATEST_VERSION = aliased(PlanVersion, name="latest_version")
+
+
 def plans_to_issue(user: User) -> list[PlanToIssue]:
     """Inspections with open recommendations whose plan was never issued, or has approved
     updates since its last issued version, in one query."""
@@ -170,7 +174,7 @@ def plans_to_issue(user: User) -> list[PlanToIssue]:
     has_open = sa.exists().where(
         Recommendation.inspection_id == Inspection.id, Recommendation.closed_at.is_(None)
     )
-    latest = aliased(PlanVersion)
+    latest = _LATEST_VERSION
     query = (
         inspections_of(user)
         .outerjoin(last, last.c.inspection_id == Inspection.id)
