@@ -32,8 +32,9 @@ SUBMITTED = "Update submitted for approval."
 APPROVED = "Update approved and applied to the action."
 # An action has one update awaiting approval at a time: a second is refused, rightly.
 ONE_WAITING = "must be approved, returned or withdrawn before this one can be submitted"
-PROBLEM = re.compile(r'class="govuk-error-summary__list">\s*<li>(.*?)</li>', re.S)
+PROBLEM = re.compile(r'govuk-error-summary__list">\s*<li>(.*?)</li>', re.S)
 TAG = re.compile(r"<[^>]+>")
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 submitted: list[str] = []  # markers of updates the app confirmed as submitted
 approved: list[int] = []  # ids of updates the app confirmed as approved
@@ -128,6 +129,9 @@ class Head(Person):
             # The owners rate amber whatever the rules give: where they differ, the head
             # agrees the exception (the rules keep it only then).
             "rag_exception": "Agreed by the load test's head of service.",
+            # Some seeded narratives name a school near the word "child", and the personal-
+            # data check asks the reviewer to confirm: a school's name is not personal data.
+            "privacy_confirmed": "y",
         }
         with self.client.post(
             f"/updates/{update}/approve",
@@ -139,8 +143,12 @@ class Head(Person):
                 approved.append(int(update))
             elif "after you opened the page" not in response.text:
                 problem = PROBLEM.search(response.text)
-                reason = TAG.sub("", problem.group(1)).strip() if problem else response.url
-                response.failure(f"the approval was neither made nor refused as stale: {reason}")
+                title = TITLE.search(response.text)
+                reason = TAG.sub("", problem.group(1)).strip() if problem else title.group(1)
+                response.failure(
+                    f"the approval was neither made nor refused as stale "
+                    f"({response.status_code}): {' '.join(reason.split())}"
+                )
 
 
 class Reader(Person):

@@ -2,9 +2,10 @@
 
 These tables carry their authority's id, but only the full-text indexes began with it
 (and those are GIN on PostgreSQL, not used for order, and absent on SQLite). A list of one
-authority's records in id order, as the API gives them, walked the primary key over every
-authority's rows: the last authority's first page of updates took most of a second at
-100,000 actions. With these it reads the authority's rows alone.
+authority's records in id order, as the API gives them and the evidence check of one
+authority reads them, walked the primary key over every authority's rows: the last
+authority's first page of updates took most of a second at 100,000 actions. With these it
+reads the authority's rows alone.
 
 On a large PostgreSQL installation, create these by hand with CREATE INDEX CONCURRENTLY
 before upgrading, to avoid locking the tables while they build.

@@ -26,6 +26,7 @@ class Evidence(Base):
             name="file_or_link",
         ),
         search_index("evidence"),
+        # One authority's files in id order: the evidence check run for one authority.
         sa.Index("ix_evidence_authority_id_id", "authority_id", "id"),
     )
 
