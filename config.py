@@ -32,6 +32,11 @@ def development_secret_key() -> str:
 class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL's planner assumes by default that reading a row by index costs four times
+    # a row read in order, as on spinning disks. A council's data sits in memory or on SSD,
+    # where the two cost about the same; at 4 the planner hashed every user of every
+    # authority to name the owners of a dashboard's 25 actions (13 ms, against 0.8 ms).
+    POSTGRES_RANDOM_PAGE_COST = float(os.environ.get("POSTGRES_RANDOM_PAGE_COST", "1.1"))
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # The audit trail's HMAC key, kept out of the database; without it one is derived from
     # SECRET_KEY, which then must never change (README, "The audit trail").

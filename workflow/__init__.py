@@ -38,6 +38,19 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         if not app.config.get("GENERATE_SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in the environment in production.")
         app.config["SECRET_KEY"] = development_secret_key()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        tune_postgres(app)
+
+
+def tune_postgres(app: Flask) -> None:
+    """Planner settings for every connection, given when it opens (so no transaction can
+    undo them): see Config.POSTGRES_RANDOM_PAGE_COST."""
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    connect_args = dict(options.get("connect_args", {}))
+    cost = app.config["POSTGRES_RANDOM_PAGE_COST"]
+    given = connect_args.get("options", "")
+    connect_args["options"] = " ".join(filter(None, [given, f"-c random_page_cost={cost}"]))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
 
 
 def trust_proxies(app: Flask) -> None:
