@@ -175,6 +175,28 @@ def without_partners() -> None:
         )
 
 
+def revisions_from(revision: str) -> set[str]:
+    """The migration and every later one: where a refused downgrade may have stopped (on
+    SQLite the steps before the refusal stay done; PostgreSQL takes the whole one back)."""
+    scripts = _migration_scripts()
+    later = scripts.iterate_revisions("heads", revision)  # the lower end is left out
+    return {revision} | {script.revision for script in later}
+
+
+def migrations_head() -> str:
+    return _migration_scripts().get_current_head()
+
+
+def _migration_scripts():
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    from workflow.extensions import init_migrations
+
+    init_migrations(current_app)
+    return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+
+
 def withdraw_waiting(world: World) -> None:
     """Take the world's waiting update back to a draft: its action may then have another."""
     update = world.submitted

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from tests.conftest import ROOT, append_only_lifted
+from tests.factories import revisions_from
 from workflow import create_app
 from workflow.accounts import rules as accounts
 from workflow.core import audit
@@ -416,7 +417,7 @@ def test_downgrading_past_keyed_events_is_refused(plain_trail):
         downgrade(revision=BEFORE_AUDIT)
     # The audit trail's migration stayed (a later one may have come down first, on SQLite).
     version = db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
-    assert version in ("audit", "signoff", "frozen_files", "partners")
+    assert version in revisions_from("audit")
     assert [e.verb for e in chain_of(plain_trail)][-1] == audit.KEY_ADOPTED
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):
         db.session.execute(sa.text("DELETE FROM audit_event"))
