@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
+from datetime import date
 from html import unescape
 from pathlib import Path
 
@@ -162,6 +163,13 @@ def append_only_lifted(connection: sa.Connection):
     yield
     for statement in triggers.values():
         connection.execute(sa.text(statement))
+
+
+@pytest.fixture
+def today() -> date:
+    """Today, read when the test starts: a date read when the module loads is yesterday's
+    for every test that runs after midnight, while the app reads the clock afresh."""
+    return date.today()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ overdue action red everywhere even before the morning job has stored it so."""
 import csv
 import io
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -25,15 +25,13 @@ from workflow.plans.builder import build_plan
 from workflow.plans.exports import export_plan
 from workflow.plans.render.tracker import COLUMNS
 
-TODAY = date.today()
-
 
 @pytest.fixture
-def overdue(world):
+def overdue(world, today):
     """The world's action, its due date passed yesterday, still stored green: the morning
     job has not run yet."""
     action = world.action
-    action.due_date = TODAY - timedelta(days=1)
+    action.due_date = today - timedelta(days=1)
     db.session.commit()
     assert action.rag is Rag.GREEN and action.status is ActionStatus.NOT_STARTED
     return action
@@ -52,15 +50,15 @@ def test_the_lists_show_red(world, overdue, login):
     assert "1 Red" in inspection and "Green" not in inspection
 
 
-def test_dashboard_counts_charts_filters_and_csv_show_red(world, overdue, login):
+def test_dashboard_counts_charts_filters_and_csv_show_red(world, overdue, login, today):
     viewer = world.users["viewer"]
-    figures = oversight.figures(viewer, Filters(), TODAY)
+    figures = oversight.figures(viewer, Filters(), today)
     assert [row.counts for row in figures.by_recommendation] == [{Rag.RED: 1}]
     assert figures.weekly[-1].counts == {Rag.RED: 1}
     html = login("viewer").get("/dashboard").get_data(as_text=True)
     assert 'data-rag="red" data-count="1"' in html and 'data-rag="green" data-count' not in html
-    red = db.session.scalars(oversight.action_list(viewer, Filters(rag=Rag.RED), TODAY)).all()
-    green = db.session.scalars(oversight.action_list(viewer, Filters(rag=Rag.GREEN), TODAY))
+    red = db.session.scalars(oversight.action_list(viewer, Filters(rag=Rag.RED), today)).all()
+    green = db.session.scalars(oversight.action_list(viewer, Filters(rag=Rag.GREEN), today))
     assert [a.id for a in red] == [overdue.id] and green.all() == []
     body = login("viewer").get("/dashboard.csv").get_data().decode("utf-8-sig")
     (row,) = list(csv.DictReader(io.StringIO(body)))
@@ -68,8 +66,8 @@ def test_dashboard_counts_charts_filters_and_csv_show_red(world, overdue, login)
 
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "csv", "xlsx"])
-def test_every_plan_format_shows_red(world, overdue, fmt):
-    plan = build_plan(world.inspection, TODAY)
+def test_every_plan_format_shows_red(world, overdue, fmt, today):
+    plan = build_plan(world.inspection, today)
     (action,) = plan.recommendations[0].actions
     assert action.rag is Rag.RED
     assert dict(plan.summary.by_delivery) == {"Red": 1, "Amber": 0, "Green": 0, "Blue": 0}
@@ -103,12 +101,12 @@ def test_search_results_show_red(overdue, login):
     assert "Action 1.1" in page and "Delivery rating: Red" in page
 
 
-def test_the_head_of_service_sees_an_amber_action_at_risk(world, login):
+def test_the_head_of_service_sees_an_amber_action_at_risk(world, login, today):
     none_at_risk = "No actions in your area are at risk."
     assert none_at_risk in text_of(login("head").get("/"))
-    world.action.due_date = TODAY + timedelta(days=5)  # not started and near: amber
+    world.action.due_date = today + timedelta(days=5)  # not started and near: amber
     db.session.commit()
-    assert delivery_rag(world.action, TODAY) is Rag.AMBER
+    assert delivery_rag(world.action, today) is Rag.AMBER
     assert none_at_risk not in text_of(login("head").get("/"))
 
 
@@ -123,11 +121,11 @@ STATES = list(
 )
 
 
-def test_the_sql_rating_agrees_with_the_python_one_in_every_state(world):
+def test_the_sql_rating_agrees_with_the_python_one_in_every_state(world, today):
     admin, manager = world.users["admin"], world.users["manager"]
     actions = []
     for status, stored, days, exception in STATES:
-        due = TODAY + timedelta(days=days)
+        due = today + timedelta(days=days)
         action = make_action(admin, world.recommendation, manager, world.area, due_date=due)
         action.status, action.rag = status, Rag.BLUE if status is ActionStatus.COMPLETE else stored
         if exception:
@@ -139,25 +137,25 @@ def test_the_sql_rating_agrees_with_the_python_one_in_every_state(world):
     db.session.commit()
     by_sql = dict(
         db.session.execute(
-            sa.select(Action.id, delivery_rag_sql(TODAY, world.authority)).where(
+            sa.select(Action.id, delivery_rag_sql(today, world.authority)).where(
                 Action.id.in_([a.id for a in actions])
             )
         ).all()
     )
     disagreements = [
-        (state, delivery_rag(a, TODAY), by_sql[a.id])
+        (state, delivery_rag(a, today), by_sql[a.id])
         for state, a in zip(STATES, actions, strict=True)
-        if delivery_rag(a, TODAY) is not by_sql[a.id]
+        if delivery_rag(a, today) is not by_sql[a.id]
     ]
     assert disagreements == []
     overdue = [a for a, state in zip(actions, STATES, strict=True) if state[2] < 0]
-    shown = {delivery_rag(a, TODAY) for a in overdue if a.status is not ActionStatus.COMPLETE}
+    shown = {delivery_rag(a, today) for a in overdue if a.status is not ActionStatus.COMPLETE}
     assert Rag.GREEN in shown  # only by an exception written after the due date ...
     greens = [
         state
         for a, state in zip(actions, STATES, strict=True)
         if state[2] < 0
-        and delivery_rag(a, TODAY) is Rag.GREEN
+        and delivery_rag(a, today) is Rag.GREEN
         and a.status is not ActionStatus.COMPLETE
     ]
     assert {state[3] for state in greens} == {"after"}  # ... never otherwise
@@ -175,38 +173,40 @@ def test_the_sql_rating_agrees_with_the_python_one_in_every_state(world):
         (ActionStatus.COMPLETE, -1, 30, Rag.BLUE),
     ],
 )
-def test_the_rules_read_the_dates_and_the_authoritys_window(world, status, days, window, expected):
+def test_the_rules_read_the_dates_and_the_authoritys_window(
+    world, status, days, window, expected, today
+):
     world.authority.rag_at_risk_days = window
     action = world.action
-    action.status, action.due_date = status, TODAY + timedelta(days=days)
+    action.status, action.due_date = status, today + timedelta(days=days)
     action.rag = Rag.BLUE if status is ActionStatus.COMPLETE else Rag.GREEN
-    assert rules_rag(action, TODAY) is expected
+    assert rules_rag(action, today) is expected
 
 
-def test_the_written_rules_name_the_window_the_function_reads(world):
+def test_the_written_rules_name_the_window_the_function_reads(world, today):
     world.authority.rag_at_risk_days = 14
     rules = dict(definitions(world.authority))
     assert rules[Rag.AMBER] == "Not started, with 14 days or fewer to its due date."
-    world.action.due_date = TODAY + timedelta(days=14)
-    assert rules_rag(world.action, TODAY) is Rag.AMBER
-    world.action.due_date = TODAY + timedelta(days=15)
-    assert rules_rag(world.action, TODAY) is Rag.GREEN
+    world.action.due_date = today + timedelta(days=14)
+    assert rules_rag(world.action, today) is Rag.AMBER
+    world.action.due_date = today + timedelta(days=15)
+    assert rules_rag(world.action, today) is Rag.GREEN
 
 
-def test_a_measure_off_course_makes_it_red_until_a_value_puts_it_back_on_course(world):
+def test_a_measure_off_course_makes_it_red_until_a_value_puts_it_back_on_course(world, today):
     measure = planning.add_measure(
         world.users["admin"],
         world.action,
         name="Children seen within 5 days",
         unit="%",
         baseline_value=Decimal("55"),
-        baseline_date=TODAY - timedelta(days=100),
+        baseline_date=today - timedelta(days=100),
         target_value=Decimal("85"),
-        target_date=TODAY + timedelta(days=100),
+        target_date=today + timedelta(days=100),
         higher_is_better=True,
     )
-    behind = {measure.id: (Decimal("60"), TODAY)}  # the line is at 70 by today
-    assert rules_rag(world.action, TODAY, measure_values=behind) is Rag.RED
+    behind = {measure.id: (Decimal("60"), today)}  # the line is at 70 by today
+    assert rules_rag(world.action, today, measure_values=behind) is Rag.RED
     withdraw_waiting(world)  # an action has one update awaiting approval at a time
     progress_update(
         world.users["manager"],
@@ -217,6 +217,6 @@ def test_a_measure_off_course_makes_it_red_until_a_value_puts_it_back_on_course(
         exception=None,  # red is what the rules give: no exception needed
     )
     assert (world.action.rag, world.action.rag_exception) == (Rag.RED, None)
-    assert rules_rag(world.action, TODAY) is Rag.RED  # the approved value still counts
-    on_course = {measure.id: (Decimal("72"), TODAY)}
-    assert rules_rag(world.action, TODAY, measure_values=on_course) is Rag.GREEN
+    assert rules_rag(world.action, today) is Rag.RED  # the approved value still counts
+    on_course = {measure.id: (Decimal("72"), today)}
+    assert rules_rag(world.action, today, measure_values=on_course) is Rag.GREEN

@@ -15,8 +15,6 @@ from workflow.planning import rules as planning
 from workflow.planning.tasks import PAST_DUE_JOB
 from workflow.plans.board_report import build_report
 
-TODAY = date.today()
-
 
 def past_due_events(action: Action) -> list[AuditEvent]:
     query = sa.select(AuditEvent).where(
@@ -26,8 +24,8 @@ def past_due_events(action: Action) -> list[AuditEvent]:
 
 
 @pytest.fixture
-def due_yesterday(world):
-    world.action.due_date = TODAY - timedelta(days=1)
+def due_yesterday(world, today):
+    world.action.due_date = today - timedelta(days=1)
     db.session.commit()
     return world.action
 
@@ -50,30 +48,30 @@ def test_the_command_rates_it_red_once_as_the_system(due_yesterday, runner, logi
     assert "Due date passed: RAG Green to Red System," in page
 
 
-def test_due_today_is_not_yet_past_due(world, runner):
-    world.action.due_date = TODAY
+def test_due_today_is_not_yet_past_due(world, runner, today):
+    world.action.due_date = today
     db.session.commit()
     runner.invoke(args=["mark-past-due"])
     db.session.expire_all()
     assert world.action.rag is Rag.GREEN and past_due_events(world.action) == []
-    runner.invoke(args=["mark-past-due", "--date", (TODAY + timedelta(days=1)).isoformat()])
+    runner.invoke(args=["mark-past-due", "--date", (today + timedelta(days=1)).isoformat()])
     db.session.expire_all()
     assert world.action.rag is Rag.RED
 
 
-def test_the_scheduled_job_does_the_same_and_is_idempotent(due_yesterday):
-    enqueue(PAST_DUE_JOB, key=f"past-due:{TODAY.isoformat()}")
+def test_the_scheduled_job_does_the_same_and_is_idempotent(due_yesterday, today):
+    enqueue(PAST_DUE_JOB, key=f"past-due:{today.isoformat()}")
     db.session.commit()
     job = db.session.scalar(sa.select(Job).where(Job.name == PAST_DUE_JOB))
-    assert job.state is JobState.SUCCEEDED and job.result == {"marked": 1, "on": TODAY.isoformat()}
+    assert job.state is JobState.SUCCEEDED and job.result == {"marked": 1, "on": today.isoformat()}
     enqueue(PAST_DUE_JOB)  # a second run the same day
     db.session.commit()
     db.session.expire_all()
     assert due_yesterday.rag is Rag.RED and len(past_due_events(due_yesterday)) == 1
 
 
-def test_complete_and_other_authorities_actions_are_left_alone(world, runner):
-    world.other_action.due_date = TODAY - timedelta(days=3)
+def test_complete_and_other_authorities_actions_are_left_alone(world, runner, today):
+    world.other_action.due_date = today - timedelta(days=3)
     db.session.commit()
     runner.invoke(args=["mark-past-due"])
     db.session.expire_all()
@@ -98,9 +96,9 @@ def exception_by_head(world, action: Action, rag: Rag = Rag.GREEN) -> None:
     db.session.commit()
 
 
-def test_an_exception_written_before_the_due_date_lapses_when_it_passes(world, runner):
+def test_an_exception_written_before_the_due_date_lapses_when_it_passes(world, runner, today):
     action = world.action
-    action.due_date = TODAY + timedelta(days=10)  # amber by the rules: not started ...
+    action.due_date = today + timedelta(days=10)  # amber by the rules: not started ...
     action.status = ActionStatus.NOT_STARTED
     db.session.commit()
     withdraw_waiting(world)  # an action has one update awaiting approval at a time
@@ -114,7 +112,7 @@ def test_an_exception_written_before_the_due_date_lapses_when_it_passes(world, r
     )
     db.session.commit()
     assert action.rag is Rag.GREEN and action.rag_exception  # ... green by exception
-    runner.invoke(args=["mark-past-due", "--date", (TODAY + timedelta(days=11)).isoformat()])
+    runner.invoke(args=["mark-past-due", "--date", (today + timedelta(days=11)).isoformat()])
     db.session.expire_all()
     assert (action.rag, action.rag_exception) == (Rag.RED, None)
     (event,) = past_due_events(action)
@@ -162,9 +160,9 @@ def test_a_new_due_date_rates_the_action_afresh_and_ends_the_exception(world, du
     assert event.changes["rag_exception"][1] is None
 
 
-def test_the_board_report_lists_the_change_the_system_made(world, due_yesterday):
-    planning.mark_past_due(TODAY)
+def test_the_board_report_lists_the_change_the_system_made(world, due_yesterday, today):
+    planning.mark_past_due(today)
     db.session.commit()
-    report = build_report(world.inspection, TODAY - timedelta(days=1), TODAY, TODAY)
+    report = build_report(world.inspection, today - timedelta(days=1), today, today)
     (change,) = report.recommendations[0].rag_changes
     assert (change.old, change.new) == (Rag.GREEN, Rag.RED)

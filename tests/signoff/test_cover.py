@@ -11,8 +11,6 @@ from workflow.extensions import db
 from workflow.models import AuditEvent, ProgressUpdate, ReviewCover, UpdateState
 from workflow.signoff.cover import set_cover
 
-TODAY = date.today()
-
 
 def cover_form(deputy, starts: date, ends: date) -> dict:
     return {
@@ -26,10 +24,10 @@ def cover_form(deputy, starts: date, ends: date) -> dict:
     }
 
 
-def test_a_deputy_decides_for_the_absent_head_on_their_behalf(world, login):
+def test_a_deputy_decides_for_the_absent_head_on_their_behalf(world, login, today):
     head, deputy, update = world.users["head"], world.users["other_head"], world.submitted
     client = login("head")
-    form = cover_form(deputy, TODAY, TODAY + timedelta(days=7))
+    form = cover_form(deputy, today, today + timedelta(days=7))
     assert client.post("/account/cover", data=form).status_code == 302
     assert "Hana Head decides your area's updates" in text_of(client.get("/"))
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.object_type == "review_cover"))
@@ -62,45 +60,45 @@ def test_a_deputy_decides_for_the_absent_head_on_their_behalf(world, login):
     )
 
 
-def test_the_cover_counts_only_within_its_period(world, login):
+def test_the_cover_counts_only_within_its_period(world, login, today):
     head, deputy, update = world.users["head"], world.users["other_head"], world.submitted
-    cover = set_cover(head, deputy.id, TODAY + timedelta(days=1), TODAY + timedelta(days=5), TODAY)
+    cover = set_cover(head, deputy.id, today + timedelta(days=1), today + timedelta(days=5), today)
     db.session.commit()
     client = login("other_head")
     assert "Nothing is waiting for you" in text_of(client.get("/awaiting-approval"))
     refused = client.post(f"/updates/{update.id}/approve", data={"version": update.version})
     assert refused.status_code == 403
-    cover.starts_on, cover.ends_on = TODAY - timedelta(days=5), TODAY - timedelta(days=1)
+    cover.starts_on, cover.ends_on = today - timedelta(days=5), today - timedelta(days=1)
     db.session.commit()
     refused = client.post(f"/updates/{update.id}/approve", data={"version": update.version})
     assert refused.status_code == 403
     assert db.session.get(ProgressUpdate, update.id).state is UpdateState.SUBMITTED
 
 
-def test_the_cover_form_says_what_is_wrong_and_keeps_the_answers(world, login):
+def test_the_cover_form_says_what_is_wrong_and_keeps_the_answers(world, login, today):
     client = login("head")
     deputy = world.users["other_head"]
     response = client.post(
-        "/account/cover", data=cover_form(deputy, TODAY + timedelta(days=3), TODAY)
+        "/account/cover", data=cover_form(deputy, today + timedelta(days=3), today)
     )
     page = text_of(response)
     assert "The last day of the cover must be on or after the first day" in page
-    assert f'value="{(TODAY + timedelta(days=3)).day}"' in response.get_data(as_text=True)
+    assert f'value="{(today + timedelta(days=3)).day}"' in response.get_data(as_text=True)
     response = client.post("/account/cover", data={"starts_on-day": "1"})
     page = text_of(response)
     assert "Select who will decide your area's updates" in page
     # Nobody outside the offered people: not a viewer, not a service manager.
     viewer = world.users["viewer"]
-    form = cover_form(viewer, TODAY, TODAY + timedelta(days=1))
+    form = cover_form(viewer, today, today + timedelta(days=1))
     assert "Select another head of service or a director" in text_of(
         client.post("/account/cover", data=form)
     )
     assert db.session.scalar(sa.select(sa.func.count(ReviewCover.id))) == 0
 
 
-def test_the_head_ends_the_cover(world, login):
+def test_the_head_ends_the_cover(world, login, today):
     head, deputy = world.users["head"], world.users["other_head"]
-    set_cover(head, deputy.id, TODAY, TODAY + timedelta(days=5), TODAY)
+    set_cover(head, deputy.id, today, today + timedelta(days=5), today)
     db.session.commit()
     response = login("head").post("/account/cover/clear", follow_redirects=True)
     assert "Your cover has ended" in text_of(response)
@@ -115,16 +113,16 @@ def test_the_head_ends_the_cover(world, login):
     assert refused.status_code == 403
 
 
-def submitted_days_ago(update: ProgressUpdate, days: int, today: date = TODAY) -> None:
+def submitted_days_ago(update: ProgressUpdate, days: int, today: date) -> None:
     update.submitted_at = datetime.combine(today - timedelta(days=days), datetime.min.time())
     db.session.commit()
 
 
-def test_updates_waiting_more_than_5_working_days_reach_the_director(world, login):
-    submitted_days_ago(world.submitted, 1)
+def test_updates_waiting_more_than_5_working_days_reach_the_director(world, login, today):
+    submitted_days_ago(world.submitted, 1, today)
     home = text_of(login("director").get("/"))
     assert "No update has waited more than 5 working days" in home
-    submitted_days_ago(world.submitted, 10)
+    submitted_days_ago(world.submitted, 10, today)
     home = text_of(login("director").get("/"))
     waiting = home[home.index("Updates waiting more than 5 working days") :]
     assert "Action 1.1 : the update from Mo Manager" in waiting

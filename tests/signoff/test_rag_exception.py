@@ -5,7 +5,7 @@ import copy
 import csv
 import io
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from docx import Document
@@ -23,51 +23,52 @@ from workflow.plans.exports import export_plan
 from workflow.plans.render.tracker import COLUMNS
 from workflow.signoff import rules as signoff
 
-TODAY = date.today()
 EXCEPTION = "The last school visit is booked for Friday; the tracker is already live."
 
 
 @pytest.fixture
-def green_but_overdue(world):
+def green_but_overdue(world, today):
     """The owner rates the overdue action green, with a reason, and submits it."""
     manager, action = world.users["manager"], world.action
-    action.due_date = TODAY - timedelta(days=2)
+    action.due_date = today - timedelta(days=2)
     withdraw_waiting(world)  # an action has one update awaiting approval at a time
     update = signoff.draft_update(
-        manager, action, proposal("Nearly there", rag_reason="One visit left"), None, TODAY
+        manager, action, proposal("Nearly there", rag_reason="One visit left"), None, today
     )
     signoff.submit_update(manager, update, update.version)
     db.session.commit()
     return update
 
 
-def test_approving_a_rating_the_rules_do_not_give_needs_an_exception(world, green_but_overdue):
+def test_approving_a_rating_the_rules_do_not_give_needs_an_exception(
+    world, green_but_overdue, today
+):
     head, update = world.users["head"], green_but_overdue
     with pytest.raises(RuleError) as refused:
-        signoff.approve_update(head, update, update.version, today=TODAY)
+        signoff.approve_update(head, update, update.version, today=today)
     assert refused.value.field == "rag_exception"
     assert refused.value.message == (
         "Enter the exception: why this action should be green when the RAG rules give red. "
         "It is shown beside the rating in the plan"
     )
     db.session.rollback()
-    signoff.approve_update(head, update, update.version, exception=EXCEPTION, today=TODAY)
+    signoff.approve_update(head, update, update.version, exception=EXCEPTION, today=today)
     action = update.action
     assert (action.rag, action.rag_exception) == (Rag.GREEN, EXCEPTION)
-    assert (action.rag_exception_by, action.rag_exception_on) == (head, TODAY)
+    assert (action.rag_exception_by, action.rag_exception_on) == (head, today)
 
 
-def test_a_rating_the_rules_give_keeps_no_exception(world):
+def test_a_rating_the_rules_give_keeps_no_exception(world, today):
     head, update = world.users["head"], world.submitted  # green, as the rules give
-    signoff.approve_update(head, update, update.version, exception="Not needed", today=TODAY)
+    signoff.approve_update(head, update, update.version, exception="Not needed", today=today)
     assert update.action.rag_exception is None and update.action.rag_exception_by is None
 
 
-def test_the_approve_form_asks_for_the_exception_only_when_needed(world, login):
+def test_the_approve_form_asks_for_the_exception_only_when_needed(world, login, today):
     client = login("head")
     plain = text_of(client.get(f"/updates/{world.submitted.id}"))  # green, as the rules give
     assert "Approve" in plain and "Exception to the RAG rules" not in plain
-    world.action.due_date = TODAY - timedelta(days=2)
+    world.action.due_date = today - timedelta(days=2)
     db.session.commit()
     page = text_of(client.get(f"/updates/{world.submitted.id}"))
     assert "Exception to the RAG rules" in page
@@ -94,27 +95,31 @@ def test_a_refused_approval_says_why_and_keeps_what_was_typed(world, green_but_o
 
 
 @pytest.fixture
-def approved_with_exception(world, green_but_overdue):
+def approved_with_exception(world, green_but_overdue, today):
     update = green_but_overdue
     signoff.approve_update(
-        world.users["head"], update, update.version, exception=EXCEPTION, today=TODAY
+        world.users["head"], update, update.version, exception=EXCEPTION, today=today
     )
     db.session.commit()
     return update.action
 
 
-def test_the_exception_shows_beside_the_rating_on_the_pages(world, approved_with_exception, login):
+def test_the_exception_shows_beside_the_rating_on_the_pages(
+    world, approved_with_exception, login, today
+):
     client = login("viewer")
-    shown = f"Green Exception agreed by Hugo Head on {TODAY:%-d %B %Y}: {EXCEPTION}"
+    shown = f"Green Exception agreed by Hugo Head on {today:%-d %B %Y}: {EXCEPTION}"
     assert shown in text_of(client.get(f"/actions/{approved_with_exception.id}"))
     listed = text_of(client.get(f"/recommendations/{world.recommendation.id}"))
     assert f"Green Exception: {EXCEPTION}" in listed
 
 
-def test_the_exception_shows_beside_the_rating_in_every_plan_format(world, approved_with_exception):
-    plan = build_plan(world.inspection, TODAY)
+def test_the_exception_shows_beside_the_rating_in_every_plan_format(
+    world, approved_with_exception, today
+):
+    plan = build_plan(world.inspection, today)
     (action,) = plan.recommendations[0].actions
-    line = f"Exception agreed by Hugo Head on {TODAY:%-d %B %Y}: {EXCEPTION}"
+    line = f"Exception agreed by Hugo Head on {today:%-d %B %Y}: {EXCEPTION}"
     assert (action.rag, action.exception_line) == (Rag.GREEN, line)
     html = export_plan(plan, "html").decode()
     assert f'govuk-tag--green">Green</strong><br><span class="app-plan-quiet">{line}</span>' in html
@@ -127,23 +132,25 @@ def test_the_exception_shows_beside_the_rating_in_every_plan_format(world, appro
     assert (cells["Delivery rating (RAG)"], cells["RAG exception"]) == ("Green", line)
 
 
-def test_the_exception_is_in_the_api_and_the_dashboard_csv(world, approved_with_exception, login):
+def test_the_exception_is_in_the_api_and_the_dashboard_csv(
+    world, approved_with_exception, login, today
+):
     secret = tokens.create_api_token(world.users["viewer"], "BI", 30, utcnow())
     db.session.commit()
     client = login("viewer")
     url = f"/api/v1/actions/{approved_with_exception.id}"
     item = client.get(url, headers={"Authorization": f"Bearer {secret}"}).get_json()
     assert (item["rag"], item["rag_exception"]) == ("green", EXCEPTION)
-    assert (item["rag_exception_by"], item["rag_exception_on"]) == ("Hugo Head", TODAY.isoformat())
+    assert (item["rag_exception_by"], item["rag_exception_on"]) == ("Hugo Head", today.isoformat())
     body = client.get("/dashboard.csv").get_data().decode("utf-8-sig")
     (row,) = list(csv.DictReader(io.StringIO(body)))
     assert (row["RAG"], row["RAG exception"]) == ("Green", EXCEPTION)
 
 
 def test_the_next_issue_names_the_exception_and_older_snapshots_still_rebuild(
-    world, approved_with_exception
+    world, approved_with_exception, today
 ):
-    plan = build_plan(world.inspection, TODAY)
+    plan = build_plan(world.inspection, today)
     snapshot = plan.snapshot()
     older = copy.deepcopy(snapshot)  # as a version issued before exceptions were recorded
     for recommendation in older["recommendations"]:

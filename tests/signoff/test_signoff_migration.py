@@ -1,8 +1,6 @@
 """The sign-off migration carries existing data over: return comments from the audit trail
 into the thread, each update's base from its action; and it refuses to hide a duplicate."""
 
-from datetime import date
-
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -14,9 +12,6 @@ from workflow.extensions import db, init_migrations
 from workflow.models import ProgressUpdate, ReviewComment
 from workflow.signoff import rules as signoff
 
-TODAY = date.today()
-
-
 BEFORE_SIGNOFF = "audit"  # the migration before sign-off's
 
 
@@ -25,10 +20,10 @@ def run(sql: str, **values):
         return connection.execute(sa.text(sql), values)
 
 
-def test_upgrade_keeps_return_comments_and_notes_each_updates_base(world):
+def test_upgrade_keeps_return_comments_and_notes_each_updates_base(world, today):
     head, manager, update = world.users["head"], world.users["manager"], world.submitted
     signoff.return_update(head, update, update.version, "Name the schools.")
-    signoff.revise_update(manager, update, update.version, proposal("Twelve schools."), TODAY)
+    signoff.revise_update(manager, update, update.version, proposal("Twelve schools."), today)
     signoff.submit_update(manager, update, update.version)
     signoff.return_update(head, update, update.version, "And the primaries?")
     db.session.commit()

@@ -1,6 +1,7 @@
 """The house's own rules, read from its code: views commit only through the view helper,
 and creating the app loads none of the heavy libraries that documents and imports use."""
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,17 @@ def test_creating_the_app_loads_no_heavy_library():
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
     assert loaded == []
+
+
+def test_no_test_reads_the_clock_when_its_module_loads():
+    # A date read at import is yesterday's for every test that runs after midnight, while
+    # the app reads the clock afresh: tests take the `today` fixture instead.
+    readers = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if not isinstance(node, ast.Assign | ast.AnnAssign):
+                continue
+            calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+            if any(ast.unparse(c.func).endswith(("today", "now", "utcnow")) for c in calls):
+                readers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert readers == []
