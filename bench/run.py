@@ -1,5 +1,6 @@
 """make bench: page latency and queries per request at 1,000, 10,000 and 100,000 actions,
-document renders, and the load test; one table, bench/results.json, and the budgets.
+document renders, the importer's speed on the real reports, and the load test; one table,
+bench/results.json, and the budgets.
 
     .venv/bin/python bench/run.py [--sizes 1000 10000 100000] [--samples 60] [--no-load]
 
@@ -17,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
@@ -223,6 +225,15 @@ def documents() -> dict:
     return results
 
 
+def import_speed() -> list[dict]:
+    """The importer on every real report, and pypdf's text extraction of each: CPU seconds,
+    the better of two reads (bench/importer_accuracy.py, whose own run takes the best of
+    three). One read alone can take half as long again as the next."""
+    from bench.importer_accuracy import speed
+
+    return speed(runs=2)
+
+
 def budgets(
     sizes: list[dict], docs: dict | None, load_result: dict | None, soak: dict | None = None
 ) -> list[dict]:
@@ -272,7 +283,7 @@ def _check(budget: str, measured: str, met: bool) -> dict:
     return {"budget": budget, "measured": measured, "met": met}
 
 
-def table(sizes: list[dict], docs: dict | None) -> str:
+def table(sizes: list[dict], docs: dict | None, imports: list[dict]) -> str:
     heads = "".join(f" | {s['actions']:>7,} actions: median  p95  queries" for s in sizes)
     lines = [f"{'page':<24}{heads}"]
     for name in sizes[0]["pages"]:
@@ -291,6 +302,15 @@ def table(sizes: list[dict], docs: dict | None) -> str:
                 for fmt, d in docs.items()
             )
         )
+    if imports:
+        slowest = max(imports, key=lambda r: r["seconds"])
+        pages = sum(r["pages"] for r in imports)
+        seconds = sum(r["seconds"] for r in imports)
+        lines.append(
+            f"import, {len(imports)} real reports, {pages:,} pages (CPU, better of two reads): "
+            f"{seconds / pages * 1000:.0f} ms a page, slowest {slowest['name']} "
+            f"{slowest['seconds']:.2f} s"
+        )
     return "\n".join(lines)
 
 
@@ -302,14 +322,24 @@ def main() -> int:
     parser.add_argument("--no-documents", action="store_true", help="skip the document renders")
     parser.add_argument("--no-startup", action="store_true", help="skip cold start and memory")
     parser.add_argument("--no-soak", action="store_true", help="skip the 10-minute soak")
+    parser.add_argument("--no-import", action="store_true", help="skip the importer's speed")
     options = parser.parse_args()
-    sizes = [seeded(actions) for actions in sorted(options.sizes)]
+    with ProcessPoolExecutor(max_workers=1) as beside:
+        # The importer's figures are CPU seconds, which the seeding next to it hardly moves:
+        # together the two take the wall time of the seeding alone. Done before any page.
+        reading = None if options.no_import else beside.submit(import_speed)
+        sizes = [seeded(actions) for actions in sorted(options.sizes)]
+        imports = reading.result() if reading else []
     measure_pages(sizes, options.samples)
     start = None if options.no_startup else measure_startup(sizes[0]["url"])
     docs = None if options.no_documents else documents()
     load_result = None if options.no_load else load.run(sizes[-1]["url"])
     soak = None if options.no_load or options.no_soak else load.run(sizes[-1]["url"], **load.SOAK)
     checks = budgets(sizes, docs, load_result, soak)
+    if imports:
+        from bench.importer_accuracy import speed_budgets
+
+        checks += speed_budgets(imports)
     if start:
         checks += startup.budgets(start)
     for size in sizes:
@@ -322,13 +352,14 @@ def main() -> int:
                 "load": load_result,
                 "soak": soak,
                 "startup": start,
+                "import": imports,
                 "budgets": checks,
             },
             indent=2,
         )
         + "\n"
     )
-    print("\n" + table(sizes, docs))
+    print("\n" + table(sizes, docs, imports))
     for result in (load_result, soak):
         if result:
             print("\n" + load.summary(result))
