@@ -76,6 +76,17 @@ def test_the_approve_form_asks_for_the_exception_only_when_needed(world, login, 
     assert "The update proposes Green" in page
 
 
+def test_an_exception_typed_where_none_is_needed_is_said_to_be_not_kept(world, login):
+    client, update = login("head"), world.submitted  # green, as the rules give
+    update.narrative = "Call mum on 07700 900123."  # the personal-data check warns
+    db.session.commit()
+    data = {"version": update.version, "rag_exception": "Typed all the same"}
+    page = text_of(client.post(f"/updates/{update.id}/approve", data=data))
+    assert "may hold personal data" in page and "Typed all the same" in page
+    assert "no exception is needed: what you wrote here will not be kept" in page
+    assert "write the exception in your own words" not in page
+
+
 def test_a_refused_approval_says_why_and_keeps_what_was_typed(world, green_but_overdue, login):
     client, update = login("head"), green_but_overdue
     refused = client.post(f"/updates/{update.id}/approve", data={"version": update.version})
